@@ -1,0 +1,396 @@
+"""The ``bedrock-audit`` command line: parse options, call the core, print errors, exit.
+
+No logic of its own: the pipeline is :mod:`checker.scan`, the policy :mod:`checker.policy`, plugins
+:mod:`checker.plugins`. User mistakes print one line on stderr and exit 2 (usage/config), 3 (input) or 4
+(plugin); ``--traceback`` shows the stack of an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from checker import __version__
+from checker.exitcodes import ExitCode
+
+EPILOG = (
+    "Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or configuration error; "
+    "3 input error (unreadable, unparsable or schema-invalid records, no records, data a rule needed "
+    "was missing); 4 plugin or rule error. The highest applicable code wins."
+)
+
+app = typer.Typer(
+    name="bedrock-audit",
+    help="Policy-as-code compliance checks for Amazon Bedrock batch inference jobs "
+    "(model invocation jobs), for CI gates and audits.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+rules_app = typer.Typer(help="List the rules, or show one in full.", no_args_is_help=False)
+app.add_typer(rules_app, name="rules")
+
+
+def _error(message: str, code: ExitCode) -> NoReturn:
+    print(f"bedrock-audit: error: {message}", file=sys.stderr)
+    raise typer.Exit(int(code))
+
+
+def _warn(message: str) -> None:
+    print(f"bedrock-audit: warning: {message}", file=sys.stderr)
+
+
+def _note(message: str) -> None:
+    print(f"bedrock-audit: note: {message}", file=sys.stderr)
+
+
+def _guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
+    """Run a command body; map known errors to exit codes, unknown ones to an internal error (4)."""
+    from checker.policy import ConfigError
+    from checker.reporters.output import OutputError
+
+    try:
+        code = action()
+    except (ConfigError, OutputError) as exc:
+        _error(str(exc), ExitCode.USAGE)
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        print("bedrock-audit: interrupted", file=sys.stderr)
+        raise typer.Exit(130) from None
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(int(ExitCode.PLUGIN)) from None
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: fail closed, say how to see more
+        if show_traceback:
+            traceback.print_exc()
+        else:
+            print(f"bedrock-audit: internal error: {type(exc).__name__}: {exc} "
+                  "(rerun with --traceback to see where)", file=sys.stderr)
+        raise typer.Exit(int(ExitCode.PLUGIN)) from None
+    raise typer.Exit(code)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from checker.plugins import describe_entry_points
+
+        print(f"bedrock-audit {__version__}")
+        for line in describe_entry_points():
+            print(f"  plugin {line}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", help="Print the version (and plugin "
+                                          "versions) and exit.", callback=_version_callback,
+                                          is_eager=True)] = False,
+) -> None:
+    """Policy-as-code compliance checks for Amazon Bedrock batch inference jobs."""
+
+
+DisableOption = Annotated[
+    list[str] | None,
+    typer.Option("--disable-plugin", metavar="NAME", envvar="BEDROCK_AUDIT_DISABLE_PLUGIN",
+                 help="Do not load this plugin (repeatable). Set BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD=1 to "
+                      "load no third-party plugins at all."),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", metavar="PATH", envvar="BEDROCK_AUDIT_CONFIG",
+                 help="Policy file (TOML). Default: the nearest bedrock-audit.toml, or pyproject.toml with "
+                      "[tool.bedrock-audit], from the working directory upwards.",
+                 dir_okay=False),
+]
+TracebackOption = Annotated[
+    bool, typer.Option("--traceback", help="Show the Python stack when bedrock-audit itself fails.")
+]
+
+
+def _load(disabled: list[str] | None) -> Any:
+    from checker.plugins import load_plugins
+
+    return load_plugins(disabled or ())
+
+
+def _policy(config: Path | None) -> Any:
+    from checker.policy import discover, load_policy
+
+    path = config if config is not None else discover(Path.cwd())
+    return load_policy(path)
+
+
+@app.command(epilog=EPILOG)
+def scan(
+    paths: Annotated[list[str] | None, typer.Argument(
+        metavar="PATH",
+        help="Job exports to check: .jsonl/.ndjson, .json (row array, AWS list/get output, DDSQL tabular "
+             "response) or .csv files, folders of them, or - for stdin.",
+        show_default=False)] = None,
+    format: Annotated[str, typer.Option(
+        "--format", "-f", metavar="FORMAT", envvar="BEDROCK_AUDIT_FORMAT",
+        help="Report written to stdout: text, json or junit (and plugin formats).")] = "text",
+    output: Annotated[list[str] | None, typer.Option(
+        "--output", "-o", metavar="FORMAT=PATH",
+        help="Also write a report to a file, atomically (repeatable), e.g. -o junit=results.xml.")] = None,
+    config: ConfigOption = None,
+    fail_on: Annotated[str | None, typer.Option(
+        "--fail-on", metavar="SEVERITY", envvar="BEDROCK_AUDIT_FAIL_ON",
+        help="Lowest severity of a FAIL that fails the gate: critical, high, medium, low, info. "
+             "[default: low, or the policy file's fail-on]", show_default=False)] = None,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", metavar="RULE", envvar="BEDROCK_AUDIT_SELECT",
+        help="Run only these rules: ids, names or globs (repeatable; replaces the policy's select).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", metavar="RULE", envvar="BEDROCK_AUDIT_IGNORE",
+        help="Do not run these rules: ids, names or globs (repeatable; replaces the policy's ignore).")] = None,
+    soft_fail: Annotated[bool, typer.Option(
+        "--soft-fail", help="Exit 0 instead of 1 when findings fail the gate (2-4 are never hidden).")] = False,
+    allow_empty: Annotated[bool, typer.Option(
+        "--allow-empty", help="No records at all is not an error.")] = False,
+    now: Annotated[str | None, typer.Option(
+        "--now", metavar="TIMESTAMP", envvar="BEDROCK_AUDIT_NOW",
+        help="The clock for age-based rules and waiver expiry, RFC 3339 (2025-06-30T00:00:00Z) or a "
+             "date; default: the current time. Makes scans reproducible.")] = None,
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", metavar="NAME",
+        help="Format of the inputs (jsonl, json, csv) instead of guessing from extension or content; "
+             "needed for stdin only when guessing fails.")] = None,
+    disable_plugin: DisableOption = None,
+    show_traceback: TracebackOption = False,
+) -> None:
+    """Check job records against the policy and write reports.
+
+    Examples:
+
+      bedrock-audit scan jobs.jsonl
+
+      bedrock-audit scan exports/ -f json -o junit=bedrock-audit.xml --fail-on high
+
+      datadog-export | bedrock-audit scan - --input-format csv
+    """
+    _guard(show_traceback, lambda: _scan(paths or [], format, output or [], config, fail_on, select, ignore,
+                                         soft_fail, allow_empty, now, input_format, disable_plugin))
+
+
+def parse_now(text: str | None) -> datetime:
+    """``--now`` value -> aware UTC datetime (``None``: the current time). Raises ``ConfigError``."""
+    from checker.model import parse_rfc3339
+    from checker.policy import ConfigError
+
+    if text is None:
+        return datetime.now(UTC)
+    candidate = text.strip()
+    if len(candidate) == 10:
+        candidate += "T00:00:00Z"
+    try:
+        return parse_rfc3339(candidate)
+    except ValueError:
+        raise ConfigError(f"--now: {text!r} is not an RFC 3339 timestamp or a YYYY-MM-DD date") from None
+
+
+def _scan(paths: list[str], format: str, outputs: list[str], config: Path | None, fail_on: str | None,
+          select: list[str] | None, ignore: list[str] | None, soft_fail: bool, allow_empty: bool,
+          now_text: str | None, input_format: str | None, disabled: list[str] | None) -> int:
+    from checker.engine import Engine
+    from checker.inputs import Inputs
+    from checker.model import Severity
+    from checker.policy import ConfigError, configure_rules
+    from checker.reporters.base import ReportContext
+    from checker.reporters.output import AtomicFile, StdoutOutput
+    from checker.scan import Pipeline, ScanSettings
+
+    if not paths:
+        raise ConfigError("no input given: name files, folders, or - for stdin (see bedrock-audit scan --help)")
+    now = parse_now(now_text)
+    registry = _load(disabled)
+    for problem in registry.problems:
+        _warn(problem.message)
+    policy = _policy(config)
+    try:
+        gate = Severity.parse(fail_on) if fail_on is not None else policy.fail_on
+    except ValueError as exc:
+        raise ConfigError(f"--fail-on: {exc}") from None
+    if input_format is not None and input_format not in registry.sources:
+        raise ConfigError(f"--input-format: unknown format {input_format!r} (known: {', '.join(registry.sources)})")
+    configured = configure_rules(policy, registry.rules, select=_split(select), ignore=_split(ignore), warn=_warn)
+
+    destinations: list[tuple[str, Any]] = []
+    seen_paths: set[str] = set()
+    for spec in outputs:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            raise ConfigError(f"--output {spec!r}: expected FORMAT=PATH, e.g. junit=results.xml")
+        _check_format(name, registry.reporters)
+        resolved = os.path.realpath(path)
+        if resolved in seen_paths:
+            raise ConfigError(f"--output: {path} is named twice")
+        seen_paths.add(resolved)
+        destinations.append((name, path))
+    _check_format(format, registry.reporters)
+
+    context = ReportContext(
+        version=__version__, now=now, fail_on=gate,
+        policy_path=str(policy.path) if policy.path else None, rules=configured, plugins=registry.plugins,
+        rule_plugin=registry.rule_plugin, locations=paths, soft_fail=soft_fail or policy.soft_fail,
+    )
+    opened: list[Any] = []
+    try:
+        for name, path in destinations:
+            opened.append((name, AtomicFile(path)))
+        stdout = StdoutOutput()
+        opened.append((format, stdout))
+        reporters = [registry.reporters[name](out.stream, context) for name, out in opened]
+        pipeline = Pipeline(
+            Engine(configured), reporters,
+            ScanSettings(fail_on=gate, soft_fail=soft_fail or policy.soft_fail,
+                         allow_empty=allow_empty or policy.allow_empty, now=now),
+            warn=_warn,
+        )
+        inputs = Inputs(registry.sources, _note)
+        summary = pipeline.run(inputs.read(paths, input_format), preloaded=registry.problems)
+    except BaseException:
+        for _, out in opened:
+            out.abort()
+        raise
+    for _, out in opened:
+        out.commit()
+    return summary.exit_code
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    """``["BA001,BA002", "BA004"]`` -> ``["BA001", "BA002", "BA004"]`` (env vars carry comma lists)."""
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _check_format(name: str, reporters: dict[str, Any]) -> None:
+    from checker.policy import ConfigError
+
+    if name not in reporters:
+        raise ConfigError(f"unknown report format {name!r} (known: {', '.join(sorted(reporters))})")
+
+
+@rules_app.callback(invoke_without_command=True)
+def rules_list(
+    ctx: typer.Context,
+    format: Annotated[str, typer.Option("--format", "-f", help="text, json, or markdown (the catalogue "
+                                        "table with defaults, as in the README).")] = "text",
+    config: ConfigOption = None,
+    disable_plugin: DisableOption = None,
+    show_traceback: TracebackOption = False,
+) -> None:
+    """List every rule: id, name, severity, whether the current policy enables it, plugin, title."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _guard(show_traceback, lambda: _rules_list(format, config, disable_plugin))
+
+
+def _rules_list(format: str, config: Path | None, disabled: list[str] | None) -> int:
+    import orjson
+
+    from checker.policy import ConfigError, configure_rules
+
+    if format not in ("text", "json", "markdown"):
+        raise ConfigError(f"--format: expected text, json or markdown, got {format!r}")
+    registry = _load(disabled)
+    if format == "markdown":
+        from checker.catalogue import catalogue_markdown
+
+        print(catalogue_markdown(registry.rules, registry.rule_plugin))
+        return int(ExitCode.PLUGIN) if registry.problems else 0
+    policy = _policy(config)
+    try:
+        enabled = {c.rule.id: c for c in configure_rules(policy, registry.rules)}
+    except ConfigError as exc:
+        _warn(f"policy: {exc}")
+        enabled = {}
+    rows = []
+    for rule_id, rule in sorted(registry.rules.items()):
+        configured = enabled.get(rule_id)
+        rows.append({
+            "id": rule.id, "name": rule.name,
+            "severity": (configured.severity if configured else rule.severity).label,
+            "enabled": configured is not None, "enabled_by_default": rule.enabled_by_default,
+            "plugin": registry.rule_plugin[rule_id], "title": rule.title,
+        })
+    if format == "json":
+        print(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
+    else:
+        width = max((len(r["name"]) for r in rows), default=4)
+        for row in rows:
+            state = "on " if row["enabled"] else "off"
+            print(f"{row['id']:<8} {row['name']:<{width}}  {row['severity']:<8} {state}  "
+                  f"{row['plugin']:<16} {row['title']}")
+    for problem in registry.problems:
+        _warn(problem.message)
+    return int(ExitCode.PLUGIN) if registry.problems else 0
+
+
+@rules_app.command("show")
+def rules_show(
+    rule: Annotated[str, typer.Argument(metavar="RULE", help="Rule id or name, e.g. BA001.")],
+    disable_plugin: DisableOption = None,
+    show_traceback: TracebackOption = False,
+) -> None:
+    """Print one rule's full metadata and its parameter schema with defaults, as JSON."""
+    def show() -> int:
+        import orjson
+
+        from checker.policy import ConfigError
+
+        registry = _load(disable_plugin)
+        found = registry.rules.get(rule.upper()) or next(
+            (r for r in registry.rules.values() if r.name == rule.lower()), None)
+        if found is None:
+            raise ConfigError(f"no rule {rule!r} (see `bedrock-audit rules`)")
+        document = found.metadata()
+        document["plugin"] = registry.rule_plugin[found.id]
+        print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+        return 0
+
+    _guard(show_traceback, show)
+
+
+@app.command()
+def plugins(
+    disable_plugin: DisableOption = None,
+    show_traceback: TracebackOption = False,
+) -> None:
+    """List plugins: loaded, failed (with the cause) and disabled, with versions, hooks and what they
+    registered. Exits 4 if a plugin failed."""
+    def show() -> int:
+        registry = _load(disable_plugin)
+        for info in registry.plugins:
+            print(f"{info.name}  [{info.status}]  {info.module}"
+                  + (f"  ({info.distribution} {info.version})" if info.distribution else ""))
+            if info.hooks:
+                print(f"    hooks: {', '.join(info.hooks)}")
+            for kind, names in info.registered.items():
+                if names:
+                    print(f"    {kind}: {', '.join(names)}")
+            if info.error:
+                print(f"    error: {info.error}")
+        for problem in registry.problems:
+            if problem.plugin is None or all(p.name != problem.plugin for p in registry.plugins):
+                print(f"error: {problem.message}")
+        return int(ExitCode.PLUGIN) if registry.problems else 0
+
+    _guard(show_traceback, show)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="bedrock-audit")

@@ -1,0 +1,76 @@
+"""Run the selected rules over one job at a time, isolating every rule from every other.
+
+The engine never imports a rule: it receives :class:`ConfiguredRule` objects (a registered rule plus its
+validated options) and calls each rule's check function. A rule that raises is an ERROR result naming
+the rule and the job (exit 4); a rule that needs unknown data is an ERROR naming the column (exit 3); a
+rule that returns something other than a :class:`~checker.model.Verdict` is an ERROR too. Nothing a rule
+does can end the scan or turn into a PASS.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from checker.model import ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict
+
+MAX_ERROR_MESSAGE = 500
+
+
+@dataclass(frozen=True)
+class ConfiguredRule:
+    """A rule as this run uses it: validated ``params`` (defaults filled), effective ``severity`` (the
+    policy may override the rule's own) and the job statuses it applies to (``None``: all)."""
+
+    rule: Rule
+    params: Mapping[str, Any]
+    severity: Severity
+    applies_to: frozenset[str] | None
+
+
+class Engine:
+    """Evaluates jobs against an ordered list of configured rules."""
+
+    def __init__(self, rules: Sequence[ConfiguredRule]) -> None:
+        self.rules = tuple(rules)
+
+    def evaluate(self, job: Job) -> list[Result]:
+        """One :class:`~checker.model.Result` per configured rule, in rule order. Never raises."""
+        return [self._run(configured, job) for configured in self.rules]
+
+    def _run(self, configured: ConfiguredRule, job: Job) -> Result:
+        rule = configured.rule
+        start = time.perf_counter()
+        try:
+            if configured.applies_to is not None:
+                status = job.get("status")
+                if status not in configured.applies_to:
+                    shown = ", ".join(sorted(configured.applies_to))
+                    shown_status = "null" if status is None else status
+                    verdict: Any = Verdict(
+                        Status.SKIP, f"not applicable: status is {shown_status} (rule applies to {shown})"
+                    )
+                else:
+                    verdict = rule.check(job, configured.params)
+            else:
+                verdict = rule.check(job, configured.params)
+        except UnknownData as exc:
+            return Result(rule, configured.severity, Status.ERROR, f"{rule.id} cannot decide: {exc}",
+                          f"/{exc.column}", ErrorKind.INPUT, time.perf_counter() - start)
+        except Exception as exc:  # noqa: BLE001 - isolation is the point: reported as an ERROR result
+            message = f"rule {rule.id} raised {type(exc).__name__}: {exc}"
+            if len(message) > MAX_ERROR_MESSAGE:
+                message = message[: MAX_ERROR_MESSAGE - 1] + "…"
+            return Result(rule, configured.severity, Status.ERROR, f"{message} (job {job.job_arn})", None,
+                          ErrorKind.RULE, time.perf_counter() - start)
+        duration = time.perf_counter() - start
+        if not isinstance(verdict, Verdict) or verdict.status is Status.ERROR:
+            return Result(rule, configured.severity, Status.ERROR,
+                          f"rule {rule.id} returned {verdict!r}, not a PASS, FAIL or SKIP verdict "
+                          f"(job {job.job_arn})", None, ErrorKind.RULE, duration)
+        message = verdict.message
+        if verdict.status is Status.FAIL and not message:
+            message = f"{rule.title} (the rule gave no message)"
+        return Result(rule, configured.severity, verdict.status, message, verdict.pointer, None, duration)

@@ -1,0 +1,137 @@
+"""Turn the locations a user named (files, folders, ``-``, URIs) into one stream of raw rows.
+
+The format of a file comes from ``--input-format``, else its extension, else sniffing its first bytes.
+Folders are walked (sorted) for files with a registered extension; the other files are listed in a
+note on stderr, never skipped silently. A location that cannot be read is a SOURCE problem; reading goes on
+with the next location.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import IO
+
+from checker.sources.base import Item, Source, source_problem
+
+SNIFF_BYTES = 64 * 1024
+
+
+class Inputs:
+    """The registered sources, and how locations are routed to them.
+
+    ``sources`` maps source name -> :class:`~checker.sources.base.Source`. ``note`` receives one-line
+    notes for stderr (e.g. files in a folder that are not job exports and were not read).
+    """
+
+    def __init__(self, sources: Mapping[str, Source], note: Callable[[str], None]) -> None:
+        self.sources = dict(sources)
+        self.note = note
+
+    def by_extension(self, path: str) -> Source | None:
+        """The source claiming ``path``'s extension, if any."""
+        suffix = os.path.splitext(path)[1].lower()
+        for source in self.sources.values():
+            if suffix and suffix in source.extensions:
+                return source
+        return None
+
+    def by_scheme(self, location: str) -> Source | None:
+        """The source claiming ``location``'s URI scheme (``aws://...``), if any."""
+        scheme = location.split("://", 1)[0].lower()
+        for source in self.sources.values():
+            if scheme in source.schemes:
+                return source
+        return None
+
+    def sniff(self, head: bytes) -> Source | None:
+        """The first source (registration order) whose ``sniff`` accepts ``head``."""
+        for source in self.sources.values():
+            try:
+                if source.sniff(head):
+                    return source
+            except Exception:  # a plugin's sniff must not stop the scan; it just does not claim the input
+                continue
+        return None
+
+    def read(self, locations: Sequence[str], input_format: str | None = None) -> Iterator[Item]:
+        """Yield the rows (and problems) of every location, in order."""
+        forced = self.sources.get(input_format) if input_format else None
+        for location in locations:
+            if "://" in location:
+                source = self.by_scheme(location)
+                if source is None:
+                    yield source_problem(f"no input source handles {location.split('://')[0]}:// URIs", location)
+                else:
+                    yield from _guarded(source, location, None)
+            elif location == "-":
+                yield from self._read_stream(location, sys.stdin.buffer, forced)
+            elif os.path.isdir(location):
+                yield from self._read_folder(location, forced)
+            else:
+                yield from self._read_file(location, forced)
+
+    def _read_folder(self, folder: str, forced: Source | None) -> Iterator[Item]:
+        found = False
+        ignored: list[str] = []
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                path = os.path.join(root, name)
+                if name.startswith("."):
+                    continue
+                if forced is not None or self.by_extension(path) is not None:
+                    found = True
+                    yield from self._read_file(path, forced)
+                else:
+                    ignored.append(path)
+        if ignored:
+            shown = ", ".join(ignored[:5]) + (f" and {len(ignored) - 5} more" if len(ignored) > 5 else "")
+            self.note(f"{folder}: not read (no job-export extension): {shown}")
+        if not found:
+            yield source_problem("folder holds no .jsonl, .ndjson, .json or .csv files", folder)
+
+    def _read_file(self, path: str, forced: Source | None) -> Iterator[Item]:
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is exhausted
+        except FileNotFoundError:
+            yield source_problem("no such file", path)
+            return
+        except IsADirectoryError:
+            yield source_problem("is a directory", path)
+            return
+        except OSError as exc:
+            yield source_problem(f"cannot open: {exc.strerror or exc}", path)
+            return
+        with stream:
+            yield from self._read_stream(path, stream, forced or self.by_extension(path))
+
+    def _read_stream(self, location: str, stream: IO[bytes], source: Source | None) -> Iterator[Item]:
+        if source is None:
+            try:
+                head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]
+            except OSError as exc:
+                yield source_problem(f"cannot read: {exc.strerror or exc}", location)
+                return
+            if not head.strip():
+                return  # empty input: no records (the scan decides whether that is allowed)
+            source = self.sniff(head)
+            if source is None:
+                names = ", ".join(self.sources)
+                yield source_problem(
+                    f"cannot tell the format of this input; name it with --input-format ({names})", location
+                )
+                return
+        yield from _guarded(source, location, stream)
+
+
+def _guarded(source: Source, location: str, stream: IO[bytes] | None) -> Iterator[Item]:
+    """Run a source; an exception escaping it (a bug, or an OS error mid-read) becomes a SOURCE problem."""
+    try:
+        yield from source.read(location, stream)
+    except OSError as exc:
+        yield source_problem(f"read failed: {exc.strerror or exc}", location)
+    except Exception as exc:  # noqa: BLE001 - reported as a problem, never dropped
+        yield source_problem(f"the {source.name} reader failed: {type(exc).__name__}: {exc}", location)
+

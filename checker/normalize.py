@@ -1,0 +1,294 @@
+"""Decode raw rows from any source into the table's canonical snake_case shape, before validation.
+
+Every source (files, stdin, live AWS) hands its raw ``dict`` rows to :class:`Normalizer`. What it does:
+
+* API shape (``jobArn``, ``vpcConfig.subnetIds``, ``tags: [{key, value}]``) -> table shape. The API omits
+  members it has no value for and never sends null, so an absent member means null; the API never
+  returns tags, so tags are *unknown* unless the record carries them (fetched by ListTagsForResource).
+* Table shape: a column absent from the row is *unknown* ("column vpc_config not in input"); ``null`` is
+  data. ``account_id`` absent -> taken from the job ARN.
+* Column values by DDSQL type (``x-ddsql-type`` in the table schema): ``json`` columns given as JSON text
+  are decoded and their keys snake-cased (Datadog does not document the key case inside json columns);
+  ``timestamp`` values (RFC 3339, DDSQL's zone-less UTC text, Unix epoch milliseconds, ``datetime``)
+  become RFC 3339 UTC strings; ``int64`` values given as integral floats (``24.0``) or digit strings
+  become ``int`` (booleans stay booleans and fail the schema); ``hstore_csv`` tags in any accepted form
+  become ``{key: value}``.
+* Anything that cannot be decoded is left as it is, so the schema rejects it with a precise message.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_snake_cache: dict[str, str] = {}
+
+
+def snake_case(name: str) -> str:
+    """``"s3InputDataConfig"`` -> ``"s3_input_data_config"``; snake_case names are returned unchanged."""
+    cached = _snake_cache.get(name)
+    if cached is None:
+        cached = _CAMEL_BOUNDARY.sub("_", name).lower() if name.lower() != name else name
+        if len(_snake_cache) < 10_000:
+            _snake_cache[name] = cached
+    return cached
+
+
+def snake_keys(value: Any) -> Any:
+    """Recursively snake-case the keys of dicts (inside lists too); other values unchanged."""
+    if isinstance(value, dict):
+        return {snake_case(k) if isinstance(k, str) else k: snake_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [snake_keys(v) for v in value]
+    return value
+
+
+# RFC 3339 with a zone, e.g. 2025-06-02T01:00:04.218Z or ...+02:00
+_RFC3339_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$")
+_RFC3339_OFFSET = re.compile(r"^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)$")
+# DDSQL "timestamp without time zone": 2025-06-02 01:00:04.218 (or with T) -> UTC
+_ZONELESS = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d(?:\.\d+)?)$")
+_EPOCH_MS = re.compile(r"^-?\d{1,15}$")
+
+
+def _format_utc(moment: datetime) -> str:
+    moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    text = moment.isoformat(timespec="milliseconds" if moment.microsecond % 1000 == 0 else "microseconds")
+    return text.replace("+00:00", "Z")
+
+
+def to_rfc3339(value: Any) -> Any:
+    """Turn a timestamp in any form the sources use into RFC 3339 UTC text (``...Z``).
+
+    Accepts RFC 3339 text (any offset -> UTC), zone-less ``YYYY-MM-DD[ T]HH:MM:SS[.fff]`` (DDSQL,
+    taken as UTC), Unix epoch milliseconds as ``int`` or digit text (DDSQL API), and ``datetime``
+    (naive = UTC; boto3 returns aware ones). Anything else is returned unchanged for the schema to reject.
+    """
+    if isinstance(value, str):
+        if _RFC3339_UTC.match(value):
+            return value
+        zoneless = _ZONELESS.match(value)
+        if zoneless:
+            return f"{zoneless.group(1)}T{zoneless.group(2)}Z"
+        if _RFC3339_OFFSET.match(value):
+            try:
+                return _format_utc(datetime.fromisoformat(value.upper().replace(" ", "T")))
+            except ValueError:
+                return value
+        if _EPOCH_MS.match(value):
+            return to_rfc3339(int(value))
+        return value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+            return value
+        try:
+            return _format_utc(datetime.fromtimestamp(int(value) / 1000, tz=UTC))
+        except (OverflowError, OSError, ValueError):
+            return value
+    if isinstance(value, datetime):
+        return _format_utc(value)
+    return value
+
+
+def to_int(value: Any) -> Any:
+    """``24.0`` -> ``24``, ``"72"`` -> ``72``; booleans, fractions and other text unchanged."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d{1,19}", value.strip()):
+        return int(value.strip())
+    return value
+
+
+def from_json_text(value: Any) -> Any:
+    """A json column: JSON text is decoded (DDSQL API, CSV); keys are snake-cased. Bad text unchanged."""
+    if isinstance(value, str | bytes):
+        try:
+            value = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return value
+    return snake_keys(value)
+
+
+_HSTORE_PAIR = re.compile(r'\s*"((?:[^"\\]|\\.)*)"\s*=>\s*(?:"((?:[^"\\]|\\.)*)"|(NULL))\s*(?:,|$)')
+_UNESCAPE = re.compile(r"\\(.)")
+
+
+def _parse_hstore(text: str) -> dict[str, str] | None:
+    pairs: dict[str, list[str]] = {}
+    position = 0
+    while position < len(text):
+        match = _HSTORE_PAIR.match(text, position)
+        if not match or match.end() == position:
+            return None
+        key = _UNESCAPE.sub(r"\1", match.group(1))
+        raw_value = match.group(2)
+        pairs.setdefault(key, []).append("" if raw_value is None else _UNESCAPE.sub(r"\1", raw_value))
+        position = match.end()
+    return {k: ",".join(sorted(v)) for k, v in pairs.items()}
+
+
+def _parse_pg_array(text: str) -> list[str] | None:
+    """Postgres array literal ``{"a:b",c:d}`` -> ``["a:b", "c:d"]``; ``None`` if it is not one."""
+    inner = text[1:-1]
+    items: list[str] = []
+    for match in re.finditer(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^,"]*))\s*(?:,|$)', inner):
+        if match.end() == match.start():
+            break
+        quoted, bare = match.group(1), match.group(2)
+        items.append(_UNESCAPE.sub(r"\1", quoted) if quoted is not None else bare.strip())
+    return items if inner.strip() else []
+
+
+def _tags_from_pairs(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return {k: v[0] if len(v) == 1 else ",".join(sorted(v)) for k, v in grouped.items()}
+
+
+def normalize_tags(value: Any) -> Any:
+    """Tags in any accepted form -> ``{key: value}`` (``None`` stays ``None``).
+
+    Accepted: a map (list values are sorted and comma-joined, the DDSQL convention for multi-valued
+    tags); a list of ``"key:value"`` strings (split at the first ``:``; a key without ``:`` has value
+    ``""``); a list of ``{"key": k, "value": v}`` (the Bedrock API; ``Key``/``Value`` too); hstore text
+    ``"k"=>"v", ...``; JSON text of any of these; a Postgres array literal ``{"k:v",...}``; comma-joined
+    ``k:v,k2:v2`` text (a piece without ``:`` continues the previous value, as multi-values do). Anything
+    else is returned unchanged so the schema rejects it.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if isinstance(item, list) and all(isinstance(v, str) for v in item):
+                item = ",".join(sorted(item))
+            out[str(key)] = item
+        return out
+    if isinstance(value, list):
+        pairs: list[tuple[str, str]] = []
+        for item in value:
+            if isinstance(item, str):
+                key, _, val = item.partition(":")
+                pairs.append((key, val))
+            elif isinstance(item, dict):
+                key = item.get("key", item.get("Key"))
+                val = item.get("value", item.get("Value", ""))
+                if not isinstance(key, str) or not isinstance(val, str):
+                    return value
+                pairs.append((key, val))
+            else:
+                return value
+        return _tags_from_pairs(pairs)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return {}
+        if text[0] in "[{":
+            try:
+                return normalize_tags(orjson.loads(text))
+            except orjson.JSONDecodeError:
+                if text[0] == "{" and text[-1] == "}" and "=>" not in text:
+                    items = _parse_pg_array(text)
+                    return value if items is None else normalize_tags(items)
+        if "=>" in text:
+            parsed = _parse_hstore(text)
+            return value if parsed is None else parsed
+        if ":" in text.split(",", 1)[0]:
+            merged: list[tuple[str, str]] = []
+            for piece in text.split(","):
+                piece = piece.strip()
+                if ":" in piece:
+                    key, _, val = piece.partition(":")
+                    merged.append((key.strip(), val.strip()))
+                elif merged:
+                    key, val = merged[-1]
+                    merged[-1] = (key, f"{val},{piece}")
+            return _tags_from_pairs(merged)
+        return value
+    return value
+
+
+API_TAGS_UNKNOWN = (
+    "tags unknown: the Bedrock API's job records carry no tags (ListTagsForResource was not called "
+    "for this record)"
+)
+
+
+class Normalizer:
+    """Turns raw rows into table-shape rows. Built once per run from the table schema's columns.
+
+    ``columns`` maps each known column to its DDSQL type (``x-ddsql-type``: ``string``, ``timestamp``,
+    ``json``, ``int64``, ``hstore_csv``); ``table_columns`` are the columns of the Datadog table (a table
+    row missing one of them has it *unknown*); the rest are API-only members (record counts,
+    ``model_invocation_type``), null when absent.
+    """
+
+    def __init__(self, columns: Mapping[str, str], table_columns: frozenset[str]) -> None:
+        self.columns = dict(columns)
+        self.table_columns = table_columns
+        self._decoders = {
+            name: {"timestamp": to_rfc3339, "json": from_json_text, "int64": to_int,
+                   "hstore_csv": normalize_tags}.get(kind)
+            for name, kind in self.columns.items()
+        }
+        self._api_members = frozenset(set(self.columns) - {"_key", "account_id", "tags"})
+
+    def normalize(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """``raw`` row (either shape) -> ``(row, unknown)``.
+
+        ``row`` is the table-shape dict (unknown extra columns kept, keys snake-cased); ``unknown`` maps
+        each column whose value is unknown to the reason. Never raises on bad values.
+        """
+        if "jobArn" in raw and "job_arn" not in raw:
+            return self._from_api(raw)
+        row: dict[str, Any] = {}
+        decoders = self._decoders
+        for key, value in raw.items():
+            if key not in decoders and isinstance(key, str):
+                key = snake_case(key)
+            decode = decoders.get(key)
+            if decode is not None and value is not None:
+                value = decode(value)
+            row[key] = value
+        unknown: dict[str, str] = {}
+        if len(row) < len(self.table_columns) or not self.table_columns.issubset(row):
+            for column in self.table_columns:
+                if column not in row:
+                    unknown[column] = f"column {column} not in input"
+        if row.get("account_id") is None and "account_id" in unknown:
+            del unknown["account_id"]
+            row["account_id"] = _account_from_arn(row.get("job_arn"))
+        return row, unknown
+
+    def _from_api(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        row: dict[str, Any] = dict.fromkeys(self._api_members)
+        unknown: dict[str, str] = {}
+        for key, value in raw.items():
+            column = snake_case(key)
+            decode = self._decoders.get(column)
+            if value is not None:
+                value = decode(value) if decode is not None else snake_keys(value)
+            row[column] = value
+        if "tags" not in row:
+            unknown["tags"] = API_TAGS_UNKNOWN
+        if row.get("account_id") is None:
+            row["account_id"] = _account_from_arn(row.get("job_arn"))
+        row.setdefault("_key", None)
+        return row, unknown
+
+
+def _account_from_arn(arn: Any) -> str | None:
+    if isinstance(arn, str):
+        parts = arn.split(":", 5)
+        if len(parts) == 6 and parts[4]:
+            return parts[4]
+    return None

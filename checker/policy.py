@@ -1,0 +1,196 @@
+"""The policy file: discovery, validation, and turning it plus the flags into configured rules.
+
+Discovery (``../shared/DESIGN.md`` §7): ``--config PATH`` (or ``BEDROCK_AUDIT_CONFIG``), else the first
+``bedrock-audit.toml`` -- or ``pyproject.toml`` with a ``[tool.bedrock-audit]`` table -- found from the
+working directory upwards. Precedence: flags > environment (``BEDROCK_AUDIT_*``) > file > defaults;
+the CLI resolves flags and environment, this module merges them over the file.
+
+Every mistake is a :class:`ConfigError` (exit 2) naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.engine import ConfiguredRule
+from checker.model import Rule, Severity
+
+CONFIG_NAME = "bedrock-audit.toml"
+PYPROJECT_TABLE = "bedrock-audit"
+DEFAULT_FAIL_ON = Severity.LOW
+COMMON_RULE_KEYS = ("severity", "enabled", "statuses")
+
+
+class ConfigError(Exception):
+    """A usage or configuration mistake (exit 2). ``str(exc)`` is the one-line message for the user."""
+
+
+@dataclass
+class Policy:
+    """The policy in effect: the file's settings (``path`` is ``None`` when there is no file).
+
+    ``rules`` maps the key as written (rule id or name) to that rule's table.
+    """
+
+    path: Path | None = None
+    fail_on: Severity = DEFAULT_FAIL_ON
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    soft_fail: bool = False
+    allow_empty: bool = False
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def where(self, key: str) -> str:
+        """``"bedrock-audit.toml: rules.BA002"`` for messages."""
+        return f"{self.path}: {key}" if self.path else key
+
+
+def discover(start: Path) -> Path | None:
+    """The policy file that applies in ``start``: the nearest ``bedrock-audit.toml``, or
+    ``pyproject.toml`` with ``[tool.bedrock-audit]``, in ``start`` or a parent; ``None`` if none."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                with pyproject.open("rb") as handle:
+                    if PYPROJECT_TABLE in tomllib.load(handle).get("tool", {}):
+                        return pyproject
+            except (OSError, tomllib.TOMLDecodeError):
+                continue  # somebody else's broken pyproject is not our policy
+    return None
+
+
+def load_policy(path: Path | None) -> Policy:
+    """Read and validate the policy file at ``path`` (``None``: an empty policy).
+
+    Raises :class:`ConfigError` for an unreadable file, bad TOML, or a key the config schema rejects.
+    """
+    if path is None:
+        return Policy()
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: policy file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a policy file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    if path.name == "pyproject.toml":
+        document = document.get("tool", {}).get(PYPROJECT_TABLE, {})
+    return policy_from_mapping(document, path)
+
+
+def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -> Policy:
+    """Validate a parsed policy against ``schemas/config.schema.json``. Raises :class:`ConfigError`."""
+    from checker.schema import CONFIG_SCHEMA, load_schema, validator_for
+
+    errors = validator_for(load_schema(CONFIG_SCHEMA)).errors(dict(document))
+    if errors:
+        first = errors[0]
+        key = first.pointer.strip("/").replace("/", ".")
+        message = first.message
+        if "Additional properties are not allowed" in message:
+            message = message.replace("Additional properties are not allowed", "unknown key")
+        where = f"{path}: " if path else ""
+        raise ConfigError(f"{where}{key + ': ' if key else ''}{message}")
+    policy = Policy(path=path, raw=dict(document))
+    if "fail-on" in document:
+        policy.fail_on = Severity.parse(document["fail-on"])
+    if "select" in document:
+        policy.select = list(document["select"])
+    policy.ignore = list(document.get("ignore", []))
+    policy.soft_fail = bool(document.get("soft-fail", False))
+    policy.allow_empty = bool(document.get("allow-empty", False))
+    policy.rules = {key: dict(value) for key, value in document.get("rules", {}).items()}
+    return policy
+
+
+def _matches(rule: Rule, pattern: str) -> bool:
+    pattern = pattern.strip()
+    return fnmatch.fnmatchcase(rule.id, pattern.upper()) or fnmatch.fnmatchcase(rule.name, pattern.lower())
+
+
+def _named_exactly(rule: Rule, patterns: Iterable[str]) -> bool:
+    return any(p.strip().upper() == rule.id or p.strip().lower() == rule.name for p in patterns)
+
+
+def with_defaults(schema: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+    """``options`` with each missing top-level property filled from its ``default`` in ``schema``."""
+    filled = dict(options)
+    for name, spec in schema.get("properties", {}).items():
+        if name not in filled and isinstance(spec, Mapping) and "default" in spec:
+            filled[name] = spec["default"]
+    return filled
+
+
+def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequence[str] | None = None,
+                    ignore: Sequence[str] | None = None, warn: Any = None) -> list[ConfiguredRule]:
+    """The rules this run executes, in id order, with validated options.
+
+    ``select``/``ignore`` from flags or environment replace the file's when given. A rule runs when it
+    is enabled by default, configured under ``[rules.X]`` (and not ``enabled = false``) or named exactly in
+    ``select``; and it matches ``select`` (default ``*``) and no ``ignore`` pattern. Raises
+    :class:`ConfigError` for a ``[rules.X]`` naming no rule, options the rule's ``params_schema``
+    rejects, a ``select`` pattern matching no rule, or a selection that leaves no rule to run.
+    ``warn(message)`` receives an ``ignore`` pattern that matches nothing.
+    """
+    from checker.schema import SchemaValidator
+
+    selectors = list(select) if select is not None else policy.select
+    ignores = list(ignore) if ignore is not None else policy.ignore
+    by_key: dict[str, tuple[str, dict[str, Any]]] = {}
+    for key, table in policy.rules.items():
+        rule = rules.get(key.upper()) or next((r for r in rules.values() if r.name == key.lower()), None)
+        if rule is None:
+            raise ConfigError(f"{policy.where('rules.' + key)}: no such rule (see `bedrock-audit rules`)")
+        if rule.id in by_key:
+            raise ConfigError(f"{policy.where('rules.' + key)}: rule {rule.id} is configured twice")
+        by_key[rule.id] = (key, table)
+    for pattern in selectors or []:
+        if not any(_matches(r, pattern) for r in rules.values()):
+            raise ConfigError(f"select: {pattern!r} matches no rule (see `bedrock-audit rules`)")
+    for pattern in ignores:
+        if warn is not None and not any(_matches(r, pattern) for r in rules.values()):
+            warn(f"ignore: {pattern!r} matches no rule")
+    configured: list[ConfiguredRule] = []
+    for rule_id in sorted(rules):
+        rule = rules[rule_id]
+        key, table = by_key.get(rule_id, (rule_id, {}))
+        enabled = table.get("enabled")
+        wanted = (enabled is True or (enabled is None and (
+            rule.enabled_by_default or rule_id in by_key or _named_exactly(rule, selectors or []))))
+        if selectors is not None and not any(_matches(rule, p) for p in selectors):
+            wanted = False
+        if any(_matches(rule, p) for p in ignores):
+            wanted = False
+        if not wanted and rule_id not in by_key:
+            continue
+        options = {k: v for k, v in table.items() if k not in COMMON_RULE_KEYS}
+        errors = SchemaValidator(rule.params_schema).errors(options)
+        if errors:
+            first = errors[0]
+            field_path = ".".join(p for p in first.pointer.strip("/").split("/") if p)
+            where = policy.where(f"rules.{key}" + (f".{field_path}" if field_path else ""))
+            raise ConfigError(f"{where}: {first.message}")
+        if not wanted:
+            continue
+        severity = Severity.parse(table["severity"]) if "severity" in table else rule.severity
+        statuses = frozenset(table["statuses"]) if "statuses" in table else rule.applies_to
+        configured.append(ConfiguredRule(rule, with_defaults(rule.params_schema, options), severity, statuses))
+    if not configured:
+        raise ConfigError("no rules selected: check select/ignore and --disable-plugin")
+    return configured

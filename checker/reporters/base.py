@@ -1,0 +1,116 @@
+"""What every reporter receives, and the reporter interface.
+
+A reporter renders; it never decides the exit code (the scan computes it and passes it in the
+:class:`Summary`). Reporters are streamed: :meth:`Reporter.job` is called as soon as a job's rules
+have run, so a reporter must not keep per-job data in memory (spool to a temporary file if a format
+needs totals before the details).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Severity, Status
+
+if TYPE_CHECKING:
+    from checker.engine import ConfiguredRule
+    from checker.plugins import PluginInfo
+
+
+@dataclass
+class ReportContext:
+    """Facts about the run known before the first job: tool version, time, policy, rules, plugins.
+
+    ``rules``: the configured rules in run order. ``rule_plugin``: rule id -> plugin name.
+    ``locations``: the inputs as the user named them. ``now``: the run's clock (UTC, aware).
+    """
+
+    version: str
+    now: datetime
+    fail_on: Severity
+    policy_path: str | None
+    rules: Sequence[ConfiguredRule]
+    plugins: Sequence[PluginInfo] = ()
+    rule_plugin: dict[str, str] = field(default_factory=dict)
+    locations: Sequence[str] = ()
+    soft_fail: bool = False
+
+
+@dataclass
+class Summary:
+    """Totals of a finished scan and its exit code.
+
+    ``records``: rows read (valid or not); ``jobs``: records that passed the schema and were evaluated.
+    ``results``: count per status. ``failures``: unwaived FAIL count per severity. ``gate_failures``:
+    unwaived FAILs at or above ``fail-on``. ``problems``: count per kind (input, source, plugin).
+    ``error_results``: ERROR results per kind (input = unknown data, rule = the rule raised).
+    ``warnings``: one-line warnings (schema drift, ...). ``elapsed``: seconds.
+    """
+
+    records: int = 0
+    jobs: int = 0
+    results: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
+    failures: dict[Severity, int] = field(default_factory=lambda: dict.fromkeys(Severity, 0))
+    gate_failures: int = 0
+    problems: dict[ErrorKind, int] = field(default_factory=lambda: dict.fromkeys(ErrorKind, 0))
+    error_results: dict[ErrorKind, int] = field(default_factory=lambda: dict.fromkeys(ErrorKind, 0))
+    warnings: list[str] = field(default_factory=list)
+    exit_code: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def input_errors(self) -> int:
+        """Problems and ERROR results that mean exit 3."""
+        return (self.problems[ErrorKind.INPUT] + self.problems[ErrorKind.SOURCE]
+                + self.error_results[ErrorKind.INPUT] + self.error_results[ErrorKind.SOURCE])
+
+    @property
+    def plugin_errors(self) -> int:
+        """Problems and ERROR results that mean exit 4."""
+        return (self.problems[ErrorKind.PLUGIN] + self.problems[ErrorKind.RULE]
+                + self.error_results[ErrorKind.RULE] + self.error_results[ErrorKind.PLUGIN])
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the ``summary`` object of the JSON report)."""
+        return {
+            "records": self.records,
+            "jobs": self.jobs,
+            "results": {s.value: n for s, n in self.results.items()},
+            "failures_by_severity": {s.label: self.failures[s] for s in sorted(Severity, reverse=True)},
+            "gate_failures": self.gate_failures,
+            "problems": {k.value: n for k, n in self.problems.items()},
+            "error_results": {k.value: n for k, n in self.error_results.items() if k in (ErrorKind.INPUT,
+                                                                                     ErrorKind.RULE)},
+            "warnings": len(self.warnings),
+            "exit_code": self.exit_code,
+        }
+
+
+class Reporter(Protocol):
+    """One output format writing to one text stream. Calls: ``start``, then any number of ``job`` and
+    ``problem`` in input order, then ``finish`` exactly once."""
+
+    def start(self) -> None:
+        """Called once before the first job (write headers here)."""
+
+    def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
+        """One evaluated job with its results (one per configured rule, in rule order)."""
+
+    def problem(self, problem: Problem) -> None:
+        """Something that could not be checked (bad line, schema-invalid record, failed source, plugin)."""
+
+    def finish(self, summary: Summary) -> None:
+        """Called once at the end with the totals and the exit code; flush everything here."""
+
+
+ReporterFactory = Any
+"""``factory(stream: TextIO, context: ReportContext) -> Reporter``; registered by name."""
+
+
+def result_source(provenance: Provenance) -> dict[str, Any]:
+    """``{"path", "line", "record"}`` of a provenance (JSON-ready; absent parts are null)."""
+    return {"path": provenance.source, "line": provenance.line, "record": provenance.record}
+

@@ -1,0 +1,129 @@
+"""The JSON report (``-f json``), described by ``schemas/report.schema.json``.
+
+Streamed: the header (tool, policy, rules) is written first, each result as soon as its job is done,
+problems are spooled to a temporary file (they are listed after the results), and the summary comes
+last. Memory stays flat however many jobs there are.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import orjson
+
+from checker.model import JobRef, Problem, Provenance, Result
+from checker.reporters.base import ReportContext, Summary, result_source
+
+REPORT_VERSION = "1.0"
+_SPOOL_BYTES = 1 << 20
+
+
+def job_dict(job: JobRef | None) -> dict[str, Any] | None:
+    """JSON form of a job reference."""
+    if job is None:
+        return None
+    return {"arn": job.arn, "name": job.name, "account_id": job.account_id, "region": job.region}
+
+
+def result_dict(job: JobRef, provenance: Provenance, result: Result) -> dict[str, Any]:
+    """JSON form of one result (an element of ``results``)."""
+    return {
+        "rule_id": result.rule.id,
+        "rule_name": result.rule.name,
+        "severity": result.severity.label,
+        "status": result.status.value,
+        "message": result.message,
+        "pointer": result.pointer,
+        "error_kind": result.error_kind.value if result.error_kind else None,
+        "job": job_dict(job),
+        "source": result_source(provenance),
+        "waiver": dict(result.waiver) if result.waiver else None,
+    }
+
+
+def problem_dict(problem: Problem) -> dict[str, Any]:
+    """JSON form of one problem (an element of ``errors``)."""
+    return {
+        "kind": problem.kind.value,
+        "message": problem.message,
+        "source": result_source(problem.provenance) if problem.provenance else None,
+        "pointer": problem.pointer,
+        "job": job_dict(problem.job),
+        "plugin": problem.plugin,
+    }
+
+
+class JsonReporter:
+    """Writes one JSON document to ``stream``."""
+
+    def __init__(self, stream: TextIO, context: ReportContext) -> None:
+        self.stream = stream
+        self.context = context
+        self._first_result = True
+        self._problems = tempfile.SpooledTemporaryFile(
+            max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8")  # noqa: SIM115
+        self._problem_count = 0
+
+    def start(self) -> None:
+        """Write everything known before the first job."""
+        context = self.context
+        header = {
+            "report_version": REPORT_VERSION,
+            "tool": {
+                "name": "bedrock-audit",
+                "version": context.version,
+                "plugins": [
+                    {"name": p.name, "distribution": p.distribution, "version": p.version, "status": p.status}
+                    for p in context.plugins
+                ],
+            },
+            "generated_at": context.now.isoformat().replace("+00:00", "Z"),
+            "inputs": list(context.locations),
+            "policy": {"path": context.policy_path, "fail_on": context.fail_on.label,
+                       "soft_fail": context.soft_fail},
+            "rules": [
+                {
+                    "id": c.rule.id,
+                    "name": c.rule.name,
+                    "title": c.rule.title,
+                    "severity": c.severity.label,
+                    "help_url": c.rule.help_url,
+                    "plugin": context.rule_plugin.get(c.rule.id),
+                    "params": dict(c.params),
+                    "applies_to": sorted(c.applies_to) if c.applies_to is not None else None,
+                    "controls": {k: dict(v) for k, v in c.rule.controls.items()},
+                }
+                for c in context.rules
+            ],
+        }
+        text = orjson.dumps(header, option=orjson.OPT_NON_STR_KEYS).decode()
+        self.stream.write(text[:-1] + ',"results":[')
+
+    def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
+        """Append the job's results."""
+        write = self.stream.write
+        for result in results:
+            body = orjson.dumps(result_dict(job, provenance, result)).decode()
+            write("\n" + body if self._first_result else ",\n" + body)
+            self._first_result = False
+
+    def problem(self, problem: Problem) -> None:
+        """Spool the problem; it is written in ``errors`` at the end."""
+        self._problems.write((",\n" if self._problem_count else "\n") + orjson.dumps(problem_dict(problem)).decode())
+        self._problem_count += 1
+
+    def finish(self, summary: Summary) -> None:
+        """Write the problems, warnings and summary and close the document."""
+        write = self.stream.write
+        write("\n],\"errors\":[")
+        self._problems.seek(0)
+        while chunk := self._problems.read(1 << 16):
+            write(chunk)
+        self._problems.close()
+        write("\n],\"warnings\":")
+        write(orjson.dumps(summary.warnings).decode())
+        write(",\"summary\":")
+        write(orjson.dumps(summary.as_dict()).decode())
+        write("}\n")

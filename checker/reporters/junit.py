@@ -1,0 +1,147 @@
+"""The JUnit XML report (``-f junit``), built with junit-xml and streamed one testsuite per job.
+
+Layout (``../shared/DESIGN.md`` §9): one ``<testsuite>`` per job (name: the job name; properties: job
+ARN, account, region, source file:line), one ``<testcase>`` per rule (classname: the rule id, name: the
+rule name); FAIL -> ``<failure>``, ERROR -> ``<error>``, SKIP -> ``<skipped message=reason>``. A
+schema-invalid record, an unreadable source or a failed plugin is a testsuite with one ``<error>``
+testcase. Validated against the Jenkins JUnit XSD in the tests.
+
+junit-xml 1.9 pitfalls handled here: it writes a ``disabled`` attribute the XSD rejects (removed), it
+drops ``time`` when it is zero (always set), it writes the suite time with more decimals than the XSD's
+SUREFIRE_TIME allows (rewritten with three), it treats an empty failure message as a pass (messages are
+never empty), and ``TestSuite.build_xml_doc()`` does not remove XML-illegal characters (every string is
+cleaned before it reaches junit-xml).
+
+Suites are written to a spool file as each job finishes; at the end the ``<testsuites>`` element with
+the totals is written, then the spooled suites, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from typing import TextIO
+
+from junit_xml import TestCase, TestSuite
+
+from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Status
+from checker.reporters.base import ReportContext, Summary
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPOOL_BYTES = 4 << 20
+
+
+def xml_safe(text: object) -> str:
+    """``text`` as a string without the characters XML 1.0 forbids (control characters, surrogates)."""
+    return _XML_ILLEGAL.sub("", str(text))
+
+
+_PROBLEM_CASES = {
+    ErrorKind.INPUT: ("bedrock-audit.input", "record"),
+    ErrorKind.SOURCE: ("bedrock-audit.source", "read"),
+    ErrorKind.PLUGIN: ("bedrock-audit.plugin", "load"),
+    ErrorKind.RULE: ("bedrock-audit.rule", "run"),
+}
+
+
+class JUnitReporter:
+    """Writes one ``<testsuites>`` document to ``stream``."""
+
+    def __init__(self, stream: TextIO, context: ReportContext) -> None:
+        self.stream = stream
+        self.context = context
+        self._spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in finish()
+            max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8")
+        self._tests = self._failures = self._errors = self._skipped = 0
+        self._time = 0.0
+
+    def start(self) -> None:
+        """Nothing to write before the totals are known."""
+
+    def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
+        """Write the job's testsuite."""
+        cases = []
+        for result in results:
+            case = TestCase(xml_safe(result.rule.name), classname=xml_safe(result.rule.id),
+                            elapsed_sec=result.duration)
+            detail = _detail(result, provenance)
+            if result.status is Status.FAIL:
+                case.add_failure_info(message=xml_safe(f"[{result.severity.label}] {result.message}"),
+                                      output=xml_safe(detail), failure_type=result.severity.label)
+            elif result.status is Status.ERROR:
+                kind = result.error_kind.value if result.error_kind else "error"
+                case.add_error_info(message=xml_safe(result.message), output=xml_safe(detail), error_type=kind)
+            elif result.status is Status.SKIP:
+                case.add_skipped_info(message=xml_safe(result.message or "skipped"))
+            cases.append(case)
+        properties = {
+            "job_arn": job.arn or "",
+            "account_id": job.account_id or "",
+            "region": job.region or "",
+            "source": str(provenance),
+        }
+        self._write_suite(job.label, cases, properties, provenance.source)
+
+    def problem(self, problem: Problem) -> None:
+        """Write a testsuite with one ``<error>`` testcase for the problem."""
+        classname, name = _PROBLEM_CASES[problem.kind]
+        case = TestCase(name, classname=classname, elapsed_sec=0.0)
+        where = str(problem.provenance) if problem.provenance else ""
+        message = problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
+        case.add_error_info(message=xml_safe(f"{where}: {message}" if where else message),
+                            output=xml_safe(where), error_type=problem.kind.value)
+        if problem.job and problem.job.arn:
+            suite_name = problem.job.label
+        elif problem.plugin:
+            suite_name = f"plugin {problem.plugin}"
+        else:
+            suite_name = where or "bedrock-audit"
+        properties = {"kind": problem.kind.value, "source": where}
+        if problem.job and problem.job.arn:
+            properties["job_arn"] = problem.job.arn
+        self._write_suite(suite_name, [case], properties,
+                          problem.provenance.source if problem.provenance else None)
+
+    def _write_suite(self, name: str, cases: list[TestCase], properties: dict[str, str], file: str | None) -> None:
+        suite = TestSuite(xml_safe(name), cases, properties={k: xml_safe(v) for k, v in properties.items()},
+                          file=xml_safe(file) if file else None)
+        element = suite.build_xml_doc()
+        element.attrib.pop("disabled", None)
+        total = sum(case.elapsed_sec or 0.0 for case in cases)
+        element.set("time", f"{total:.3f}")
+        for testcase in element.iter("testcase"):
+            if "time" not in testcase.attrib:
+                testcase.set("time", "0.000000")
+        self._spool.write(ET.tostring(element, encoding="unicode"))
+        self._spool.write("\n")
+        self._tests += len(cases)
+        self._failures += sum(1 for c in cases if c.is_failure())
+        self._errors += sum(1 for c in cases if c.is_error())
+        self._skipped += sum(1 for c in cases if c.is_skipped())
+        self._time += total
+
+    def finish(self, summary: Summary) -> None:
+        """Write ``<testsuites>`` with the totals, the spooled suites, and the closing tag."""
+        write = self.stream.write
+        write('<?xml version="1.0" encoding="utf-8"?>\n')
+        write(f'<testsuites name="bedrock-audit" tests="{self._tests}" failures="{self._failures}" '
+              f'errors="{self._errors}" time="{self._time:.3f}">\n')
+        self._spool.seek(0)
+        while chunk := self._spool.read(1 << 16):
+            write(chunk)
+        self._spool.close()
+        write("</testsuites>\n")
+
+
+def _detail(result: Result, provenance: Provenance) -> str:
+    lines = [f"rule: {result.rule.id} {result.rule.name} ({result.severity.label})", f"source: {provenance}"]
+    if result.pointer:
+        lines.append(f"field: {result.pointer}")
+    if result.status is Status.FAIL:
+        lines.append(f"remediation: {result.rule.remediation}")
+        lines.append(f"help: {result.rule.help_url}")
+    if result.waiver:
+        lines.append("waiver: " + ", ".join(f"{k}={v}" for k, v in result.waiver.items()))
+    return "\n".join(lines)

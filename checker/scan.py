@@ -1,0 +1,139 @@
+"""The scan pipeline: raw rows -> table shape -> schema -> Job -> rules -> reporters -> totals.
+
+One record at a time (``../shared/DESIGN.md`` §3): nothing here keeps per-job data, so memory stays
+flat however large the input. Every problem reaches every reporter and the totals; the exit code is
+computed here, once, from those totals.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from checker.engine import Engine
+from checker.exitcodes import exit_code
+from checker.model import ErrorKind, Job, JobRef, Problem, Provenance, Severity, Status
+from checker.normalize import Normalizer
+from checker.reporters.base import Reporter, Summary
+from checker.schema import TABLE_SCHEMA, load_schema, table_columns, table_validator
+from checker.sources.base import Item, RawRecord
+
+
+@dataclass
+class ScanSettings:
+    """How a scan judges its outcome: ``fail_on`` (lowest gating severity), ``soft_fail``,
+    ``allow_empty`` (no records at all is fine), ``now`` (the clock rules and waivers see; aware UTC)."""
+
+    fail_on: Severity = Severity.LOW
+    soft_fail: bool = False
+    allow_empty: bool = False
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class Pipeline:
+    """Validates and evaluates records, fanning results out to reporters.
+
+    ``warn(message)`` receives one-line warnings as they arise (the CLI prints them on stderr); they
+    are also collected in the summary for the reports.
+    """
+
+    def __init__(self, engine: Engine, reporters: Sequence[Reporter], settings: ScanSettings,
+                 warn: Callable[[str], None] | None = None) -> None:
+        self.engine = engine
+        self.reporters = list(reporters)
+        self.settings = settings
+        self._warn_sink = warn
+        types, table = table_columns()
+        self.normalizer = Normalizer(types, table)
+        self.validator = table_validator()
+        self.known_columns = frozenset(load_schema(TABLE_SCHEMA)["properties"])
+        self._drift_seen: set[str] = set()
+        self.summary = Summary()
+
+    def warn(self, message: str) -> None:
+        """Record a warning for the reports and pass it on."""
+        self.summary.warnings.append(message)
+        if self._warn_sink is not None:
+            self._warn_sink(message)
+
+    def problem(self, problem: Problem) -> None:
+        """Report a problem to every reporter and count it."""
+        self.summary.problems[problem.kind] += 1
+        for reporter in self.reporters:
+            reporter.problem(problem)
+
+    def run(self, items: Iterable[Item], preloaded: Iterable[Problem] = ()) -> Summary:
+        """Consume ``items``; ``preloaded`` problems (plugin failures) are reported first.
+
+        Returns the :class:`Summary` with the exit code set. Reporters get ``start`` before and
+        ``finish`` after.
+        """
+        started = time.perf_counter()
+        for reporter in self.reporters:
+            reporter.start()
+        for problem in preloaded:
+            self.problem(problem)
+        for item in items:
+            if isinstance(item, RawRecord):
+                self.record(item)
+            else:
+                if item.provenance is not None and item.kind is ErrorKind.INPUT:
+                    self.summary.records += 1
+                self.problem(item)
+        summary = self.summary
+        if summary.records == 0 and not self.settings.allow_empty:
+            self.problem(Problem(ErrorKind.INPUT, "no job records in the input (use --allow-empty if "
+                                                  "that is expected)"))
+        summary.exit_code = int(exit_code(gate_failures=summary.gate_failures,
+                                          input_errors=summary.input_errors,
+                                          plugin_errors=summary.plugin_errors,
+                                          soft_fail=self.settings.soft_fail))
+        summary.elapsed = time.perf_counter() - started
+        for reporter in self.reporters:
+            reporter.finish(summary)
+        return summary
+
+    def record(self, raw: RawRecord) -> None:
+        """Normalise, validate and evaluate one raw row."""
+        summary = self.summary
+        summary.records += 1
+        row, unknown = self.normalizer.normalize(raw.data)
+        if raw.unknown:
+            unknown.update(raw.unknown)
+        if not self.known_columns.issuperset(row):
+            self._note_drift(row, raw.provenance)
+        errors = self.validator.errors(row)
+        if errors:
+            first = errors[0]
+            more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+            arn = row.get("job_arn")
+            job = JobRef(arn, row.get("job_name") if isinstance(row.get("job_name"), str) else None) \
+                if isinstance(arn, str) else None
+            self.problem(Problem(ErrorKind.INPUT, f"schema-invalid record: {first}{more}", raw.provenance,
+                                 first.pointer, job))
+            return
+        job = Job(row, raw.provenance, unknown, self.settings.now)
+        results = self.engine.evaluate(job)
+        summary.jobs += 1
+        fail_on = self.settings.fail_on
+        counts = summary.results
+        for result in results:
+            counts[result.status] += 1
+            if result.status is Status.FAIL:
+                summary.failures[result.severity] += 1
+                if result.severity >= fail_on:
+                    summary.gate_failures += 1
+            elif result.status is Status.ERROR and result.error_kind is not None:
+                summary.error_results[result.error_kind] += 1
+        reference = JobRef.of(job)
+        for reporter in self.reporters:
+            reporter.job(reference, raw.provenance, results)
+
+    def _note_drift(self, row: dict[str, object], provenance: Provenance) -> None:
+        for column in row:
+            if column not in self.known_columns and column not in self._drift_seen:
+                self._drift_seen.add(str(column))
+                self.warn(f"schema drift: column {column!r} (first seen at {provenance}) is not in the "
+                          "aws.bedrock_model_invocation_job schema; kept, not checked")

@@ -1,0 +1,224 @@
+"""JSON Schemas: where they live, and validators that are fast and agree with python-jsonschema.
+
+The schemas ship in the wheel as ``checker/schemas/`` and live in ``schemas/`` in a source checkout;
+:func:`schemas_dir` finds either. :class:`SchemaValidator` gives python-jsonschema's verdicts at close to
+jsonschema-rs speed: jsonschema-rs (Rust) accepts or rejects first; python-jsonschema (the reference
+implementation, imported only when needed) decides every instance the fast pass rejects and produces
+the error messages. ``format`` keywords are checked by the same Python functions in both passes, so
+the two cannot disagree about formats; ``tests/test_schema_agreement.py`` checks the rest with
+generated records.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+TABLE_SCHEMA = "aws.bedrock_model_invocation_job.schema.json"
+CONFIG_SCHEMA = "config.schema.json"
+REPORT_SCHEMA = "report.schema.json"
+RULE_METADATA_SCHEMA = "rule-metadata.schema.json"
+
+MAX_MESSAGE = 300
+"""Characters of a schema error message kept in reports (values in messages can be huge)."""
+
+
+def schemas_dir() -> Traversable:
+    """The folder holding the JSON Schemas: ``checker/schemas`` in an installed wheel, else the
+    checkout's top-level ``schemas/``. Raises ``FileNotFoundError`` if neither exists."""
+    bundled = resources.files("checker") / "schemas"
+    if bundled.is_dir():
+        return bundled
+    checkout = Path(__file__).resolve().parent.parent / "schemas"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("bedrock-audit's schemas/ folder is missing from this installation")
+
+
+@functools.cache
+def load_schema(name: str) -> dict[str, Any]:
+    """Parse one bundled schema by file name (e.g. :data:`TABLE_SCHEMA`); cached."""
+    return orjson.loads((schemas_dir() / name).read_bytes())
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaError:
+    """One schema violation: JSON pointer (RFC 6901) of the offending value and a readable message."""
+
+    pointer: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '/'}: {self.message}"
+
+
+def json_pointer(path: Iterable[Any]) -> str:
+    """``["vpc_config", "subnet_ids", 0]`` -> ``"/vpc_config/subnet_ids/0"`` (RFC 6901 escaping)."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _rfc3339(value: Any) -> bool:
+    import rfc3339_validator
+
+    return not isinstance(value, str) or bool(rfc3339_validator.validate_rfc3339(value))
+
+
+def _regex(value: Any) -> bool:
+    import re
+
+    if not isinstance(value, str):
+        return True
+    try:
+        re.compile(value)
+    except re.error:
+        return False
+    return True
+
+
+_OWN_FORMATS: dict[str, Callable[[Any], bool]] = {"date-time": _rfc3339, "regex": _regex}
+"""Formats checked by these functions in the fast pass; they do what python-jsonschema's checkers do
+(``date-time``: rfc3339-validator; ``regex``: ``re.compile``), so both passes agree."""
+
+
+def _uses_only_own_formats(schema: Any) -> bool:
+    if isinstance(schema, dict):
+        fmt = schema.get("format")
+        if isinstance(fmt, str) and fmt not in _OWN_FORMATS:
+            return False
+        return all(_uses_only_own_formats(v) for v in schema.values())
+    if isinstance(schema, list):
+        return all(_uses_only_own_formats(v) for v in schema)
+    return True
+
+
+class SchemaValidator:
+    """Validate instances against one Draft 2020-12 schema with format checking on.
+
+    :meth:`errors` returns ``[]`` for a valid instance, else every violation python-jsonschema reports
+    (sorted by pointer). Raises ``RuntimeError`` at construction if python-jsonschema would not check
+    ``date-time`` (it skips the check silently when rfc3339-validator is missing).
+    """
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        import jsonschema_rs
+
+        self.schema = dict(schema)
+        if _uses_only_own_formats(self.schema):
+            formats = _OWN_FORMATS
+        else:  # a user schema (custom rules) with other formats: use python-jsonschema's checkers
+            formats = {name: functools.partial(_reference_conforms, fmt=name)
+                       for name in _reference_validator_class().FORMAT_CHECKER.checkers}
+        self._fast = jsonschema_rs.Draft202012Validator(
+            self.schema, validate_formats=True, formats=formats, ignore_unknown_formats=True
+        )
+        self._reference: Any = None
+
+    def is_valid(self, instance: Any) -> bool:
+        """True when python-jsonschema would accept ``instance``."""
+        try:
+            if self._fast.is_valid(instance):
+                return True
+        except (ValueError, TypeError, OverflowError):  # e.g. lone surrogates, huge ints: ask the reference
+            pass
+        return not self._reference_errors(instance)
+
+    def errors(self, instance: Any) -> list[SchemaError]:
+        """Every violation (``[]`` if valid), as python-jsonschema reports them."""
+        try:
+            if self._fast.is_valid(instance):
+                return []
+        except (ValueError, TypeError, OverflowError):
+            pass
+        return self._reference_errors(instance)
+
+    def _reference_errors(self, instance: Any) -> list[SchemaError]:
+        if self._reference is None:
+            self._reference = reference_validator(self.schema)
+        found = []
+        for error in self._reference.iter_errors(instance):
+            message = error.message
+            if len(message) > MAX_MESSAGE:
+                message = message[: MAX_MESSAGE - 1] + "…"
+            found.append(SchemaError(json_pointer(error.absolute_path), message))
+        found.sort(key=lambda e: e.pointer)
+        return found
+
+
+def _reference_validator_class() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator
+
+
+def _reference_conforms(value: Any, fmt: str) -> bool:
+    return bool(_reference_validator_class().FORMAT_CHECKER.conforms(value, fmt))
+
+
+def reference_validator(schema: Mapping[str, Any]) -> Any:
+    """A python-jsonschema Draft 2020-12 validator with format checking on.
+
+    Raises ``RuntimeError`` when ``date-time`` would not be checked (rfc3339-validator missing).
+    """
+    cls = _reference_validator_class()
+    checker = cls.FORMAT_CHECKER
+    if "date-time" not in checker.checkers:
+        raise RuntimeError(
+            "python-jsonschema cannot check format 'date-time' (install rfc3339-validator); "
+            "refusing to validate without it"
+        )
+    return cls(schema, format_checker=checker)
+
+
+_validators: dict[str, SchemaValidator] = {}
+
+
+def validator_for(schema: Mapping[str, Any]) -> SchemaValidator:
+    """A :class:`SchemaValidator` for ``schema``; bundled schemas (those with an ``$id``) are built once."""
+    key = schema.get("$id")
+    if not isinstance(key, str):
+        return SchemaValidator(schema)
+    if key not in _validators:
+        _validators[key] = SchemaValidator(schema)
+    return _validators[key]
+
+
+def table_validator() -> SchemaValidator:
+    """The validator of the table schema (built once per process)."""
+    return validator_for(load_schema(TABLE_SCHEMA))
+
+
+def metaschema_errors(schema: Any) -> str | None:
+    """Why ``schema`` is not a valid Draft 2020-12 JSON Schema, or ``None`` if it is."""
+    import jsonschema_rs
+
+    try:
+        if jsonschema_rs.meta.is_valid(schema):
+            return None
+    except Exception:  # noqa: BLE001 - unknown $schema and the like: let the reference explain
+        pass
+    import jsonschema
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        return f"{json_pointer(exc.absolute_path) or '/'}: {exc.message}"
+    return None
+
+
+def table_columns() -> tuple[dict[str, str], frozenset[str]]:
+    """``({column: ddsql_type}, table_columns)`` from the table schema's ``x-ddsql-type`` annotations.
+
+    The second item holds the columns of the Datadog table itself; the others (``x-api-only``) are
+    members of the Bedrock API that the table lacks.
+    """
+    properties = load_schema(TABLE_SCHEMA)["properties"]
+    types = {name: spec["x-ddsql-type"] for name, spec in properties.items()}
+    table = frozenset(n for n, spec in properties.items() if not spec.get("x-api-only"))
+    return types, table

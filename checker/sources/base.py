@@ -1,0 +1,73 @@
+"""What a source is and what it yields.
+
+A source turns one location (a file, stdin, a URI such as ``aws://``) into raw rows with provenance.
+It never raises past its loop: a bad line or row is yielded as a :class:`~checker.model.Problem` and the
+next one is still read; a location that cannot be read at all is one SOURCE problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any, Protocol
+
+from checker.model import ErrorKind, Problem, Provenance
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""Longest line (or CSV field) accepted; a longer one is an input error, and reading goes on."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One raw row as read, before normalisation.
+
+    ``data``: the row as decoded from the input (either shape). ``unknown``: columns the source knows
+    to be unknown for this row, with the reason (e.g. tags whose ListTagsForResource call failed).
+    """
+
+    data: Mapping[str, Any]
+    provenance: Provenance
+    unknown: Mapping[str, str] = field(default_factory=dict)
+
+
+Item = RawRecord | Problem
+"""What sources yield."""
+
+
+class Source(Protocol):
+    """An input format or scheme, registered through the ``register_sources`` hook.
+
+    ``name``: what ``--input-format`` accepts (``jsonl``). ``extensions``: lowercase file suffixes it
+    claims (``(".jsonl", ".ndjson")``). ``schemes``: URI schemes it claims (``("aws",)``); such a source
+    gets ``stream=None``. ``description``: one line for ``--help`` and ``bedrock-audit plugins``.
+    """
+
+    name: str
+    description: str
+    extensions: tuple[str, ...]
+    schemes: tuple[str, ...]
+
+    def sniff(self, head: bytes) -> bool:
+        """True if the first bytes of an input (up to 64 KiB) look like this format."""
+        ...
+
+    def read(self, location: str, stream: IO[bytes] | None) -> Iterator[Item]:
+        """Yield every row of ``location`` as a :class:`RawRecord`, or a :class:`Problem` per bad row."""
+        ...
+
+
+def input_problem(message: str, provenance: Provenance) -> Problem:
+    """A bad line or row: reported, counted, and the next row is still read (exit 3)."""
+    return Problem(ErrorKind.INPUT, message, provenance)
+
+
+def source_problem(message: str, location: str) -> Problem:
+    """A location that cannot be read at all (exit 3)."""
+    return Problem(ErrorKind.SOURCE, message, Provenance(location))
+
+
+def describe_json_type(value: Any) -> str:
+    """``[1]`` -> ``"array"``, ``"x"`` -> ``"string"`` ... for messages about unexpected JSON values."""
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number"
+    )

@@ -1,0 +1,153 @@
+"""Recognise the JSON documents job records arrive in and yield their rows.
+
+Shapes (``../shared/DESIGN.md`` §4):
+
+* an array of rows (table shape or API shape);
+* ``{"invocationJobSummaries": [...], "nextToken": ...}`` -- ListModelInvocationJobs / ``aws bedrock
+  list-model-invocation-jobs`` output;
+* one GetModelInvocationJob body (has ``jobArn``) or one table row (has ``job_arn``);
+* the DDSQL API tabular response, column-major:
+  ``{"data": {"attributes": {"columns": [{"name", "type", "values": [...]}, ...]}}}``
+  (``POST /api/v2/ddsql/query/tabular``; timestamps as Unix ms, JSON columns as JSON text -- both decoded
+  by :mod:`checker.normalize`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from checker.model import Provenance
+from checker.sources.base import Item, RawRecord, describe_json_type, input_problem, source_problem
+
+LIST_KEY = "invocationJobSummaries"
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def element_lines(text: str, array_start: int) -> Iterator[tuple[Any, int]]:
+    """Decode the JSON array whose ``[`` is at ``array_start`` one element at a time.
+
+    Yields ``(element, line)`` with the 1-based line where the element starts. Raises
+    ``json.JSONDecodeError`` (or ``RecursionError`` for absurd nesting) at the first malformed element;
+    the elements before it have been yielded.
+    """
+    decoder = json.JSONDecoder()
+    line = text.count("\n", 0, array_start) + 1
+    counted_to = array_start
+    index = _WS.match(text, array_start + 1).end()  # type: ignore[union-attr]
+    if text.startswith("]", index):
+        return
+    while True:
+        line += text.count("\n", counted_to, index)
+        counted_to = index
+        element, end = decoder.raw_decode(text, index)
+        yield element, line
+        index = _WS.match(text, end).end()  # type: ignore[union-attr]
+        if text.startswith(",", index):
+            index = _WS.match(text, index + 1).end()  # type: ignore[union-attr]
+        elif text.startswith("]", index):
+            return
+        else:
+            raise json.JSONDecodeError("expected ',' or ']' after an array element", text, index)
+
+
+def rows_of_document(document: Any, text: str | None, location: str) -> Iterator[Item]:
+    """Yield the rows of a parsed JSON document (see the module doc for the shapes).
+
+    ``text`` is the document's source text when available: it gives rows their line numbers. A document
+    of no known shape is one SOURCE problem naming what was expected.
+    """
+    if isinstance(document, list):
+        yield from _rows_of_array(document, text, 0 if text is not None else None, location)
+        return
+    if not isinstance(document, dict):
+        yield source_problem(
+            f"expected a JSON array of job records or an object, got a {describe_json_type(document)}",
+            location,
+        )
+        return
+    if LIST_KEY in document:
+        summaries = document[LIST_KEY]
+        if not isinstance(summaries, list):
+            yield source_problem(f"{LIST_KEY} must be an array, got {describe_json_type(summaries)}", location)
+            return
+        start = None
+        if text is not None:
+            match = re.search(r'"' + LIST_KEY + r'"\s*:\s*\[', text)
+            start = match.end() - 1 if match else None
+        yield from _rows_of_array(summaries, text, start, location)
+        return
+    columns = _tabular_columns(document)
+    if columns is not None:
+        yield from _rows_of_tabular(document, columns, location)
+        return
+    if "jobArn" in document or "job_arn" in document:
+        yield RawRecord(document, Provenance(location, 1 if text is not None else None, 1))
+        return
+    keys = ", ".join(sorted(map(str, document))[:8]) or "none"
+    yield source_problem(
+        "unrecognised JSON document: expected an array of job records, "
+        f"{{\"{LIST_KEY}\": [...]}}, a GetModelInvocationJob body, a table row or a DDSQL tabular "
+        f"response (top-level keys: {keys})",
+        location,
+    )
+
+
+def _rows_of_array(elements: list[Any], text: str | None, start: int | None, location: str) -> Iterator[Item]:
+    lines: list[int | None] = [None] * len(elements)
+    if text is not None and start is not None:
+        try:
+            located = list(element_lines(text, start))
+        except (ValueError, RecursionError):
+            located = []
+        if [e for e, _ in located] == elements:
+            lines = [line for _, line in located]
+    for number, (element, line) in enumerate(zip(elements, lines, strict=True), start=1):
+        provenance = Provenance(location, line, number)
+        if isinstance(element, dict):
+            yield RawRecord(element, provenance)
+        else:
+            yield input_problem(
+                f"record {number}: expected a JSON object, got {describe_json_type(element)}", provenance
+            )
+
+
+def _tabular_columns(document: dict[str, Any]) -> list[Any] | None:
+    data = document.get("data")
+    if isinstance(data, dict):
+        attributes = data.get("attributes")
+        if isinstance(attributes, dict) and "columns" in attributes:
+            columns = attributes["columns"]
+            return columns if isinstance(columns, list) else []
+    return None
+
+
+def _rows_of_tabular(document: dict[str, Any], columns: list[Any], location: str) -> Iterator[Item]:
+    attributes = document["data"]["attributes"]
+    state = attributes.get("state")
+    if isinstance(state, str) and state.lower() in ("running", "pending", "queued"):
+        yield source_problem(
+            f"DDSQL tabular response is in state {state!r}, not completed: fetch the finished result "
+            "(POST /api/v2/ddsql/query/tabular/fetch) and scan that",
+            location,
+        )
+        return
+    names: list[str] = []
+    values: list[list[Any]] = []
+    for index, column in enumerate(columns):
+        if (not isinstance(column, dict) or not isinstance(column.get("name"), str)
+                or not isinstance(column.get("values"), list)):
+            yield source_problem(f"DDSQL tabular column {index} has no name or no values array", location)
+            return
+        names.append(column["name"])
+        values.append(column["values"])
+    lengths = {len(v) for v in values}
+    if len(lengths) > 1:
+        yield source_problem(
+            f"DDSQL tabular columns have different lengths ({', '.join(map(str, sorted(lengths)))})", location
+        )
+        return
+    for number, cells in enumerate(zip(*values, strict=True), start=1):
+        yield RawRecord(dict(zip(names, cells, strict=True)), Provenance(location, None, number))

@@ -23,10 +23,10 @@ from __future__ import annotations
 import copy
 import json
 import secrets
+import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -120,7 +120,8 @@ class BedrockStandIn:
     ``jobs[(account, region)]``: the job summaries (wire JSON) in listing order. ``tags[arn]``: a job's
     tags as ``[{key, value}]`` (a job without an entry has no tags). ``list_faults[(account, region)]``
     and ``tag_faults[arn]``: :class:`Fault` s. ``roles[role_arn]``: assumable roles. ``page_size``: the
-    largest page it returns (fewer than ``maxResults`` when that is larger, as services may). ``latency``: seconds added to every response.
+    largest page it returns (fewer than ``maxResults`` when that is larger, as services may).
+    ``latency``: seconds added to every response.
     """
 
     def __init__(self, latency: float = 0.0, page_size: int = 100) -> None:
@@ -182,13 +183,19 @@ class BedrockStandIn:
             "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/bedrock-audit-tests/credentials",
             "AWS_EC2_METADATA_DISABLED": "true",
             "AWS_DEFAULT_REGION": "us-east-1",
+            # anything not sent to the stand-in (plain HTTP on loopback) fails instead of reaching AWS
+            "HTTPS_PROXY": "http://127.0.0.1:9",
+            "https_proxy": "http://127.0.0.1:9",
+            "NO_PROXY": "127.0.0.1,localhost",
+            "no_proxy": "127.0.0.1,localhost",
         }
 
     def __enter__(self) -> BedrockStandIn:
         handler = type("Handler", (_Handler,), {"standin": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="bedrock-standin", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        name="bedrock-standin", daemon=True)
         self._thread.start()
         return self
 
@@ -253,7 +260,8 @@ class BedrockStandIn:
         after = params.get("submitTimeAfter")
         if after is not None:
             moment = datetime.fromisoformat(after.replace("Z", "+00:00"))
-            jobs = [j for j in jobs if datetime.fromisoformat(j["submitTime"].replace("Z", "+00:00")) > moment]
+            jobs = [j for j in jobs
+                    if datetime.fromisoformat(j["submitTime"].replace("Z", "+00:00")) > moment]
         size = min(int(params.get("maxResults", self.page_size)), self.page_size)
         start = int(params.get("nextToken", "0"))
         page = jobs[start:start + size]
@@ -267,9 +275,11 @@ class BedrockStandIn:
         form = {k: v[-1] for k, v in urllib.parse.parse_qs(body.decode()).items()}
         action = form.get("Action", "")
         caller = self._account_of(scope.access_key)
-        self._record(Recorded("sts", action, caller, scope.region, form, scope.access_key, scope.session_token))
+        self._record(Recorded("sts", action, caller, scope.region, form, scope.access_key,
+                              scope.session_token))
         if caller is None:
-            return _sts_error(403, "InvalidClientTokenId", "The security token included in the request is invalid.")
+            return _sts_error(403, "InvalidClientTokenId",
+                              "The security token included in the request is invalid.")
         if action == "GetCallerIdentity":
             return 200, {"Content-Type": "text/xml"}, (
                 f'<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
@@ -313,7 +323,8 @@ class _Scope:
 
 
 def _scope(headers: Any) -> _Scope:
-    """Access key, region and service from ``Authorization: AWS4-HMAC-SHA256 Credential=AK/date/region/svc/...``."""
+    """Access key, region and service from the SigV4 ``Authorization`` header
+    (``AWS4-HMAC-SHA256 Credential=AKID/DATE/REGION/SERVICE/aws4_request, ...``)."""
     auth = headers.get("Authorization", "")
     scope = _Scope(session_token=headers.get("X-Amz-Security-Token"))
     marker = "Credential="
@@ -342,6 +353,11 @@ def _sts_error(status: int, code: str, message: str) -> tuple[int, dict[str, str
 class _Handler(BaseHTTPRequestHandler):
     standin: BedrockStandIn
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # headers and body go out in separate writes: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence the default access log
         return
@@ -372,7 +388,3 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = _serve
     do_POST = _serve
 
-
-def iter_regions(standin: BedrockStandIn) -> Iterator[str]:
-    """The regions that hold jobs, sorted (a convenience for assertions)."""
-    yield from sorted({region for _, region in standin.jobs})

@@ -64,23 +64,36 @@ class Access:
         self._account_locks: dict[str, threading.Lock] = {}
         self._keys: dict[str, Keys | AccessFault] = {}
         self._caller: str | AccessFault | None = None
+        self._loader: Any = None
 
     def session(self) -> Any:
-        """This thread's boto3 Session (created on first use in the thread)."""
+        """This thread's boto3 Session (created on first use in the thread).
+
+        The sessions share one botocore data loader, so the service model and endpoint data are parsed
+        once per scan, not once per thread (the loader only caches parsed JSON files)."""
         session = getattr(self._local, "session", None)
         if session is None:
             import boto3
+            import botocore.session
 
-            session = boto3.session.Session(profile_name=self.target.profile)
+            core = botocore.session.Session(profile=self.target.profile)
+            with self._lock:
+                if self._loader is None:
+                    self._loader = core.get_component("data_loader")
+                core.register_component("data_loader", self._loader)
+            session = boto3.session.Session(botocore_session=core)
             self._local.session = session
         return session
 
     def config(self, pool: int = 10) -> Any:
         """botocore client config: adaptive retries with the scan's max attempts, short timeouts,
-        a connection pool of ``pool`` connections (one per concurrent caller of the client)."""
+        a connection pool of ``pool`` connections (one per concurrent caller of the client).
+
+        ``total_max_attempts`` counts the first try (botocore's ``max_attempts`` key counts retries only).
+        """
         from botocore.config import Config
 
-        return Config(retries={"mode": "adaptive", "max_attempts": self.target.max_attempts},
+        return Config(retries={"mode": "adaptive", "total_max_attempts": self.target.max_attempts},
                       connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
                       max_pool_connections=max(pool, 1), user_agent_extra="bedrock-audit")
 
@@ -107,7 +120,8 @@ class Access:
                 self._remember_session_secrets()
                 cached = str(sts.get_caller_identity()["Account"])
             except Exception as exc:  # noqa: BLE001 - every fault becomes a reported reason
-                cached = AccessFault(describe(exc, "sts:GetCallerIdentity", self.scrub))
+                reason = describe(exc, "sts:GetCallerIdentity", self.scrub, self.target.max_attempts)
+                cached = AccessFault(reason)
             with self._lock:
                 self._caller = cached
         if isinstance(cached, AccessFault):
@@ -142,7 +156,8 @@ class Access:
                 arguments["ExternalId"] = self.target.external_id
             credentials = sts.assume_role(**arguments)["Credentials"]
         except Exception as exc:  # noqa: BLE001 - every fault becomes a reported reason
-            return AccessFault(f"cannot assume role: {role}: " + describe(exc, "sts:AssumeRole", self.scrub))
+            reason = describe(exc, "sts:AssumeRole", self.scrub, self.target.max_attempts)
+            return AccessFault(f"cannot assume role: {role}: {reason}")
         keys = Keys(credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"],
                     _aware(credentials["Expiration"]))
         self.scrub.add(keys.access_key, keys.secret_key, keys.token)

@@ -25,7 +25,6 @@ from checker.aws.location import (
     read_accounts_file,
     redact,
     target_from_options,
-    with_accounts,
 )
 
 AwsFlag = Annotated[bool, typer.Option(
@@ -114,13 +113,14 @@ class AwsFlags:
                                   "location)")
             return None
         try:
+            accounts = list(self.account or ())
+            if self.accounts_file is not None:
+                accounts += read_accounts_file(self.accounts_file)
             target = target_from_options(
                 regions=self.region or (), all_regions=self.all_regions, profile=self.profile,
-                role_arn=self.role_arn, accounts=self.account or (), external_id=self.external_id,
+                role_arn=self.role_arn, accounts=accounts, external_id=self.external_id,
                 status=self.status, submitted_after=self.submitted_after, max_attempts=self.max_attempts,
                 concurrency=self.concurrency)
-            if self.accounts_file is not None:
-                target = with_accounts(target, read_accounts_file(self.accounts_file))
         except LocationError as exc:
             raise ConfigError(str(exc)) from None
         return target.uri()

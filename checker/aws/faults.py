@@ -66,24 +66,24 @@ def error_code(exc: BaseException) -> str | None:
     return None
 
 
-def describe(exc: BaseException, action: str, scrub: Scrubber) -> str:
+def describe(exc: BaseException, action: str, scrub: Scrubber, max_attempts: int | None = None) -> str:
     """One line saying what failed and why, e.g. ``"access denied: bedrock:ListModelInvocationJobs:
     AccessDeniedException: User ... is not authorized"``. ``action`` names the call
-    (``"bedrock:ListModelInvocationJobs"``). Never raises; credentials are scrubbed."""
+    (``"bedrock:ListModelInvocationJobs"``); ``max_attempts`` is the retry budget that was spent when
+    the call was throttled. Never raises; credentials are scrubbed."""
     try:
-        return scrub(_describe(exc, action))
+        return scrub(_describe(exc, action, max_attempts))
     except Exception:  # noqa: BLE001 - describing a fault must not become a second fault
         return scrub(f"{action} failed: {type(exc).__name__}")
 
 
-def _describe(exc: BaseException, action: str) -> str:
+def _describe(exc: BaseException, action: str, max_attempts: int | None) -> str:
     from botocore import exceptions as bx
 
     code = error_code(exc)
     if code is not None:
         response = getattr(exc, "response", {})
         message = _cut(str(response.get("Error", {}).get("Message") or "").strip())
-        attempts = response.get("ResponseMetadata", {}).get("RetryAttempts")
         detail = f"{code}: {message}" if message else code
         if code in ACCESS_DENIED:
             return f"access denied: {action}: {detail}"
@@ -91,7 +91,7 @@ def _describe(exc: BaseException, action: str) -> str:
             return (f"credentials rejected: {action}: {detail} (expired or invalid credentials, or a region "
                     "not enabled for this account)")
         if code in THROTTLED or _status(response) == 429:
-            tried = f" after {int(attempts) + 1} attempts" if isinstance(attempts, int) else ""
+            tried = f" after {max_attempts} attempts" if max_attempts else ""
             return f"throttled: {action} still throttled{tried}, retries exhausted: {detail}"
         return f"{action} failed: {detail}"
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):

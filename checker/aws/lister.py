@@ -110,7 +110,8 @@ def list_pair(pair: Pair, target: AwsTarget, access: Access, tag_pool: Executor,
                 arn = summary.get("jobArn")
                 future = None
                 if isinstance(arn, str):
-                    future = tag_pool.submit(fetch_tags, tagger, arn, stop, access.scrub, progress)
+                    future = tag_pool.submit(fetch_tags, tagger, arn, stop, access.scrub, progress,
+                                             target.max_attempts)
                     progress.add(tags=1)
                 jobs.append((summary, future))
             listed += len(summaries)
@@ -122,7 +123,7 @@ def list_pair(pair: Pair, target: AwsTarget, access: Access, tag_pool: Executor,
     except AccessFault as exc:
         _put_final(channel, Fault(str(exc), listed), stop)
     except Exception as exc:  # noqa: BLE001 - a fault of this pair is reported, never raised
-        message = describe(exc, "bedrock:ListModelInvocationJobs", access.scrub)
+        message = describe(exc, "bedrock:ListModelInvocationJobs", access.scrub, target.max_attempts)
         if listed:
             message += f" (listing stopped after {listed} jobs; the jobs after them were not checked)"
         _put_final(channel, Fault(message, listed), stop)
@@ -130,8 +131,8 @@ def list_pair(pair: Pair, target: AwsTarget, access: Access, tag_pool: Executor,
         progress.add(pairs_done=1)
 
 
-def fetch_tags(client: Any, arn: str, stop: threading.Event, scrub: Scrubber,
-               progress: Progress) -> TagOutcome:
+def fetch_tags(client: Any, arn: str, stop: threading.Event, scrub: Scrubber, progress: Progress,
+               max_attempts: int | None = None) -> TagOutcome:
     """The job's tags (``[{key, value}]``, lower-case keys as the Bedrock API returns them), or
     :class:`TagsUnknown` with the reason. Never raises."""
     try:
@@ -140,7 +141,8 @@ def fetch_tags(client: Any, arn: str, stop: threading.Event, scrub: Scrubber,
         tags = client.list_tags_for_resource(resourceARN=arn).get("tags")
         return list(tags) if isinstance(tags, list) else []
     except Exception as exc:  # noqa: BLE001 - the reason becomes the tag rules' ERROR message
-        return TagsUnknown("tags unknown: " + describe(exc, "bedrock:ListTagsForResource", scrub))
+        reason = describe(exc, "bedrock:ListTagsForResource", scrub, max_attempts)
+        return TagsUnknown(f"tags unknown: {reason}")
     finally:
         progress.add(tags=-1)
 

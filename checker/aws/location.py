@@ -20,7 +20,7 @@ import difflib
 import re
 import urllib.parse
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -252,14 +252,6 @@ def parse_submitted_after(value: str | datetime) -> datetime:
         raise LocationError(f"--submitted-after: {value!r} is not a date (2025-06-01) or an RFC 3339 "
                             "timestamp with a zone (2025-06-01T12:00:00Z)")
     return moment.astimezone(UTC).replace(microsecond=0)
-
-
-def with_accounts(target: AwsTarget, accounts: Iterable[str]) -> AwsTarget:
-    """``target`` with more accounts appended (``--accounts-file``), re-checked."""
-    merged = list(target.accounts) + list(accounts)
-    if target.role_arn is not None:
-        _check_role(target.role_arn, _dedupe(merged))
-    return replace(target, accounts=tuple(_dedupe(merged)))
 
 
 def _check_role(role_arn: str, accounts: list[str]) -> None:

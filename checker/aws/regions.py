@@ -103,8 +103,14 @@ def default_region(profile: str | None) -> str | None:
     import botocore.exceptions
     import botocore.session
 
+    session = botocore.session.Session(profile=profile)
     try:
-        region = botocore.session.Session(profile=profile).get_config_variable("region")
-    except botocore.exceptions.ProfileNotFound:
-        raise ValueError(f"--profile: no profile {profile!r} in the AWS config files") from None
+        name = session.profile
+        if name is not None and name not in session.available_profiles:
+            raise botocore.exceptions.ProfileNotFound(profile=name)
+        region = session.get_config_variable("region")
+    except botocore.exceptions.ProfileNotFound as exc:
+        origin = "--profile" if profile is not None else "AWS_PROFILE"
+        name = exc.kwargs.get("profile")
+        raise ValueError(f"{origin}: no profile {name!r} in the AWS config files") from None
     return str(region) if region else None

@@ -327,8 +327,8 @@ def fetch(
         help="Where to write the jobs as JSON Lines in the table shape (atomically), or - for stdout.",
         show_default=False)] = None,
     allow_partial: Annotated[bool, typer.Option(
-        "--allow-partial", help="Write the jobs that were read even when an account/region could not be "
-                                "listed (every gap is still printed, exit 0).")] = False,
+        "--allow-partial", help="Exit 0 even when an account/region could not be listed (every gap is "
+                                "still printed and written to the file).")] = False,
     show_traceback: TracebackOption = False,
     aws: FetchAwsFlag = False,
     region: RegionOption = None,
@@ -345,9 +345,9 @@ def fetch(
 ) -> None:
     """Read live jobs from AWS and write them as table-shape JSON Lines, for later offline scans.
 
-    Scanning the file gives the same results as scanning AWS directly (jobs whose tags could not be read
-    are marked, so their tag rules still ERROR). If an account/region cannot be listed, nothing is
-    written and the exit code is 3, unless --allow-partial.
+    Scanning the file gives the same results as scanning AWS directly: jobs whose tags could not be read
+    are marked (their tag rules still ERROR), and an account/region that could not be listed is recorded
+    as a gap line that the scan reports again. Gaps make the exit code 3, unless --allow-partial.
 
     Examples:
 
@@ -386,18 +386,15 @@ def _fetch(output: str | None, allow_partial: bool, flags: AwsFlags) -> int:
     except BaseException:
         out.abort()
         raise
-    code = fetch_exit_code(summary, allow_partial)
-    if code and output != "-":
-        out.abort()
-        _note(f"{output} not written: {len(summary.problems)} account/region gap(s) above; rerun with "
-              "--allow-partial to write the jobs that were read")
-        return int(code)
     out.commit()
+    code = fetch_exit_code(summary, allow_partial)
     if summary.tags_unknown:
         _warn(f"tags unknown for {summary.tags_unknown} job(s): written with \"_unknown\": "
               "{\"tags\": ...}, so their tag rules ERROR when the file is scanned")
     if output != "-":
-        _note(f"wrote {summary.records} job(s) to {output}")
+        gaps = f"; it records {len(summary.problems)} gap(s), which scanning it reports again" \
+            if summary.problems else ""
+        _note(f"wrote {summary.records} job(s) to {output}{gaps}")
     return int(code)
 
 

@@ -7,9 +7,9 @@ JSON object per line, keys sorted. A job whose tags could not be read is written
 with ``"_unknown": {"tags": reason}``, so its tag rules ERROR when the file is scanned, as they do live.
 Scanning the file therefore gives the same results as scanning AWS directly.
 
-A gap that a file cannot hold -- an account/region pair that could not be listed -- makes the fetch
-fail (exit 3) without writing the file, unless ``allow_partial``: then the jobs that were read are
-written and every gap is still printed.
+An account/region that could not be listed is written as a ``{"_gap": {"location", "message"}}`` line
+in its place (:data:`~checker.sources.base.GAP_KEY`): scanning the file reports it as the same source
+error. The file is always written; the exit code is 3 when there are gaps, unless ``allow_partial``.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ import orjson
 from checker.exitcodes import ExitCode
 from checker.model import Problem
 from checker.normalize import UNKNOWN_KEY, Normalizer
-from checker.sources.base import Item, RawRecord
+from checker.sources.base import Item, RawRecord, gap_record
 
 
 @dataclass
 class FetchSummary:
-    """What a fetch wrote: ``records`` (lines), ``tags_unknown`` (jobs written with unknown tags),
-    ``problems`` (gaps not in the file)."""
+    """What a fetch wrote: ``records`` (job lines), ``tags_unknown`` (jobs written with unknown tags),
+    ``problems`` (gaps, written as ``_gap`` lines)."""
 
     records: int = 0
     tags_unknown: int = 0
@@ -49,7 +49,8 @@ def table_row(raw: RawRecord, normalizer: Normalizer) -> dict[str, Any]:
 
 def write_rows(items: Iterable[Item], stream: TextIO, normalizer: Normalizer,
                on_problem: Callable[[Problem], None]) -> FetchSummary:
-    """Write every record of ``items`` to ``stream`` as a JSON line; pass problems to ``on_problem``."""
+    """Write every record of ``items`` to ``stream`` as a JSON line, and every problem as a ``_gap`` line
+    (also passed to ``on_problem``)."""
     summary = FetchSummary()
     option = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
     for item in items:
@@ -61,10 +62,11 @@ def write_rows(items: Iterable[Item], stream: TextIO, normalizer: Normalizer,
             summary.records += 1
         else:
             summary.problems.append(item)
+            stream.write(orjson.dumps(gap_record(item), option=option, default=str).decode())
             on_problem(item)
     return summary
 
 
 def fetch_exit_code(summary: FetchSummary, allow_partial: bool) -> ExitCode:
-    """OK when nothing is missing from the file (or ``allow_partial``), INPUT otherwise."""
+    """OK when every account/region was listed (or ``allow_partial``), INPUT otherwise."""
     return ExitCode.INPUT if summary.problems and not allow_partial else ExitCode.OK

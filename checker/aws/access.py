@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from checker.aws.faults import Scrubber, describe
+from checker.aws.faults import Scrubber, explain
 from checker.aws.location import AwsTarget
 
 ROLE_SESSION_NAME = "bedrock-audit"
@@ -32,7 +32,12 @@ READ_TIMEOUT = 30
 
 
 class AccessFault(Exception):
-    """Credentials for an account could not be obtained; ``str(exc)`` is the scrubbed reason."""
+    """Credentials for an account could not be obtained; ``str(exc)`` is the scrubbed reason, ``kind``
+    a short class of it for summaries (``"cannot assume role"``)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -120,8 +125,9 @@ class Access:
                 self._remember_session_secrets()
                 cached = str(sts.get_caller_identity()["Account"])
             except Exception as exc:  # noqa: BLE001 - every fault becomes a reported reason
-                reason = describe(exc, "sts:GetCallerIdentity", self.scrub, self.target.max_attempts)
-                cached = AccessFault(reason)
+                reason = explain(exc, "sts:GetCallerIdentity", self.scrub, self.target.max_attempts)
+                cached = AccessFault(f"cannot tell which account the credentials belong to: {reason.text}",
+                                     reason.kind)
             with self._lock:
                 self._caller = cached
         if isinstance(cached, AccessFault):
@@ -156,8 +162,9 @@ class Access:
                 arguments["ExternalId"] = self.target.external_id
             credentials = sts.assume_role(**arguments)["Credentials"]
         except Exception as exc:  # noqa: BLE001 - every fault becomes a reported reason
-            reason = describe(exc, "sts:AssumeRole", self.scrub, self.target.max_attempts)
-            return AccessFault(f"cannot assume role: {role}: {reason}")
+            reason = explain(exc, "sts:AssumeRole", self.scrub, self.target.max_attempts)
+            return AccessFault(f"cannot assume role {role} ({reason.kind}): {reason.detail}",
+                               "cannot assume role")
         keys = Keys(credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"],
                     _aware(credentials["Expiration"]))
         self.scrub.add(keys.access_key, keys.secret_key, keys.token)

@@ -103,8 +103,8 @@ def scan_live(target: AwsTarget, progress: Progress | None = None) -> Iterator[I
         for region in plan.scan:
             pair = Pair("unknown-account", region)
             coverage.pairs.append(pair)
-            coverage.gaps.append((pair, _short(fault)))
-            yield Problem(ErrorKind.SOURCE, fault, Provenance(pair.location))
+            coverage.gaps.append((pair, fault.kind))
+            yield Problem(ErrorKind.SOURCE, str(fault), Provenance(pair.location))
         progress.close(coverage.line())
         return
     pairs = [Pair(account, region) for account in accounts for region in plan.scan]
@@ -114,7 +114,7 @@ def scan_live(target: AwsTarget, progress: Progress | None = None) -> Iterator[I
     progress.close(coverage.line())
 
 
-def _accounts(target: AwsTarget, access: Access) -> tuple[list[str], Any, str | None]:
+def _accounts(target: AwsTarget, access: Access) -> tuple[list[str], Any, AccessFault | None]:
     """The accounts to scan, an optional per-pair account check, and a fault that stops everything."""
     if target.role_arn is not None:
         fixed = target.fixed_account
@@ -122,13 +122,13 @@ def _accounts(target: AwsTarget, access: Access) -> tuple[list[str], Any, str | 
     try:
         caller = access.caller_account()
     except AccessFault as exc:
-        return [], None, f"cannot tell which account the credentials belong to: {exc}"
+        return [], None, exc
     if target.accounts and target.accounts[0] != caller:
         wanted = target.accounts[0]
 
         def check(pair: Pair) -> None:
             raise AccessFault(f"wrong account: the credentials belong to account {caller}, not {wanted} "
-                              "(--account); use credentials of that account or --role-arn")
+                              "(--account); use credentials of that account or --role-arn", "wrong account")
 
         return [wanted], check, None
     return [caller], None, None
@@ -166,7 +166,7 @@ def _run(pairs: list[Pair], target: AwsTarget, access: Access, progress: Progres
                             yield RawRecord({**summary, "tags": outcome}, provenance)
                 elif isinstance(message, Fault):
                     coverage.jobs += message.listed
-                    coverage.gaps.append((pair, _short(message.message)))
+                    coverage.gaps.append((pair, message.kind))
                     progress.clear()
                     yield Problem(ErrorKind.SOURCE, message.message, Provenance(pair.location))
                     break
@@ -199,10 +199,6 @@ def _wait_future(future: Future[TagOutcome], progress: Progress, scrub: Scrubber
             continue
         except Exception as exc:  # noqa: BLE001 - cancelled or a bug: the tags stay unknown
             return TagsUnknown("tags unknown: " + describe(exc, "bedrock:ListTagsForResource", scrub))
-
-
-def _short(message: str) -> str:
-    return message.split(": ", 1)[0]
 
 
 def _count(number: int, noun: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 
 MAX_MESSAGE = 400
 """Characters of the service's own message kept (the rest is cut with an ellipsis)."""
@@ -66,18 +67,37 @@ def error_code(exc: BaseException) -> str | None:
     return None
 
 
-def describe(exc: BaseException, action: str, scrub: Scrubber, max_attempts: int | None = None) -> str:
-    """One line saying what failed and why, e.g. ``"access denied: bedrock:ListModelInvocationJobs:
-    AccessDeniedException: User ... is not authorized"``. ``action`` names the call
-    (``"bedrock:ListModelInvocationJobs"``); ``max_attempts`` is the retry budget that was spent when
-    the call was throttled. Never raises; credentials are scrubbed."""
+@dataclass(frozen=True)
+class Reason:
+    """Why an AWS call failed. ``kind``: a short class for summaries (``"access denied"``,
+    ``"throttled"``, ``"cannot reach the endpoint"``, ``"credentials rejected"``, ``"no AWS
+    credentials"``, ``"failed"``); ``detail``: the error code and the service's message; ``text``: the
+    whole line, ``"access denied: bedrock:ListModelInvocationJobs: AccessDeniedException: User ..."``.
+    All three are scrubbed of credentials."""
+
+    kind: str
+    detail: str
+    text: str
+
+
+def explain(exc: BaseException, action: str, scrub: Scrubber, max_attempts: int | None = None) -> Reason:
+    """The :class:`Reason` for ``exc`` raised by the call ``action`` (``"bedrock:ListModelInvocationJobs"``).
+    ``max_attempts`` is the retry budget that was spent when the call was throttled. Never raises."""
     try:
-        return scrub(_describe(exc, action, max_attempts))
-    except Exception:  # noqa: BLE001 - describing a fault must not become a second fault
-        return scrub(f"{action} failed: {type(exc).__name__}")
+        kind, detail, hint = _classify(exc, max_attempts)
+    except Exception:  # noqa: BLE001 - explaining a fault must not become a second fault
+        kind, detail, hint = "failed", type(exc).__name__, ""
+    detail = scrub(detail)
+    text = f"{kind}: {action}: {detail}" if kind != "failed" else f"{action} failed: {detail}"
+    return Reason(kind, detail, scrub(text + hint))
 
 
-def _describe(exc: BaseException, action: str, max_attempts: int | None) -> str:
+def describe(exc: BaseException, action: str, scrub: Scrubber, max_attempts: int | None = None) -> str:
+    """``explain(...).text``: one line saying what failed and why, credentials scrubbed."""
+    return explain(exc, action, scrub, max_attempts).text
+
+
+def _classify(exc: BaseException, max_attempts: int | None) -> tuple[str, str, str]:
     from botocore import exceptions as bx
 
     code = error_code(exc)
@@ -86,25 +106,21 @@ def _describe(exc: BaseException, action: str, max_attempts: int | None) -> str:
         message = _cut(str(response.get("Error", {}).get("Message") or "").strip())
         detail = f"{code}: {message}" if message else code
         if code in ACCESS_DENIED:
-            return f"access denied: {action}: {detail}"
+            return "access denied", detail, ""
         if code in BAD_CREDENTIALS:
-            return (f"credentials rejected: {action}: {detail} (expired or invalid credentials, or a region "
-                    "not enabled for this account)")
+            return ("credentials rejected", detail, " (expired or invalid credentials, or a region not "
+                    "enabled for this account)")
         if code in THROTTLED or _status(response) == 429:
             tried = f" after {max_attempts} attempts" if max_attempts else ""
-            return f"throttled: {action} still throttled{tried}, retries exhausted: {detail}"
-        return f"{action} failed: {detail}"
+            return "throttled", f"still throttled{tried}, retries exhausted: {detail}", ""
+        return "failed", detail, ""
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
-        return (f"no AWS credentials: {action}: {exc} (set AWS_PROFILE or pass --profile, or configure the "
+        return ("no AWS credentials", str(exc), " (set AWS_PROFILE or pass --profile, or configure the "
                 "default credential chain)")
-    if isinstance(exc, bx.ProfileNotFound):
-        return f"{action}: {exc}"
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError | bx.ReadTimeoutError
                   | bx.ConnectionClosedError | bx.ConnectionError | bx.HTTPClientError):
-        return f"cannot reach the endpoint: {action}: {_cut(str(exc))}"
-    if isinstance(exc, bx.BotoCoreError):
-        return f"{action} failed: {type(exc).__name__}: {_cut(str(exc))}"
-    return f"{action} failed: {type(exc).__name__}: {_cut(str(exc))}"
+        return "cannot reach the endpoint", _cut(str(exc)), ""
+    return "failed", f"{type(exc).__name__}: {_cut(str(exc))}", ""
 
 
 def _status(response: dict[str, object]) -> int | None:

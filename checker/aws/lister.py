@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.aws.access import Access, AccessFault
-from checker.aws.faults import Scrubber, describe
+from checker.aws.faults import Scrubber, describe, explain
 from checker.aws.location import AwsTarget
 from checker.aws.progress import Progress
 
@@ -64,10 +64,12 @@ class Page:
 
 @dataclass(frozen=True)
 class Fault:
-    """The pair could not be listed (in full): the scrubbed reason and how many jobs came before it."""
+    """The pair could not be listed (in full): the scrubbed reason, how many jobs came before it, and a
+    short class of the reason for summaries (``"access denied"``)."""
 
     message: str
     listed: int
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -121,12 +123,13 @@ def list_pair(pair: Pair, target: AwsTarget, access: Access, tag_pool: Executor,
     except Stopped:
         return
     except AccessFault as exc:
-        _put_final(channel, Fault(str(exc), listed), stop)
+        _put_final(channel, Fault(str(exc), listed, exc.kind), stop)
     except Exception as exc:  # noqa: BLE001 - a fault of this pair is reported, never raised
-        message = describe(exc, "bedrock:ListModelInvocationJobs", access.scrub, target.max_attempts)
+        reason = explain(exc, "bedrock:ListModelInvocationJobs", access.scrub, target.max_attempts)
+        message = reason.text
         if listed:
             message += f" (listing stopped after {listed} jobs; the jobs after them were not checked)"
-        _put_final(channel, Fault(message, listed), stop)
+        _put_final(channel, Fault(message, listed, reason.kind), stop)
     finally:
         progress.add(pairs_done=1)
 

@@ -280,7 +280,8 @@ def test_role_that_cannot_be_assumed_is_a_gap_per_region(cli: Cli, standin: Bedr
     assert [e["source"]["path"] for e in errors] == [f"aws://{A3}/us-east-1", f"aws://{A3}/us-west-2"]
     prefix = f"cannot assume role arn:aws:iam::{A3}:role/BedrockAudit (access denied): AccessDenied: User: "
     assert all(e["message"].startswith(prefix) for e in errors)
-    assert f"gaps: {A3}/us-east-1 (cannot assume role), {A3}/us-west-2 (cannot assume role)" in completed.stderr
+    gaps = f"gaps: {A3}/us-east-1 (cannot assume role), {A3}/us-west-2 (cannot assume role)"
+    assert gaps in completed.stderr
     assert len([c for c in standin.calls("AssumeRole") if A3 in c.params["RoleArn"]]) == 1  # once per account
     assert report(completed)["summary"]["jobs"] == 1
 
@@ -329,7 +330,8 @@ def test_scanning_a_fetched_file_gives_the_live_results(cli: Cli, standin: Bedro
     fetched = tmp_path / "jobs.jsonl"
     fetch = run(cli, standin, "fetch", *common, "-o", str(fetched))
     assert fetch.returncode == 3, fetch.stderr  # the throttled region
-    assert "tags unknown for 1 job" in fetch.stderr and f"wrote 11 job(s) to {fetched}; it records 1 gap(s)" in fetch.stderr
+    assert "tags unknown for 1 job" in fetch.stderr
+    assert f"wrote 11 job(s) to {fetched}; it records 1 gap(s)" in fetch.stderr
     offline = cli("scan", str(fetched), "-f", "json", "--now", "2025-07-01")
     assert live.returncode == offline.returncode == 3
     live_doc, offline_doc = report(live), report(offline)

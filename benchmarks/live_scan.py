@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -41,7 +42,8 @@ def console_script() -> str:
     return found
 
 
-def scan(standin: BedrockStandIn, concurrency: int | None, workdir: str) -> tuple[float, dict[str, object], int]:
+def scan(standin: BedrockStandIn, concurrency: int | None,
+         workdir: str) -> tuple[float, dict[str, Any], int]:
     """Run one scan; return (wall seconds, JSON report, requests the stand-in served)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "BEDROCK_AUDIT_"))}
     env.update(standin.env())
@@ -80,7 +82,7 @@ def main() -> int:
     print(f"concurrent ({label}): {concurrent_s:7.2f} s  {concurrent_calls} API calls")
     print(f"sequential (--concurrency 1): {sequential_s:7.2f} s  {sequential_calls} API calls")
     print(f"speed-up: {sequential_s / concurrent_s:.1f}x")
-    print(f"jobs evaluated: {concurrent['summary']['jobs']} / {sequential['summary']['jobs']}; "  # type: ignore[index]
+    print(f"jobs evaluated: {concurrent['summary']['jobs']} / {sequential['summary']['jobs']}; "
           f"same results: {'yes' if same else 'NO'}")
     return 0 if same else 1
 

@@ -375,6 +375,9 @@ def _fetch(output: str | None, allow_partial: bool, flags: AwsFlags) -> int:
 
     if output is None:
         raise ConfigError("name the output with -o PATH (or -o - for stdout), e.g. -o jobs.jsonl")
+    if output != "-" and os.path.splitext(output)[1].lower() in (".json", ".csv"):
+        raise ConfigError(f"-o {output}: fetch writes JSON Lines, and scans choose the format by extension: "
+                          "name it .jsonl")
     location = flags.location(implied=True)
     assert location is not None
     check_locations([location])

@@ -368,6 +368,12 @@ def test_fetch_records_gaps_and_the_offline_scan_reports_them(cli: Cli, standin:
     assert cli("scan", str(out), "--allow-partial").returncode == 0
 
 
+def test_fetch_refuses_a_name_that_scans_would_misread(cli: Cli, standin: BedrockStandIn) -> None:
+    completed = run(cli, standin, "fetch", "--region", "us-east-1", "-o", "jobs.json")
+    assert completed.returncode == 2 and "name it .jsonl" in completed.stderr
+    assert standin.requests == []
+
+
 def test_fetch_to_stdout(cli: Cli, standin: BedrockStandIn) -> None:
     standin.add_jobs(CALLER_ACCOUNT, "us-east-1", 2)
     completed = run(cli, standin, "fetch", "--region", "us-east-1", "-o", "-")

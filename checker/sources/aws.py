@@ -44,8 +44,13 @@ class AwsSource:
             yield source_problem(str(exc), redact(location))
             return
         from checker.aws.fanout import scan_live
+        from checker.aws.faults import Scrubber
 
-        yield from scan_live(target)
+        try:
+            yield from scan_live(target)
+        except Exception as exc:  # noqa: BLE001 - a bug of ours must still be a reported, scrubbed gap
+            yield source_problem(Scrubber()(f"the aws source failed: {type(exc).__name__}: {exc}"),
+                                 target.uri(redact=True))
 
 
 SOURCE = AwsSource()

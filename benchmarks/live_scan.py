@@ -74,7 +74,8 @@ def main() -> int:
                 standin.add_jobs(account, region, options.jobs)
         total = len(ACCOUNTS) * len(REGIONS) * options.jobs
         print(f"stand-in: {len(ACCOUNTS)} accounts x {len(REGIONS)} regions x {options.jobs} jobs = {total} "
-              f"jobs, {options.latency * 1000:.0f} ms added latency per response; CPU cores: {os.cpu_count()}")
+              f"jobs, {options.latency * 1000:.0f} ms added latency per response; "
+              f"CPU cores: {os.cpu_count()}")
         concurrent_s, concurrent, concurrent_calls = scan(standin, options.concurrency, workdir)
         sequential_s, sequential, sequential_calls = scan(standin, 1, workdir)
     same = concurrent["results"] == sequential["results"] and concurrent["errors"] == sequential["errors"]

@@ -59,7 +59,7 @@ class Engine:
         except UnknownData as exc:
             return Result(rule, configured.severity, Status.ERROR, f"{rule.id} cannot decide: {exc}",
                           f"/{exc.column}", ErrorKind.INPUT, time.perf_counter() - start)
-        except Exception as exc:  # noqa: BLE001 - isolation is the point: reported as an ERROR result
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - isolation is the point: an ERROR result
             message = f"rule {rule.id} raised {type(exc).__name__}: {exc}"
             if len(message) > MAX_ERROR_MESSAGE:
                 message = message[: MAX_ERROR_MESSAGE - 1] + "…"

@@ -224,11 +224,22 @@ def _register(manager: pluggy.PluginManager, registry: Registry, info: PluginInf
     try:
         manager.register(plugin, name=info.name)
         manager.check_pending()
-    except Exception as exc:  # noqa: BLE001 - pluggy.PluginValidationError and friends
-        if manager.is_registered(plugin):
-            manager.unregister(plugin)
-        registry.fail(info, _explain_validation_error(exc))
-        return
+        problems = _problems_of(manager, plugin, info)
+    except BaseException as exc:  # noqa: BLE001 - pluggy.PluginValidationError, or the plugin's own
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        problems = [_explain_validation_error(exc)]
+    if problems:
+        with contextlib.suppress(Exception):
+            if manager.is_registered(plugin):
+                manager.unregister(plugin)
+        info.hooks = []
+        for message in problems:
+            registry.fail(info, message)
+
+
+def _problems_of(manager: pluggy.PluginManager, plugin: object, info: PluginInfo) -> list[str]:
+    """Record the hooks ``plugin`` implements in ``info``; return why it cannot work (``[]``: it can)."""
     implementations = [(caller.name, impl) for caller in manager.get_hookcallers(plugin) or []
                        for impl in caller.get_hookimpls() if impl.plugin is plugin]
     info.hooks = sorted({hook for hook, _ in implementations})
@@ -240,11 +251,7 @@ def _register(manager: pluggy.PluginManager, registry: Registry, info: PluginInf
     ]
     if not info.hooks and not problems:
         problems.append(f"implements none of the hooks {', '.join(HOOKS)} (mark them with @checker.hookimpl)")
-    if problems:
-        manager.unregister(plugin)
-        info.hooks = []
-        for message in problems:
-            registry.fail(info, message)
+    return problems
 
 
 def _unsupported(implementation: Any) -> str | None:
@@ -264,8 +271,10 @@ def _unsupported(implementation: Any) -> str | None:
     return None
 
 
-def _explain_validation_error(exc: Exception) -> str:
+def _explain_validation_error(exc: BaseException) -> str:
     """pluggy's message, with a suggestion when a hook name is misspelt."""
+    if not isinstance(exc, Exception):
+        return f"failed while being registered: {_describe(exc)}"
     text = " ".join(str(exc).split())
     unknown = re.search(r"unknown hook '([^']+)'", text)
     if unknown:

@@ -41,7 +41,7 @@ from checker.model import (
     not_applicable,
     passed,
 )
-from checker.reporters.base import Reporter, ReportContext, Summary
+from checker.reporters.base import ReportContext, Reporter, Summary
 from checker.sources.base import RawRecord, Source
 
 __version__ = "0.1.0"

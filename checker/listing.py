@@ -28,7 +28,8 @@ def rule_rows(rules: Mapping[str, Rule], rule_plugin: Mapping[str, str],
         rows.append({
             "id": rule.id, "name": rule.name, "severity": severity.label,
             "enabled": (rule_id in enabled) if enabled is not None else None,
-            "enabled_by_default": rule.enabled_by_default, "plugin": rule_plugin.get(rule_id), "title": rule.title,
+            "enabled_by_default": rule.enabled_by_default, "plugin": rule_plugin.get(rule_id),
+            "title": rule.title,
         })
     return rows
 
@@ -37,8 +38,10 @@ def rules_text(rows: Sequence[Mapping[str, Any]]) -> str:
     """The ``rules`` table: ``ID  NAME  SEVERITY  ON  PLUGIN  TITLE``."""
     header = {"id": "ID", "name": "NAME", "severity": "SEVERITY", "state": "ON", "plugin": "PLUGIN",
               "title": "TITLE"}
-    shown = [header] + [{**row, "state": {True: "on", False: "off", None: "?"}[row["enabled"]]} for row in rows]
-    widths = {key: max(len(str(r[key])) for r in shown) for key in ("id", "name", "severity", "state", "plugin")}
+    states = {True: "on", False: "off", None: "?"}
+    shown = [header] + [{**row, "state": states[row["enabled"]]} for row in rows]
+    widths = {key: max(len(str(r[key])) for r in shown)
+              for key in ("id", "name", "severity", "state", "plugin")}
     return "\n".join(
         f"{r['id']:<{widths['id']}}  {r['name']:<{widths['name']}}  {r['severity']:<{widths['severity']}}  "
         f"{r['state']:<{widths['state']}}  {r['plugin']:<{widths['plugin']}}  {r['title']}"
@@ -107,7 +110,8 @@ def rule_text(rule: Rule, plugin: str | None) -> str:
     lines += ["", "parameter schema:", _json(dict(rule.params_schema))]
     job_schema = getattr(rule, "job_schema", None)
     if job_schema is not None:
-        lines += ["", "job schema (a compliant job record, in table shape, satisfies it):", _json(dict(job_schema))]
+        lines += ["", "job schema (a compliant job record, in table shape, satisfies it):",
+                  _json(dict(job_schema))]
     return "\n".join(lines)
 
 

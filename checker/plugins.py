@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import importlib
 import inspect
 import os
@@ -159,7 +160,7 @@ def load_plugins(disabled: Iterable[str] = (), autoload: bool | None = None,
     with _stdout_to_stderr():
         for name, module_name in BUILTIN_PLUGINS:
             info = PluginInfo(name, module_name, "bedrock-audit", _own_version(), builtin=True)
-            _add(manager, registry, info, skip, lambda m=module_name: importlib.import_module(m))
+            _add(manager, registry, info, skip, functools.partial(importlib.import_module, module_name))
         if autoload:
             for entry_point in _entry_points():
                 dist = getattr(entry_point, "dist", None)
@@ -169,7 +170,7 @@ def load_plugins(disabled: Iterable[str] = (), autoload: bool | None = None,
         for name, plugin in extra:
             info = PluginInfo(name, getattr(plugin, "__name__", type(plugin).__name__), None, None,
                               builtin=False)
-            _add(manager, registry, info, skip, lambda p=plugin: p)
+            _add(manager, registry, info, skip, functools.partial(_given, plugin))
         registry.unknown_disabled = sorted(skip - {p.name for p in registry.plugins})
         _collect(manager, registry)
     return registry
@@ -193,6 +194,10 @@ def _add(manager: pluggy.PluginManager, registry: Registry, info: PluginInfo, sk
         registry.fail(info, f"plugin {clash.label} already has the name {info.name!r}")
         return
     _register(manager, registry, info, load)
+
+
+def _given(plugin: object) -> object:
+    return plugin
 
 
 def _own_version() -> str:
@@ -365,7 +370,8 @@ def _accept_rule(registry: Registry, info: PluginInfo, *args: Any) -> None:
         return
     owner = registry.rule_plugin.get(rule.id)
     if owner is not None:
-        registry.fail(info, f"rule id {rule.id} is already registered by plugin {registry.plugin(owner).label}")
+        registry.fail(info, f"rule id {rule.id} is already registered by plugin "
+                            f"{registry.plugin(owner).label}")
         return
     for other_id, other in registry.rules.items():
         if other.name == rule.name:
@@ -437,8 +443,13 @@ def validate_rule(rule: Rule) -> str | None:
     against the JSON Schema (Draft 2020-12) metaschema; each parameter's ``default`` against that
     parameter's own schema (a default the rule's schema rejects would reach the check unvalidated).
     """
-    from checker.schema import RULE_METADATA_SCHEMA, SchemaValidator, load_schema, metaschema_errors, \
-        validator_for
+    from checker.schema import (
+        RULE_METADATA_SCHEMA,
+        SchemaValidator,
+        load_schema,
+        metaschema_errors,
+        validator_for,
+    )
 
     errors = validator_for(load_schema(RULE_METADATA_SCHEMA)).errors(rule.metadata())
     if errors:

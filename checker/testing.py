@@ -132,7 +132,8 @@ def run_rule(rule: Rule, job: Job | Mapping[str, Any], params: Mapping[str, Any]
     errors = SchemaValidator(rule.params_schema).errors(options)
     if errors:
         raise AssertionError(f"[rules.{rule.id}] options rejected by the rule's params_schema: {errors[0]}")
-    configured = ConfiguredRule(rule, with_defaults(rule.params_schema, options), rule.severity, rule.applies_to)
+    configured = ConfiguredRule(rule, with_defaults(rule.params_schema, options), rule.severity,
+                                rule.applies_to)
     return Engine([configured]).evaluate(_job(job))[0]
 
 
@@ -150,7 +151,8 @@ def _expect(result: Result, status: Status, message: str | None) -> Result:
     return result
 
 
-def assert_passes(rule: Rule, job: Job | Mapping[str, Any], params: Mapping[str, Any] | None = None) -> Result:
+def assert_passes(rule: Rule, job: Job | Mapping[str, Any],
+                  params: Mapping[str, Any] | None = None) -> Result:
     """Assert the rule PASSes on ``job`` (see :func:`run_rule`); returns the result."""
     return _expect(run_rule(rule, job, params), Status.PASS, None)
 
@@ -194,7 +196,8 @@ def load_plugin(plugin: object, name: str = "plugin-under-test") -> Registry:
     """Load the built-ins plus ``plugin`` (a module or object with ``@hookimpl`` functions) exactly as an
     entry point would be loaded, without installing it; installed plugins are not loaded. Raises
     ``AssertionError`` listing the problems if the plugin would fail to load. Returns the
-    :class:`~checker.plugins.Registry` (``registry.rules``, ``registry.reporters``, ``registry.plugin(name)``).
+    :class:`~checker.plugins.Registry` (``registry.rules``, ``registry.reporters``,
+    ``registry.plugin(name)``).
     """
     registry = load_plugins(autoload=False, extra=[(name, plugin)])
     if registry.problems:

@@ -56,7 +56,8 @@ def test_a_failure_names_the_offending_field(cli: Cli, tmp_path: Path) -> None:
     assert [r["status"] for r in results] == ["PASS", "FAIL", "FAIL"]
     assert results[1]["pointer"] == "/tags/data-classification"
     assert results[1]["message"].startswith("/tags/data-classification: 'data-classification' is a required")
-    assert results[2]["pointer"] == "/tags/data-classification" and "'secret' is not one of" in results[2]["message"]
+    assert results[2]["pointer"] == "/tags/data-classification"
+    assert "'secret' is not one of" in results[2]["message"]
     rule = next(r for r in report["rules"] if r["id"] == "ORG001")
     assert rule["plugin"] == "policy" and rule["severity"] == "high"
 
@@ -102,7 +103,8 @@ def test_two_custom_rules_with_one_id_collide(cli: Cli, tmp_path: Path) -> None:
     policy(tmp_path, CLASSIFICATION_RULE + CLASSIFICATION_RULE.replace("ORG001", "ORG002").replace(
         'severity = "high"', 'severity = "high"\nname = "org001"'))
     result = cli("rules")
-    assert result.returncode == 2 and "custom-rules[1]: name org001 is already used by ORG001" in result.stderr
+    assert result.returncode == 2
+    assert "custom-rules[1]: name org001 is already used by ORG001" in result.stderr
 
 
 @pytest.mark.parametrize(("schema", "expected"), [
@@ -110,8 +112,10 @@ def test_two_custom_rules_with_one_id_collide(cli: Cli, tmp_path: Path) -> None:
     ("properties.submit_time.const = 2025-06-01T00:00:00Z", "is a TOML date/time"),
     ("type = 5", "custom-rules[0].schema is not a valid JSON Schema"),
 ])
-def test_an_invalid_schema_is_a_config_error_naming_it(cli: Cli, tmp_path: Path, schema: str, expected: str) -> None:
-    policy(tmp_path, CLASSIFICATION_RULE.split("[custom-rules.schema]")[0] + f"[custom-rules.schema]\n{schema}\n")
+def test_an_invalid_schema_is_a_config_error_naming_it(cli: Cli, tmp_path: Path, schema: str,
+                                                       expected: str) -> None:
+    head = CLASSIFICATION_RULE.split("[custom-rules.schema]")[0]
+    policy(tmp_path, f"{head}[custom-rules.schema]\n{schema}\n")
     result = cli("scan", str(write_jsonl(tmp_path / "jobs.jsonl", [compliant_row()])))
     assert result.returncode == 2 and expected in result.stderr
 
@@ -134,7 +138,8 @@ def test_rules_show_prints_the_job_schema(cli: Cli, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("schema", "expected"), [
     ({"required": ["tags"], "properties": {"vpc_config": {"type": "object"}}}, {"tags", "vpc_config"}),
-    ({"allOf": [{"properties": {"status": {}}}], "if": {"required": ["message"]}, "then": {}}, {"status", "message"}),
+    ({"allOf": [{"properties": {"status": {}}}], "if": {"required": ["message"]}, "then": {}},
+     {"status", "message"}),
     ({"$defs": {"t": {"required": ["tags"]}}, "$ref": "#/$defs/t"}, {"tags"}),
     ({"dependentRequired": {"end_time": ["status"]}}, {"end_time", "status"}),
     ({"properties": {"tags": {"additionalProperties": {"type": "string"}}}}, {"tags"}),
@@ -161,7 +166,8 @@ def test_the_example_policy_works_on_the_example_exports(cli: Cli) -> None:
                  "--select", "ORG*", "-f", "json")
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
-    failed = {(r["rule_id"], r["job"]["name"], r["pointer"]) for r in report["results"] if r["status"] == "FAIL"}
+    failed = {(r["rule_id"], r["job"]["name"], r["pointer"])
+              for r in report["results"] if r["status"] == "FAIL"}
     assert ("ORG001", "product-descriptions-rewrite", "/tags/data-classification") in failed
     assert ("ORG002", "ticket-triage-eu-0604", "/input_data_config/s3_input_data_config/s3_uri") in failed
     assert ("ORG001", "claims-summary-batch-20250602", "/tags/data-classification") not in failed

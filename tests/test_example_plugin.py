@@ -49,7 +49,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Venv, Path]:
     pytest.importorskip("hatchling", reason="the example plugin's build backend (test extra)")
     work = tmp_path_factory.mktemp("example-plugin")
     source = work / "acme-bedrock-rules"
-    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist"))
+    shutil.copytree(EXAMPLE, source,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist"))
     venv = Venv(work / "venv")
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv.path)], check=True, timeout=120)
     site_packages = venv.run("-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip()
@@ -97,10 +98,12 @@ def test_the_installed_plugin_runs_in_a_scan(installed: tuple[Venv, Path], tmp_p
     assert ("ACME001", "claims-summary-batch-20250602") in {(r["rule_id"], r["job_name"]) for r in rows}
     disabled = venv.bedrock_audit("scan", str(ROOT / "examples" / "jobs.jsonl"), "-f", "json",
                                   "--disable-plugin", "acme", cwd=tmp_path)
-    assert disabled.returncode == 2 and "no such rule" in disabled.stderr  # [rules.ACME001] names a missing rule
+    # the policy's [rules.ACME001] now names a rule nobody provides
+    assert disabled.returncode == 2 and "no such rule" in disabled.stderr
 
 
-def test_the_example_plugins_own_tests_pass_against_the_installed_package(installed: tuple[Venv, Path]) -> None:
+def test_the_example_plugins_own_tests_pass_against_the_installed_package(
+        installed: tuple[Venv, Path]) -> None:
     venv, source = installed
     shutil.rmtree(source / "acme_bedrock_rules")  # the tests must import the installed copy
     tested = venv.run("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=source)

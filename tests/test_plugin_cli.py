@@ -53,7 +53,8 @@ def test_a_plugin_that_fails_to_import_fails_the_scan_in_every_report(cli: Cli, 
     assert expected in (tmp_path / "r.txt").read_text().replace("\n      ", " ")
 
 
-def test_a_broken_plugin_does_not_stop_help_version_rules_or_plugins(cli: Cli, broken: dict[str, str]) -> None:
+def test_a_broken_plugin_does_not_stop_help_version_rules_or_plugins(cli: Cli,
+                                                                     broken: dict[str, str]) -> None:
     helped = cli("--help", env=broken)
     assert helped.returncode == 0 and "scan" in helped.stdout and not helped.stderr
     assert cli("scan", "--help", env=broken).returncode == 0
@@ -79,16 +80,19 @@ def test_disabling_the_broken_plugin_lets_the_scan_pass(cli: Cli, jobs: Path, br
     assert by_env.returncode == 0, by_env.stderr
     no_autoload = cli("scan", str(jobs), env={**broken, "BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD": "1"})
     assert no_autoload.returncode == 0, no_autoload.stderr
-    assert "not loaded" in cli("--version", env={**broken, "BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD": "1"}).stdout
+    version = cli("--version", env={**broken, "BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD": "1"})
+    assert "not loaded" in version.stdout
 
 
 def test_a_misspelt_disable_plugin_name_is_a_usage_error(cli: Cli, jobs: Path) -> None:
     result = cli("scan", str(jobs), "--disable-plugin", "acmee")
     assert result.returncode == 2
-    assert "--disable-plugin acmee: no plugin has that name" in result.stderr and "Traceback" not in result.stderr
+    assert "--disable-plugin acmee: no plugin has that name" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
-def test_a_config_error_caused_by_a_failed_plugin_exits_4(cli: Cli, jobs: Path, broken: dict[str, str]) -> None:
+def test_a_config_error_caused_by_a_failed_plugin_exits_4(cli: Cli, jobs: Path,
+                                                          broken: dict[str, str]) -> None:
     result = cli("scan", str(jobs), "-f", "broken-format", env=broken)
     assert result.returncode == 4
     assert "unknown report format 'broken-format'" in result.stderr and "a plugin failed" in result.stderr
@@ -126,7 +130,8 @@ def scan_json(cli: Cli, jobs: Path, site: Path, *args: str) -> tuple[int, dict[s
 
 
 def results_of(report: dict[str, Any], rule_id: str) -> dict[str, tuple[str, str]]:
-    return {r["job"]["name"]: (r["status"], r["message"]) for r in report["results"] if r["rule_id"] == rule_id}
+    return {r["job"]["name"]: (r["status"], r["message"])
+            for r in report["results"] if r["rule_id"] == rule_id}
 
 
 def test_a_plugin_rule_that_raises_on_one_job_is_an_error_for_that_job_only(cli: Cli, jobs: Path,
@@ -188,7 +193,8 @@ def test_a_plugin_report_format_that_raises_is_named_and_leaves_no_file(cli: Cli
     site = install(tmp_path / "site", "fragile-report", "0.2", {"fragile": "fragile_report"},
                    {"fragile_report.py": REPORTER_PLUGIN})
     out = tmp_path / "out.txt"
-    result = cli("scan", str(jobs), "-o", f"fragile={out}", "-o", f"json={tmp_path / 'r.json'}", env=env(site))
+    result = cli("scan", str(jobs), "-o", f"fragile={out}", "-o", f"json={tmp_path / 'r.json'}",
+                 env=env(site))
     assert result.returncode == 4
     assert ("report format 'fragile' of plugin fragile (fragile-report 0.2) failed in job(): ValueError: "
             "cannot format good-one") in result.stderr

@@ -1,5 +1,5 @@
 """How plugins are loaded and validated: every way a plugin can be wrong is a named plugin error, never a
-silently missing rule. In-process through ``load_plugins(extra=...)``, the same code path entry points take."""
+silently missing rule. In-process through ``load_plugins(extra=...)``, the code path entry points take."""
 
 from __future__ import annotations
 
@@ -75,7 +75,8 @@ def test_a_hook_without_the_hookimpl_marker_fails_instead_of_being_ignored() -> 
     def register_rules(register: Any) -> None:  # forgot @hookimpl: its rules would silently never run
         register(rule())
 
-    registry = load(("unmarked", plugin(register_rules=register_rules, register_reporters=register_reporters)))
+    module = plugin(register_rules=register_rules, register_reporters=register_reporters)
+    registry = load(("unmarked", module))
     assert "register_rules is defined but not marked with @checker.hookimpl" in messages(registry)
 
 

@@ -22,10 +22,11 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     if name is None:
         return failed("the job has no name", "/job_name")
     if len(name) > params["max_length"]:
-        return failed(f"job name {name!r} is {len(name)} characters long; the limit is {params['max_length']}",
-                      "/job_name")
+        return failed(f"job name {name!r} is {len(name)} characters long; "
+                      f"the limit is {params['max_length']}", "/job_name")
     if not re.fullmatch(params["pattern"], name):
-        return failed(f"job name {name!r} does not match the naming convention {params['pattern']}", "/job_name")
+        return failed(f"job name {name!r} does not match the naming convention {params['pattern']}",
+                      "/job_name")
     return passed()
 
 

@@ -1,14 +1,15 @@
-"""Tests of the acme-csv report format, through bedrock-audit's real scan pipeline (checker.testing.scan_rows)."""
+"""Tests of the acme-csv report format, through bedrock-audit's real scan pipeline
+(checker.testing.scan_rows)."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from checker.testing import example_row, scan_rows
-
 import acme_bedrock_rules
 from acme_bedrock_rules.findings_csv import COLUMNS
+
+from checker.testing import example_row, scan_rows
 
 
 def rows_of(text: str) -> list[dict[str, str]]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import acme_bedrock_rules
 import pytest
+from acme_bedrock_rules.job_name_convention import RULE
+
 from checker import ErrorKind
 from checker.testing import (
     assert_errors,
@@ -13,9 +16,6 @@ from checker.testing import (
     load_plugin,
     make_job,
 )
-
-import acme_bedrock_rules
-from acme_bedrock_rules.job_name_convention import RULE
 
 
 def test_metadata_is_what_bedrock_audit_accepts() -> None:
@@ -32,7 +32,8 @@ def test_a_conventional_name_passes() -> None:
     assert_passes(RULE, example_row(job_name="claims-summary-batch"))
 
 
-@pytest.mark.parametrize("name", ["Claims-Summary", "claims.summary", "claims--summary", "claims-", "9claims"])
+@pytest.mark.parametrize("name", ["Claims-Summary", "claims.summary", "claims--summary", "claims-",
+                                  "9claims"])
 def test_an_unconventional_name_fails_and_points_at_the_name(name: str) -> None:
     assert_fails(RULE, example_row(job_name=name), pointer="/job_name", message="naming convention")
 

@@ -286,6 +286,10 @@ def _explain_validation_error(exc: BaseException) -> str:
         close = difflib.get_close_matches(unknown.group(1), HOOKS, n=1, cutoff=0.6)
         suggestion = f" (did you mean {close[0]}?)" if close else f" (the hooks are {', '.join(HOOKS)})"
         return f"unknown hook {unknown.group(1)!r}{suggestion}"
+    arguments = re.search(r"hook '([^']+)'.*Argument\(s\) (\{[^}]*\}) are declared in the hookimpl", text)
+    if arguments:
+        return (f"{arguments.group(1)} declares argument(s) {arguments.group(2)} the hook does not have; "
+                f"it passes only `register`: def {arguments.group(1)}(register)")
     return f"invalid hook implementation: {text}"
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from conftest import sample_api_job, sample_rows
 
 from checker.normalize import API_TAGS_UNKNOWN, Normalizer, normalize_tags, snake_case, to_rfc3339
 from checker.schema import table_columns, table_validator
-from conftest import sample_api_job, sample_rows
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import DATA
 
 from checker.engine import Engine
 from checker.inputs import Inputs
@@ -16,7 +17,6 @@ from checker.model import JobRef, Problem, Provenance, Result
 from checker.plugins import load_plugins
 from checker.policy import configure_rules, policy_from_mapping
 from checker.scan import Pipeline, ScanSettings
-from conftest import DATA
 
 FIXTURE = DATA / "rules-fixture.jsonl"
 ALL = {"ok", "no-vpc", "vpc-column-absent", "other-subnet", "cross-account-role", "service-role-path", "govcloud",

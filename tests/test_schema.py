@@ -8,10 +8,10 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import sample_rows
 
 from checker.normalize import Normalizer
 from checker.schema import TABLE_SCHEMA, load_schema, table_columns, table_validator
-from conftest import sample_rows
 
 TABLE_COLUMNS = {
     "_key", "account_id", "client_request_token", "end_time", "input_data_config", "job_arn",

@@ -10,11 +10,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from conftest import sample_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker.schema import CONFIG_SCHEMA, load_schema, table_validator, validator_for
-from conftest import sample_rows
 
 ROWS = sample_rows()
 

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import DATA, compliant_row, sample_api_job, sample_rows
 
 from checker.inputs import Inputs
 from checker.model import ErrorKind, Problem
 from checker.plugins import load_plugins
 from checker.sources.base import MAX_LINE_BYTES, RawRecord
-from conftest import DATA, compliant_row, sample_api_job, sample_rows
 
 
 def read(*locations: str, input_format: str | None = None) -> tuple[list[RawRecord], list[Problem], list[str]]:

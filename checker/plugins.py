@@ -170,7 +170,7 @@ def load_plugins(disabled: Iterable[str] = (), autoload: bool | None = None,
         for name, plugin in extra:
             info = PluginInfo(name, getattr(plugin, "__name__", type(plugin).__name__), None, None,
                               builtin=False)
-            _add(manager, registry, info, skip, functools.partial(_given, plugin))
+            _add(manager, registry, info, skip, functools.partial(_identity, plugin))
         registry.unknown_disabled = sorted(skip - {p.name for p in registry.plugins})
         _collect(manager, registry)
     return registry
@@ -196,7 +196,7 @@ def _add(manager: pluggy.PluginManager, registry: Registry, info: PluginInfo, sk
     _register(manager, registry, info, load)
 
 
-def _given(plugin: object) -> object:
+def _identity(plugin: object) -> object:
     return plugin
 
 

@@ -371,7 +371,7 @@ def _check_listing_format(format: str, allowed: tuple[str, ...]) -> None:
     from checker.policy import ConfigError
 
     if format not in allowed:
-        raise ConfigError(f"--format: expected {' or '.join(allowed)}, got {format!r}")
+        raise ConfigError(f"--format: expected {', '.join(allowed[:-1])} or {allowed[-1]}, got {format!r}")
 
 
 def _rules_list(format: str, config: Path | None, disabled: list[str] | None) -> int:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from conftest import ROOT, Cli, compliant_row, sample_api_job, write_jsonl
 from fake_plugins import rule_plugin
@@ -58,6 +59,8 @@ def test_a_failure_names_the_offending_field(cli: Cli, tmp_path: Path) -> None:
     assert results[1]["message"].startswith("/tags/data-classification: 'data-classification' is a required")
     assert results[2]["pointer"] == "/tags/data-classification"
     assert "'secret' is not one of" in results[2]["message"]
+    jsonschema.validate(report, json.loads((ROOT / "schemas" / "report.schema.json").read_text()),
+                        cls=jsonschema.Draft202012Validator)
     rule = next(r for r in report["rules"] if r["id"] == "ORG001")
     assert rule["plugin"] == "policy" and rule["severity"] == "high"
 
@@ -172,3 +175,16 @@ def test_the_example_policy_works_on_the_example_exports(cli: Cli) -> None:
     assert ("ORG002", "ticket-triage-eu-0604", "/input_data_config/s3_input_data_config/s3_uri") in failed
     assert ("ORG001", "claims-summary-batch-20250602", "/tags/data-classification") not in failed
     assert not report["errors"]
+
+
+def test_formats_in_a_custom_schema_are_checked() -> None:
+    from checker.custom_rules import build_custom_rule
+    from checker.testing import assert_fails, assert_passes, example_row
+
+    rule = build_custom_rule({
+        "id": "ORG009", "title": "Token is a UUID", "severity": "low", "description": "d", "remediation": "r",
+        "schema": {"properties": {"client_request_token": {"type": ["string", "null"], "format": "uuid"}}},
+    }, "custom-rules[0]")
+    assert_passes(rule, example_row(client_request_token="3f9c2a7e-5b1d-4e8a-9c6f-0d2b4a8e1c57"))
+    assert_fails(rule, example_row(client_request_token="not-a-uuid"), pointer="/client_request_token",
+                 message="is not a 'uuid'")

@@ -9,9 +9,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import xmlschema
-from conftest import VENDOR, Cli, compliant_row, write_jsonl
+from conftest import ROOT, VENDOR, Cli, compliant_row, write_jsonl
 from fake_plugins import install, rule_plugin
 
 BROKEN_IMPORT = {"broken_rules.py": "raise ImportError('cannot import name Frobnicator from acme.core')\n"}
@@ -43,6 +44,8 @@ def test_a_plugin_that_fails_to_import_fails_the_scan_in_every_report(cli: Cli, 
     expected = "plugin broken (broken-rules 2.3.1): failed to import broken_rules: ImportError: cannot import"
     assert expected in result.stderr and "--disable-plugin broken" in result.stderr
     report = json.loads(result.stdout)
+    jsonschema.validate(report, json.loads((ROOT / "schemas" / "report.schema.json").read_text()),
+                        cls=jsonschema.Draft202012Validator)
     assert [e["kind"] for e in report["errors"]] == ["plugin"] and expected in report["errors"][0]["message"]
     assert report["summary"]["exit_code"] == 4
     assert {"name": "broken", "distribution": "broken-rules", "version": "2.3.1", "status": "failed"} in \

@@ -13,6 +13,7 @@ is evaluated with :class:`checker.schema.SchemaValidator` (python-jsonschema's v
   ``dependentSchemas`` of the root schema and of the subschemas that apply to the root (``allOf``,
   ``anyOf``, ``oneOf``, ``not``, ``if``/``then``/``else``, local ``$ref``); a root schema that can reach
   any column (``additionalProperties``, ``patternProperties``, ``propertyNames``, ...) reads them all.
+* References (``$ref``) must point into the schema itself (``#/$defs/...``): nothing is fetched.
 * Ids follow rule ids (``ORG001``); the ``BA`` prefix is reserved for built-in rules; an id or name that
   another rule (built-in, plugin, or another custom rule) already uses is a configuration error (exit 2).
 """
@@ -126,7 +127,7 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
     :class:`~checker.policy.ConfigError` for a schema that is not a valid JSON Schema, holds TOML dates,
     or uses the reserved ``BA`` prefix.
     """
-    from checker.schema import SchemaValidator, metaschema_errors
+    from checker.schema import SchemaValidator, metaschema_errors, remote_ref
 
     rule_id = str(table["id"])
     if rule_id.startswith(RESERVED_PREFIX) and rule_id[len(RESERVED_PREFIX)].isdigit():
@@ -139,10 +140,15 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
     invalid = metaschema_errors(dict(schema))
     if invalid:
         raise ConfigError(f"{where}.schema is not a valid JSON Schema: {invalid}")
+    remote = remote_ref(schema)
+    if remote is not None:  # the validators would fetch it over the network: a policy must be hermetic
+        raise ConfigError(f"{where}.schema: $ref {remote!r} points outside the schema; only references "
+                          "into the schema itself (#/$defs/...) are allowed")
     try:
         validator = SchemaValidator(schema)
     except (ValueError, TypeError) as exc:  # e.g. a pattern jsonschema-rs cannot compile
-        raise ConfigError(f"{where}.schema: {exc}") from None
+        reason = " ".join(str(exc).split()).split(" Failed validating")[0][:300]
+        raise ConfigError(f"{where}.schema: {reason}") from None
     reads = referenced_columns(schema)
 
     def check(job: Job, params: Mapping[str, Any]) -> Verdict:

@@ -452,6 +452,7 @@ def validate_rule(rule: Rule) -> str | None:
         SchemaValidator,
         load_schema,
         metaschema_errors,
+        remote_ref,
         validator_for,
     )
 
@@ -461,6 +462,9 @@ def validate_rule(rule: Rule) -> str | None:
     meta = metaschema_errors(dict(rule.params_schema))
     if meta:
         return f"params_schema is not a valid JSON Schema: {meta}"
+    remote = remote_ref(rule.params_schema)
+    if remote is not None:
+        return f"params_schema: $ref {remote!r} points outside the schema (nothing is fetched)"
     for name, spec in rule.params_schema.get("properties", {}).items():
         if isinstance(spec, Mapping) and "default" in spec:
             bad = SchemaValidator(spec).errors(spec["default"])

@@ -278,6 +278,25 @@ def metaschema_errors(schema: Any) -> str | None:
     return None
 
 
+def remote_ref(schema: Any) -> str | None:
+    """The first ``$ref``/``$dynamicRef`` in ``schema`` that does not point into the schema itself
+    (``#...``), or ``None``. Validators would fetch such a reference over the network, so schemas
+    that come from users and plugins (custom rules, rule parameters) may not have one."""
+    if isinstance(schema, Mapping):
+        for key, item in schema.items():
+            if key in ("$ref", "$dynamicRef") and isinstance(item, str) and not item.startswith("#"):
+                return item
+            found = remote_ref(item)
+            if found:
+                return found
+    elif isinstance(schema, list):
+        for item in schema:
+            found = remote_ref(item)
+            if found:
+                return found
+    return None
+
+
 def table_columns() -> tuple[dict[str, str], frozenset[str]]:
     """``({column: ddsql_type}, table_columns)`` from the table schema's ``x-ddsql-type`` annotations.
 

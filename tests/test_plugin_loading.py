@@ -201,6 +201,8 @@ def test_the_builtin_prefix_is_reserved() -> None:
     ({"params_schema": {"type": "object", "properties": {"n": {"type": "integer", "default": "7"}}}},
      "the default of 'n' fails its own schema"),
     ({"help_url": "http://insecure.example"}, "metadata invalid"),
+    ({"params_schema": {"type": "object", "properties": {"n": {"$ref": "https://example.com/n.json"}}}},
+     "points outside the schema"),
     ({"applies_to": frozenset({"Running"})}, "metadata invalid"),
 ])
 def test_invalid_rule_metadata_is_a_plugin_error(changes: dict[str, Any], expected: str) -> None:

@@ -34,7 +34,8 @@ class ConfigError(Exception):
 class Policy:
     """The policy in effect: the file's settings (``path`` is ``None`` when there is no file).
 
-    ``rules`` maps the key as written (rule id or name) to that rule's table.
+    ``rules`` maps the key as written (rule id or name) to that rule's table. ``custom_rules``: the
+    ``[[custom-rules]]`` tables as written (turned into rules by :mod:`checker.custom_rules`).
     """
 
     path: Path | None = None
@@ -44,6 +45,7 @@ class Policy:
     soft_fail: bool = False
     allow_empty: bool = False
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    custom_rules: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def where(self, key: str) -> str:
@@ -113,6 +115,7 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     policy.soft_fail = bool(document.get("soft-fail", False))
     policy.allow_empty = bool(document.get("allow-empty", False))
     policy.rules = {key: dict(value) for key, value in document.get("rules", {}).items()}
+    policy.custom_rules = [dict(table) for table in document.get("custom-rules", [])]  # checker.custom_rules
     return policy
 
 

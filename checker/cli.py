@@ -288,6 +288,10 @@ def rules_list(
     ctx: typer.Context,
     format: Annotated[str, typer.Option("--format", "-f", help="text, json, or markdown (the catalogue "
                                         "table with defaults, as in the README).")] = "text",
+    framework: Annotated[str | None, typer.Option(
+        "--framework", metavar="FRAMEWORK",
+        help="Only rules mapped to this compliance framework, with their control ids, e.g. "
+             "nist-800-53 (NIST SP 800-53 rev. 5).")] = None,
     config: ConfigOption = None,
     disable_plugin: DisableOption = None,
     show_traceback: TracebackOption = False,
@@ -295,21 +299,24 @@ def rules_list(
     """List every rule: id, name, severity, whether the current policy enables it, plugin, title."""
     if ctx.invoked_subcommand is not None:
         return
-    _guard(show_traceback, lambda: _rules_list(format, config, disable_plugin))
+    _guard(show_traceback, lambda: _rules_list(format, config, disable_plugin, framework))
 
 
-def _rules_list(format: str, config: Path | None, disabled: list[str] | None) -> int:
+def _rules_list(format: str, config: Path | None, disabled: list[str] | None,
+                framework: str | None = None) -> int:
     import orjson
 
+    from checker.catalogue import framework_controls, rules_for_framework
     from checker.policy import ConfigError, configure_rules
 
     if format not in ("text", "json", "markdown"):
         raise ConfigError(f"--format: expected text, json or markdown, got {format!r}")
     registry = _load(disabled)
+    shown = rules_for_framework(registry.rules, framework)
     if format == "markdown":
         from checker.catalogue import catalogue_markdown
 
-        print(catalogue_markdown(registry.rules, registry.rule_plugin))
+        print(catalogue_markdown(shown, registry.rule_plugin))
         return int(ExitCode.PLUGIN) if registry.problems else 0
     policy = _policy(config)
     try:
@@ -318,13 +325,14 @@ def _rules_list(format: str, config: Path | None, disabled: list[str] | None) ->
         _warn(f"policy: {exc}")
         enabled = {}
     rows = []
-    for rule_id, rule in sorted(registry.rules.items()):
+    for rule_id, rule in sorted(shown.items()):
         configured = enabled.get(rule_id)
         rows.append({
             "id": rule.id, "name": rule.name,
             "severity": (configured.severity if configured else rule.severity).label,
             "enabled": configured is not None, "enabled_by_default": rule.enabled_by_default,
             "plugin": registry.rule_plugin[rule_id], "title": rule.title,
+            "controls": {k: dict(v) for k, v in rule.controls.items()},
         })
     if format == "json":
         print(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
@@ -332,8 +340,10 @@ def _rules_list(format: str, config: Path | None, disabled: list[str] | None) ->
         width = max((len(r["name"]) for r in rows), default=4)
         for row in rows:
             state = "on " if row["enabled"] else "off"
+            mapped = (f"  [{', '.join(sorted(framework_controls(shown[row['id']], framework)))}]"
+                      if framework else "")
             print(f"{row['id']:<8} {row['name']:<{width}}  {row['severity']:<8} {state}  "
-                  f"{row['plugin']:<16} {row['title']}")
+                  f"{row['plugin']:<16} {row['title']}{mapped}")
     for problem in registry.problems:
         _warn(problem.message)
     return int(ExitCode.PLUGIN) if registry.problems else 0

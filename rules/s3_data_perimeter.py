@@ -45,21 +45,23 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
         base = f"/{column}/{member}"
         uri = s3.get("s3_uri")
         owner = s3.get("s3_bucket_owner")
+        bucket = split_s3_uri(uri)[0] if isinstance(uri, str) else "(no s3_uri)"
         if owner and owner != job.account_id and owner not in params["allowed_accounts"]:
-            return failed(f"{label} bucket {uri} is owned by account {owner}, which is neither the job's "
+            return failed(f"{label} bucket {bucket} is owned by account {owner}, which is neither the job's "
                           f"account {job.account_id} nor in allowed_accounts", f"{base}/s3_bucket_owner")
         if not isinstance(uri, str):
             continue
         uris[label] = uri
         patterns = expand_all(params[allowlist], job)
-        bucket, _ = split_s3_uri(uri)
         if patterns and not matches_any(bucket, patterns):
             return failed(f"{label} bucket {bucket} matches no pattern of {allowlist} "
                           f"({', '.join(patterns)})", f"{base}/s3_uri")
     if not uris:
         return not_applicable("input_data_config and output_data_config are null")
     if "input" in uris and "output" in uris and output_inside_input(uris["input"], uris["output"]):
-        return failed(f"output location {uris['output']} is inside the input location {uris['input']}",
+        same = split_s3_uri(uris["input"]) == split_s3_uri(uris["output"])
+        return failed(f"output location {uris['output']} is {'the same as' if same else 'inside'} the input "
+                      f"location {uris['input']}: results land where input is read",
                       "/output_data_config/s3_output_data_config/s3_uri")
     return passed()
 

@@ -44,7 +44,9 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     if resource["resource"].startswith("alias/aws/"):
         return failed(f"output KMS key {key} is an AWS managed key; use a customer managed key", POINTER)
     allowed = expand_all(params["allowed"], job)
-    listed = bool(allowed) and (matches_any(key, allowed) or matches_any(arn, allowed))
+    # short forms (alias/NAME, key id) on either side are compared as the ARN they resolve to as well
+    as_arns = [key_arn(pattern, job) for pattern in allowed if not pattern.startswith("arn:")]
+    listed = bool(allowed) and (matches_any(key, allowed) or matches_any(arn, [*allowed, *as_arns]))
     if allowed and not listed:
         return failed(f"output KMS key {key} matches no allowed key ({', '.join(allowed)})", POINTER)
     key_account = resource["account"]
@@ -63,8 +65,8 @@ RULE = Rule(
         "an AWS managed alias (alias/aws/...) does not count. A key of another account fails unless it "
         "matches allowed. With allowed set (globs of key ARNs, alias ARNs, key ids or alias/NAME; "
         "{account_id}, {region} and {partition} stand for the job's own), the key must match one of "
-        "them; a bare key id or alias is also matched as the full ARN it resolves to in the job's "
-        "account and region."
+        "them. A bare key id or alias/NAME -- in the record or in a pattern -- is also compared as the "
+        "ARN it resolves to in the job's account and region."
     ),
     rationale=(
         "Without s3EncryptionKeyId the batch output -- model responses to your records -- is encrypted "

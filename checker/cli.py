@@ -41,17 +41,23 @@ rules_app = typer.Typer(help="List the rules, or show one in full.", no_args_is_
 app.add_typer(rules_app, name="rules")
 
 
+def _printable(message: str) -> str:
+    from checker.reporters.base import printable
+
+    return printable(message)
+
+
 def _error(message: str, code: ExitCode) -> NoReturn:
-    print(f"bedrock-audit: error: {message}", file=sys.stderr)
+    print(f"bedrock-audit: error: {_printable(message)}", file=sys.stderr)
     raise typer.Exit(int(code))
 
 
 def _warn(message: str) -> None:
-    print(f"bedrock-audit: warning: {message}", file=sys.stderr)
+    print(f"bedrock-audit: warning: {_printable(message)}", file=sys.stderr)
 
 
 def _note(message: str) -> None:
-    print(f"bedrock-audit: note: {message}", file=sys.stderr)
+    print(f"bedrock-audit: note: {_printable(message)}", file=sys.stderr)
 
 
 def _guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:

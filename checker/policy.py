@@ -102,11 +102,8 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     if errors:
         first = errors[0]
         key = first.pointer.strip("/").replace("/", ".")
-        message = first.message
-        if "Additional properties are not allowed" in message:
-            message = message.replace("Additional properties are not allowed", "unknown key")
         where = f"{path}: " if path else ""
-        raise ConfigError(f"{where}{key + ': ' if key else ''}{message}")
+        raise ConfigError(f"{where}{key + ': ' if key else ''}{_friendly(first.message)}")
     policy = Policy(path=path, raw=dict(document))
     if "fail-on" in document:
         policy.fail_on = Severity.parse(document["fail-on"])
@@ -117,6 +114,11 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     policy.allow_empty = bool(document.get("allow-empty", False))
     policy.rules = {key: dict(value) for key, value in document.get("rules", {}).items()}
     return policy
+
+
+def _friendly(message: str) -> str:
+    """python-jsonschema's wording for an unknown key -> ours."""
+    return message.replace("Additional properties are not allowed", "unknown key")
 
 
 def _matches(rule: Rule, pattern: str) -> bool:
@@ -186,10 +188,10 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
             field_path = ".".join(p for p in first.pointer.strip("/").split("/") if p)
             where = policy.where(f"rules.{key}" + (f".{field_path}" if field_path else ""))
             if rule_id not in by_key:  # selected by name, never configured: say where options go
-                raise ConfigError(f"{rule.id} ({rule.name}) runs only once configured: {first.message}; "
-                                  f"set it under [rules.{rule.id}] in the policy file "
-                                  f"(see `bedrock-audit rules show {rule.id}`)")
-            raise ConfigError(f"{where}: {first.message}")
+                raise ConfigError(f"{rule.id} ({rule.name}) runs only once configured: "
+                                  f"{_friendly(first.message)}; set it under [rules.{rule.id}] in the policy "
+                                  f"file (see `bedrock-audit rules show {rule.id}`)")
+            raise ConfigError(f"{where}: {_friendly(first.message)}")
         if not wanted:
             continue
         severity = Severity.parse(table["severity"]) if "severity" in table else rule.severity

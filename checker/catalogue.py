@@ -17,10 +17,9 @@ def _parameters(schema: Mapping[str, Any]) -> str:
     parts = []
     for name, spec in schema.get("properties", {}).items():
         if "default" in spec:
-            shown = f" = `{_compact(spec['default'])}`"
+            parts.append(f"`{name}` = `{_compact(spec['default'])}`")
         else:
-            shown = " (required)" if name in required else ""
-        parts.append(f"`{name}`{shown}")
+            parts.append(f"`{name}`" + (" (required)" if name in required else ""))
     return "<br>".join(parts) or "—"
 
 

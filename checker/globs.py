@@ -14,6 +14,8 @@ Pure functions, no I/O: rules (and third-party rule packs) may import them.
 from __future__ import annotations
 
 import fnmatch
+import functools
+import re
 from collections.abc import Iterable, Sequence
 
 from checker.model import Job
@@ -26,19 +28,29 @@ def expand(pattern: str, job: Job) -> str:
     account or region becomes ``?`` (which then matches no 12-digit account); an unknown partition
     becomes ``aws``.
     """
-    return (pattern.replace("{account_id}", job.account_id or "?")
-            .replace("{region}", job.region or "?")
-            .replace("{partition}", job.partition or "aws"))
+    return expand_all((pattern,), job)[0]
 
 
-def expand_all(patterns: Iterable[str], job: Job) -> list[str]:
-    """:func:`expand` applied to every pattern, in order."""
-    return [expand(pattern, job) for pattern in patterns]
+def expand_all(patterns: Sequence[str], job: Job) -> list[str]:
+    """:func:`expand` applied to every pattern, in order (the job's ARN is parsed once)."""
+    if not any("{" in pattern for pattern in patterns):
+        return list(patterns)
+    account, region, partition = job.account_id or "?", job.region or "?", job.partition or "aws"
+    return [pattern.replace("{account_id}", account).replace("{region}", region)
+            .replace("{partition}", partition) for pattern in patterns]
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression matching what any of ``patterns`` matches (``fnmatch.translate``)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in patterns))
 
 
 def matches_any(value: str, patterns: Iterable[str]) -> bool:
-    """True when ``value`` matches at least one (already expanded) glob of ``patterns``."""
-    return any(fnmatch.fnmatchcase(value, pattern) for pattern in patterns)
+    """True when ``value`` matches at least one (already expanded) glob of ``patterns``; never for an
+    empty ``patterns``."""
+    key = tuple(patterns)
+    return bool(key) and _compiled(key).match(value) is not None
 
 
 def first_unlisted(values: Sequence[str], patterns: Sequence[str]) -> tuple[int, str] | None:

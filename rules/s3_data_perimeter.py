@@ -102,7 +102,8 @@ RULE = Rule(
         "additionalProperties": False,
         "properties": {
             "allowed_accounts": {
-                "description": "Other account IDs whose buckets jobs may read or write.",
+                "description": "Other account IDs whose buckets jobs may read or write (quoted strings: "
+                               "an account ID may start with 0).",
                 "type": "array", "items": {"type": "string", "pattern": "^[0-9]{12}$"}, "uniqueItems": True,
                 "default": [],
             },

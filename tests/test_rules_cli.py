@@ -9,9 +9,12 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from conftest import ROOT, Cli, compliant_row, write_jsonl
+import jsonschema
+import xmlschema
+from conftest import ROOT, VENDOR, Cli, compliant_row, write_jsonl
 
 from checker.plugins import load_plugins
+from checker.schema import REPORT_SCHEMA, load_schema
 
 EXAMPLES = ROOT / "examples"
 NIST_ID = re.compile(r"^[A-Z]{2}-[0-9]{1,2}(\([0-9]{1,2}\))?$")
@@ -129,6 +132,9 @@ def test_examples_with_every_rule_turned_on(cli: Cli, tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""
     report = json.loads(result.stdout)
+    validator = jsonschema.Draft202012Validator(load_schema(REPORT_SCHEMA),
+                                                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert list(validator.iter_errors(report)) == []
     assert report["errors"] == []
     assert report["summary"]["jobs"] == 14
     assert report["summary"]["results"]["ERROR"] == 0
@@ -157,4 +163,4 @@ def test_examples_with_every_rule_turned_on(cli: Cli, tmp_path: Path) -> None:
     # the JSONL and the CSV export hold the same jobs: every FAIL appears once per file
     fails = [r for r in report["results"] if r["status"] == "FAIL"]
     assert len(fails) == 2 * sum(len(names) for names in _fails_by_rule(report).values())
-    assert (tmp_path / "report.xml").stat().st_size > 0
+    xmlschema.XMLSchema(str(VENDOR / "junit-10.xsd")).validate(str(tmp_path / "report.xml"))

@@ -164,3 +164,16 @@ def test_examples_with_every_rule_turned_on(cli: Cli, tmp_path: Path) -> None:
     fails = [r for r in report["results"] if r["status"] == "FAIL"]
     assert len(fails) == 2 * sum(len(names) for names in _fails_by_rule(report).values())
     xmlschema.XMLSchema(str(VENDOR / "junit-10.xsd")).validate(str(tmp_path / "report.xml"))
+
+
+def test_a_plugin_rule_with_a_malformed_nist_control_id_is_rejected() -> None:
+    from dataclasses import replace
+
+    from checker.plugins import validate_rule
+
+    rule = load_plugins(autoload=False).rules["BA005"]
+    assert validate_rule(rule) is None
+    bad = replace(rule, id="ACME005", controls={"nist-800-53": {"SC 28": "encryption at rest"}})
+    problem = validate_rule(bad)
+    assert problem is not None and "SC 28" in problem
+    assert validate_rule(replace(rule, id="ACME006", controls={"nist-800-53": {}})) is not None

@@ -38,7 +38,7 @@ class Engine:
 
     def evaluate(self, job: Job) -> list[Result]:
         """One :class:`~checker.model.Result` per configured rule, in rule order. Never raises."""
-        results = []
+        results: list[Result] = []
         append = results.append
         clock = time.perf_counter
         for configured in self.rules:

@@ -353,6 +353,10 @@ def rules_list(
     ctx: typer.Context,
     format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json, or markdown "
                                         "(the catalogue table with defaults, as in the README).")] = "text",
+    framework: Annotated[str | None, typer.Option(
+        "--framework", metavar="FRAMEWORK",
+        help="Only rules mapped to this compliance framework, with their control ids, e.g. "
+             "nist-800-53 (NIST SP 800-53 rev. 5).")] = None,
     config: ConfigOption = None,
     disable_plugin: DisableOption = None,
     show_traceback: TracebackOption = False,
@@ -364,7 +368,7 @@ def rules_list(
     """
     if ctx.invoked_subcommand is not None:
         return
-    _guard(show_traceback, lambda: _rules_list(format, config, disable_plugin))
+    _guard(show_traceback, lambda: _rules_list(format, config, disable_plugin, framework))
 
 
 def _check_listing_format(format: str, allowed: tuple[str, ...]) -> None:
@@ -374,7 +378,9 @@ def _check_listing_format(format: str, allowed: tuple[str, ...]) -> None:
         raise ConfigError(f"--format: expected {', '.join(allowed[:-1])} or {allowed[-1]}, got {format!r}")
 
 
-def _rules_list(format: str, config: Path | None, disabled: list[str] | None) -> int:
+def _rules_list(format: str, config: Path | None, disabled: list[str] | None,
+                framework: str | None = None) -> int:
+    from checker.catalogue import rules_for_framework
     from checker.custom_rules import with_custom_rules
     from checker.listing import as_json, rule_rows, rules_text
     from checker.policy import ConfigError, configure_rules
@@ -387,7 +393,7 @@ def _rules_list(format: str, config: Path | None, disabled: list[str] | None) ->
     if format == "markdown":
         from checker.catalogue import catalogue_markdown
 
-        print(catalogue_markdown(registry.rules, registry.rule_plugin))
+        print(catalogue_markdown(rules_for_framework(registry.rules, framework), registry.rule_plugin))
         return int(code)
     rules, rule_plugin, enabled = registry.rules, registry.rule_plugin, None
     try:
@@ -397,7 +403,7 @@ def _rules_list(format: str, config: Path | None, disabled: list[str] | None) ->
     except ConfigError as exc:
         print(f"bedrock-audit: error: policy: {exc}", file=sys.stderr)
         code = max(code, ExitCode.USAGE)
-    rows = rule_rows(rules, rule_plugin, enabled)
+    rows = rule_rows(rules_for_framework(rules, framework), rule_plugin, enabled, framework)
     print(as_json(rows) if format == "json" else rules_text(rows))
     return int(code)
 

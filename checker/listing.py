@@ -17,11 +17,15 @@ from checker.plugins import PluginInfo
 
 
 def rule_rows(rules: Mapping[str, Rule], rule_plugin: Mapping[str, str],
-              enabled: Mapping[str, Severity] | None) -> list[dict[str, Any]]:
+              enabled: Mapping[str, Severity] | None, framework: str | None = None) -> list[dict[str, Any]]:
     """One row per rule in id order: ``id``, ``name``, ``severity`` (as the policy sets it), ``enabled``
     (under the current policy; ``None`` when the policy could not be applied), ``enabled_by_default``,
-    ``plugin``, ``title``. ``enabled`` maps the ids of the rules the policy runs to their severity."""
-    rows = []
+    ``plugin``, ``title``, ``controls`` (framework -> control id -> justification); with ``framework``
+    also ``mapped``, the rule's control ids in that framework. ``enabled`` maps the ids of the rules the
+    policy runs to their severity."""
+    from checker.catalogue import framework_controls
+
+    rows: list[dict[str, Any]] = []
     for rule_id in sorted(rules):
         rule = rules[rule_id]
         severity = enabled.get(rule_id, rule.severity) if enabled is not None else rule.severity
@@ -29,8 +33,10 @@ def rule_rows(rules: Mapping[str, Rule], rule_plugin: Mapping[str, str],
             "id": rule.id, "name": rule.name, "severity": severity.label,
             "enabled": (rule_id in enabled) if enabled is not None else None,
             "enabled_by_default": rule.enabled_by_default, "plugin": rule_plugin.get(rule_id),
-            "title": rule.title,
+            "title": rule.title, "controls": {k: dict(v) for k, v in rule.controls.items()},
         })
+        if framework is not None:
+            rows[-1]["mapped"] = sorted(framework_controls(rule, framework))
     return rows
 
 
@@ -45,6 +51,7 @@ def rules_text(rows: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(
         f"{r['id']:<{widths['id']}}  {r['name']:<{widths['name']}}  {r['severity']:<{widths['severity']}}  "
         f"{r['state']:<{widths['state']}}  {r['plugin']:<{widths['plugin']}}  {r['title']}"
+        + (f"  [{', '.join(r['mapped'])}]" if r.get("mapped") else "")
         for r in shown
     )
 

@@ -190,6 +190,10 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
             first = errors[0]
             field_path = ".".join(p for p in first.pointer.strip("/").split("/") if p)
             where = policy.where(f"rules.{key}" + (f".{field_path}" if field_path else ""))
+            if rule_id not in by_key:  # selected by name, never configured: say where options go
+                raise ConfigError(f"{rule.id} ({rule.name}) runs only once configured: "
+                                  f"{_friendly(first.message)}; set it under [rules.{rule.id}] in the policy "
+                                  f"file (see `bedrock-audit rules show {rule.id}`)")
             raise ConfigError(f"{where}: {_friendly(first.message)}")
         if not wanted:
             continue

@@ -75,7 +75,7 @@ def test_the_installed_plugin_is_discovered(installed: tuple[Venv, Path]) -> Non
     rules = json.loads(venv.bedrock_audit("rules", "-f", "json").stdout)
     assert {"id": "ACME001", "name": "job-name-convention", "severity": "low", "enabled": True,
             "enabled_by_default": True, "plugin": "acme",
-            "title": "Job name follows the ACME naming convention"} in rules
+            "title": "Job name follows the ACME naming convention", "controls": {}} in rules
     shown = venv.bedrock_audit("rules", "show", "ACME001")
     assert "max_length" in shown.stdout and "default 48" in shown.stdout
 

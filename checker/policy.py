@@ -34,7 +34,8 @@ class ConfigError(Exception):
 class Policy:
     """The policy in effect: the file's settings (``path`` is ``None`` when there is no file).
 
-    ``rules`` maps the key as written (rule id or name) to that rule's table.
+    ``rules`` maps the key as written (rule id or name) to that rule's table. ``custom_rules``: the
+    ``[[custom-rules]]`` tables as written (turned into rules by :mod:`checker.custom_rules`).
     """
 
     path: Path | None = None
@@ -44,6 +45,7 @@ class Policy:
     soft_fail: bool = False
     allow_empty: bool = False
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    custom_rules: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def where(self, key: str) -> str:
@@ -102,11 +104,8 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     if errors:
         first = errors[0]
         key = first.pointer.strip("/").replace("/", ".")
-        message = first.message
-        if "Additional properties are not allowed" in message:
-            message = message.replace("Additional properties are not allowed", "unknown key")
         where = f"{path}: " if path else ""
-        raise ConfigError(f"{where}{key + ': ' if key else ''}{message}")
+        raise ConfigError(f"{where}{key + ': ' if key else ''}{_friendly(first.message)}")
     policy = Policy(path=path, raw=dict(document))
     if "fail-on" in document:
         policy.fail_on = Severity.parse(document["fail-on"])
@@ -116,7 +115,13 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     policy.soft_fail = bool(document.get("soft-fail", False))
     policy.allow_empty = bool(document.get("allow-empty", False))
     policy.rules = {key: dict(value) for key, value in document.get("rules", {}).items()}
+    policy.custom_rules = [dict(table) for table in document.get("custom-rules", [])]  # checker.custom_rules
     return policy
+
+
+def _friendly(message: str) -> str:
+    """python-jsonschema's wording for an unknown key -> ours."""
+    return message.replace("Additional properties are not allowed", "unknown key")
 
 
 def _matches(rule: Rule, pattern: str) -> bool:
@@ -185,7 +190,11 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
             first = errors[0]
             field_path = ".".join(p for p in first.pointer.strip("/").split("/") if p)
             where = policy.where(f"rules.{key}" + (f".{field_path}" if field_path else ""))
-            raise ConfigError(f"{where}: {first.message}")
+            if rule_id not in by_key:  # selected by name, never configured: say where options go
+                raise ConfigError(f"{rule.id} ({rule.name}) runs only once configured: "
+                                  f"{_friendly(first.message)}; set it under [rules.{rule.id}] in the policy "
+                                  f"file (see `bedrock-audit rules show {rule.id}`)")
+            raise ConfigError(f"{where}: {_friendly(first.message)}")
         if not wanted:
             continue
         severity = Severity.parse(table["severity"]) if "severity" in table else rule.severity

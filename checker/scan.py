@@ -20,6 +20,8 @@ from checker.reporters.base import Reporter, Summary
 from checker.schema import TABLE_SCHEMA, load_schema, table_columns, table_validator
 from checker.sources.base import Item, RawRecord
 
+PASS, FAIL, ERROR = Status.PASS, Status.FAIL, Status.ERROR
+
 
 @dataclass
 class ScanSettings:
@@ -112,25 +114,25 @@ class Pipeline:
         if errors:
             first = errors[0]
             more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-            arn = row.get("job_arn")
-            job = JobRef(arn, row.get("job_name") if isinstance(row.get("job_name"), str) else None) \
-                if isinstance(arn, str) else None
+            arn, name = row.get("job_arn"), row.get("job_name")
+            known = JobRef(arn, name if isinstance(name, str) else None) if isinstance(arn, str) else None
             self.problem(Problem(ErrorKind.INPUT, f"schema-invalid record: {first}{more}", raw.provenance,
-                                 first.pointer, job))
+                                 first.pointer, known))
             return
         job = Job(row, raw.provenance, unknown, self.settings.now)
         results = self.engine.evaluate(job)
         summary.jobs += 1
-        fail_on = self.settings.fail_on
         counts = summary.results
         for result in results:
-            counts[result.status] += 1
-            if result.status is Status.FAIL:
-                summary.failures[result.severity] += 1
-                if result.severity >= fail_on:
-                    summary.gate_failures += 1
-            elif result.status is Status.ERROR and result.error_kind is not None:
-                summary.error_results[result.error_kind] += 1
+            status = result.status
+            counts[status] += 1
+            if status is not PASS:
+                if status is FAIL:
+                    summary.failures[result.severity] += 1
+                    if result.severity >= self.settings.fail_on:
+                        summary.gate_failures += 1
+                elif status is ERROR and result.error_kind is not None:
+                    summary.error_results[result.error_kind] += 1
         reference = JobRef.of(job)
         for reporter in self.reporters:
             reporter.job(reference, raw.provenance, results)

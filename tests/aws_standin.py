@@ -79,7 +79,9 @@ def make_job(account: str, region: str, number: int, **overrides: Any) -> dict[s
     job["roleArn"] = f"arn:aws:iam::{account}:role/service-role/BedrockBatchInferenceRole-claims"
     job["clientRequestToken"] = f"token{number}"
     submitted = datetime(2025, 6, 1, tzinfo=UTC) + timedelta(minutes=number)
-    job["submitTime"] = submitted.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    job["submitTime"] = _wire_time(submitted)
+    job["lastModifiedTime"] = job["endTime"] = _wire_time(submitted + timedelta(hours=2))
+    job["jobExpirationTime"] = _wire_time(submitted + timedelta(hours=job["timeoutDurationInHours"]))
     for side in ("s3InputDataConfig",):
         job["inputDataConfig"][side]["s3BucketOwner"] = account
     job["outputDataConfig"]["s3OutputDataConfig"]["s3BucketOwner"] = account
@@ -91,6 +93,10 @@ def make_job(account: str, region: str, number: int, **overrides: Any) -> dict[s
         else:
             job[key] = value
     return job
+
+
+def _wire_time(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass

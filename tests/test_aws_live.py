@@ -340,7 +340,7 @@ def test_scanning_a_fetched_file_gives_the_live_results(cli: Cli, standin: Bedro
         return [{k: v for k, v in r.items() if k != "source"} for r in document["results"]]
 
     assert comparable(live_doc) == comparable(offline_doc)
-    assert {r["status"] for r in live_doc["results"]} == {"PASS", "FAIL", "ERROR"}
+    assert {r["status"] for r in live_doc["results"]} >= {"PASS", "FAIL", "ERROR"}
     assert offline_doc["errors"] == live_doc["errors"] != []
     assert offline_doc["warnings"] == live_doc["warnings"] == []
     assert live_doc["summary"] == offline_doc["summary"]

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import xmlschema
 from aws_standin import CALLER_ACCOUNT, CALLER_SECRET_KEY, BedrockStandIn, Fault
-from conftest import VENDOR, Cli, compliant_row
+from conftest import VENDOR, Cli
 
 A1, A2, A3 = "222222222222", "333333333333", "444444444444"
 ROLE = "arn:aws:iam::{account_id}:role/BedrockAudit"
@@ -382,7 +382,7 @@ def test_fetch_to_stdout(cli: Cli, standin: BedrockStandIn) -> None:
     assert [row["job_name"] for row in rows] == ["batch-1111-us-east-1-1", "batch-1111-us-east-1-2"]
 
 
-# -- secrets, user mistakes, no boto3 for files -------------------------------------------------------------
+# -- secrets and user mistakes (a file scan never importing boto3: test_packaging.py) -------------
 
 
 def test_credentials_never_appear_in_reports_or_logs(cli: Cli, standin: BedrockStandIn,
@@ -413,25 +413,6 @@ def test_credentials_never_appear_in_reports_or_logs(cli: Cli, standin: BedrockS
     for secret in (token, CALLER_SECRET_KEY, "AKIASTANDINCALLER000", *standin.issued_secrets):
         assert secret not in seen
     assert all(key not in seen for key in standin.keys if key.startswith("ASIA"))
-
-
-def test_a_file_scan_never_imports_boto3(tmp_path: Path, jsonl: Any) -> None:
-    import subprocess
-    import sys
-
-
-
-    path = jsonl([compliant_row()])
-    code = (
-        "import sys\n"
-        "from checker.cli import main\n"
-        f"sys.argv = ['bedrock-audit', 'scan', {str(path)!r}, '-f', 'json', '-o', 'junit={tmp_path}/r.xml']\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore'))\n"
-        "sys.stderr.write(f'exit={code} loaded={loaded}')\n"
-    )
-    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert "exit=0 loaded=[]" in completed.stderr, completed.stderr
 
 
 @pytest.mark.parametrize(("args", "expected"), [

@@ -40,7 +40,8 @@ from checker.exitcodes import ExitCode
 EPILOG = (
     "Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or configuration error; "
     "3 input error (unreadable, unparsable or schema-invalid records, no records, data a rule needed "
-    "was missing); 4 plugin or rule error. The highest applicable code wins."
+    "was missing, an AWS account/region that could not be listed; --allow-partial keeps these out); "
+    "4 plugin or rule error. The highest applicable code wins."
 )
 
 app = typer.Typer(

@@ -67,14 +67,31 @@ class Coverage:
         if self.tags_unknown:
             text += f"; tags unknown for {_count(self.tags_unknown, 'job')}"
         if self.gaps:
-            shown = ", ".join(f"{p.account}/{p.region} ({reason})" for p, reason in self.gaps[:5])
-            more = f" and {len(self.gaps) - 5} more" if len(self.gaps) > 5 else ""
+            parts = _gap_parts(self.gaps, len(regions))
+            shown = ", ".join(parts[:5])
+            more = f" and {len(parts) - 5} more" if len(parts) > 5 else ""
             text += f"; gaps: {shown}{more}"
         else:
             text += "; no gaps"
         if self.skipped:
             text += f"; skipped: {', '.join(self.skipped)} (no Bedrock endpoint)"
         return text
+
+
+def _gap_parts(gaps: list[tuple[Pair, str]], region_count: int) -> list[str]:
+    """``["222222222222/eu-west-1 (access denied)", "333333333333/all 33 regions (cannot assume role)"]``:
+    an account whose every region failed for the same reason is one entry."""
+    by_account: dict[str, list[tuple[Pair, str]]] = {}
+    for pair, reason in gaps:
+        by_account.setdefault(pair.account, []).append((pair, reason))
+    parts = []
+    for account, entries in by_account.items():
+        reasons = {reason for _, reason in entries}
+        if region_count > 1 and len(entries) == region_count and len(reasons) == 1:
+            parts.append(f"{account}/all {region_count} regions ({reasons.pop()})")
+        else:
+            parts += [f"{pair.account}/{pair.region} ({reason})" for pair, reason in entries]
+    return parts
 
 
 def scan_live(target: AwsTarget, progress: Progress | None = None) -> Iterator[Item]:

@@ -212,18 +212,24 @@ def test_no_endpoint_at_all_is_a_gap_per_region(cli: Cli, standin: BedrockStandI
     assert "Traceback" not in completed.stderr
 
 
-def test_failing_tags_call_makes_tag_rules_error_for_that_job_only(cli: Cli, standin: BedrockStandIn) -> None:
+@pytest.mark.parametrize(("fault", "expected"), [
+    (Fault(400, "ValidationException", "Tags cannot be retrieved for a job that has finished"),
+     "bedrock:ListTagsForResource failed: ValidationException: Tags cannot be retrieved"),
+    (Fault(429, "ThrottlingException", "Rate exceeded"),
+     "throttled: bedrock:ListTagsForResource: still throttled after 2 attempts"),
+])
+def test_failing_tags_call_makes_tag_rules_error_for_that_job_only(cli: Cli, standin: BedrockStandIn,
+                                                                   fault: Fault, expected: str) -> None:
     jobs = standin.add_jobs(CALLER_ACCOUNT, "us-east-1", 3)
     refused = jobs[1]["jobArn"]
-    standin.tag_faults[refused] = Fault(400, "ValidationException",
-                                       "Tags cannot be retrieved for a job that has finished")
+    standin.tag_faults[refused] = fault
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "--max-attempts", "2",
                     "-f", "json")
     assert completed.returncode == 3, completed.stderr
     document = report(completed)
     results = results_by_job(document)
     status, message = results[(refused, "BA004")]
-    assert status == "ERROR" and "tags unknown" in message and "ValidationException" in message
+    assert status == "ERROR" and message.startswith(f"BA004 cannot decide: tags unknown: {expected}")
     for job in (jobs[0], jobs[2]):
         assert results[(job["jobArn"], "BA004")][0] == "PASS"
     assert results[(refused, "BA001")][0] == "PASS"  # the rest of the job is still checked

@@ -339,6 +339,8 @@ class Result:
     ``message`` is never empty for FAIL, ERROR and SKIP. ``error_kind`` is set for ERROR only
     (INPUT: data the rule needs is unknown; RULE: the rule raised). ``duration`` is seconds (float).
     ``waiver`` is set when a waiver turned a FAIL into SKIP (or lapsed: then status stays FAIL).
+    ``baseline`` is set on FAIL and waived results when the scan compares with a baseline: ``"new"``, or
+    ``"existing"`` (in the baseline: reported, but it does not fail the gate).
     """
 
     rule: Rule
@@ -349,6 +351,7 @@ class Result:
     error_kind: ErrorKind | None = None
     duration: float = 0.0
     waiver: Mapping[str, Any] | None = None
+    baseline: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

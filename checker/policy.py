@@ -10,6 +10,7 @@ Every mistake is a :class:`ConfigError` (exit 2) naming the file and the key.
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -98,7 +99,7 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     """Validate a parsed policy against ``schemas/config.schema.json``. Raises :class:`ConfigError`."""
     from checker.schema import CONFIG_SCHEMA, load_schema, validator_for
 
-    errors = validator_for(load_schema(CONFIG_SCHEMA)).errors(dict(document))
+    errors = validator_for(load_schema(CONFIG_SCHEMA)).errors(json_ready(document))
     if errors:
         first = errors[0]
         key = first.pointer.strip("/").replace("/", ".")
@@ -119,7 +120,20 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     return policy
 
 
-def _matches(rule: Rule, pattern: str) -> bool:
+def json_ready(value: Any) -> Any:
+    """A parsed TOML value with its dates and times as ISO 8601 strings (``date(2027, 3, 31)`` ->
+    ``"2027-03-31"``), so JSON Schema can check it; mappings and lists are copied, the rest kept."""
+    if isinstance(value, Mapping):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_ready(item) for item in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+def rule_matches(rule: Rule, pattern: str) -> bool:
+    """True when ``pattern`` (an id, a name or a glob of either; ids case-insensitive) names ``rule``."""
     pattern = pattern.strip()
     return fnmatch.fnmatchcase(rule.id, pattern.upper()) or fnmatch.fnmatchcase(rule.name, pattern.lower())
 
@@ -161,10 +175,10 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
             raise ConfigError(f"{policy.where('rules.' + key)}: rule {rule.id} is configured twice")
         by_key[rule.id] = (key, table)
     for pattern in selectors or []:
-        if not any(_matches(r, pattern) for r in rules.values()):
+        if not any(rule_matches(r, pattern) for r in rules.values()):
             raise ConfigError(f"select: {pattern!r} matches no rule (see `bedrock-audit rules`)")
     for pattern in ignores:
-        if warn is not None and not any(_matches(r, pattern) for r in rules.values()):
+        if warn is not None and not any(rule_matches(r, pattern) for r in rules.values()):
             warn(f"ignore: {pattern!r} matches no rule")
     configured: list[ConfiguredRule] = []
     for rule_id in sorted(rules):
@@ -173,9 +187,9 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
         enabled = table.get("enabled")
         wanted = (enabled is True or (enabled is None and (
             rule.enabled_by_default or rule_id in by_key or _named_exactly(rule, selectors or []))))
-        if selectors is not None and not any(_matches(rule, p) for p in selectors):
+        if selectors is not None and not any(rule_matches(rule, p) for p in selectors):
             wanted = False
-        if any(_matches(rule, p) for p in ignores):
+        if any(rule_matches(rule, p) for p in ignores):
             wanted = False
         if not wanted and rule_id not in by_key:
             continue

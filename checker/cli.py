@@ -44,17 +44,23 @@ baseline_app = typer.Typer(help="Record today's failures so that a scan with --b
 app.add_typer(baseline_app, name="baseline")
 
 
+def _printable(message: str) -> str:
+    from checker.reporters.base import printable
+
+    return printable(message)
+
+
 def _error(message: str, code: ExitCode) -> NoReturn:
-    print(f"bedrock-audit: error: {message}", file=sys.stderr)
+    print(f"bedrock-audit: error: {_printable(message)}", file=sys.stderr)
     raise typer.Exit(int(code))
 
 
 def _warn(message: str) -> None:
-    print(f"bedrock-audit: warning: {message}", file=sys.stderr)
+    print(f"bedrock-audit: warning: {_printable(message)}", file=sys.stderr)
 
 
 def _note(message: str) -> None:
-    print(f"bedrock-audit: note: {message}", file=sys.stderr)
+    print(f"bedrock-audit: note: {_printable(message)}", file=sys.stderr)
 
 
 def _guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:

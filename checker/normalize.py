@@ -180,11 +180,11 @@ def normalize_tags(value: Any) -> Any:
                 key, _, val = item.partition(":")
                 pairs.append((key, val))
             elif isinstance(item, dict):
-                key = item.get("key", item.get("Key"))
-                val = item.get("value", item.get("Value", ""))
-                if not isinstance(key, str) or not isinstance(val, str):
+                tag_key = item.get("key", item.get("Key"))
+                tag_value = item.get("value", item.get("Value", ""))
+                if not isinstance(tag_key, str) or not isinstance(tag_value, str):
                     return value
-                pairs.append((key, val))
+                pairs.append((tag_key, tag_value))
             else:
                 return value
         return _tags_from_pairs(pairs)

@@ -11,6 +11,7 @@ implementation). Every failure becomes a PLUGIN :class:`~checker.model.Problem`:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from collections.abc import Callable, Iterable
@@ -127,7 +128,7 @@ def load_plugins(disabled: Iterable[str] = (), autoload: bool | None = None,
         if name in skip:
             info.status = "disabled"
             continue
-        _register(manager, registry, info, lambda m=module_name: importlib.import_module(m))
+        _register(manager, registry, info, functools.partial(importlib.import_module, module_name))
     if autoload:
         for entry_point in _entry_points():
             dist = getattr(entry_point, "dist", None)
@@ -147,13 +148,17 @@ def load_plugins(disabled: Iterable[str] = (), autoload: bool | None = None,
         if name in skip:
             info.status = "disabled"
             continue
-        _register(manager, registry, info, lambda p=plugin: p)
+        _register(manager, registry, info, functools.partial(_identity, plugin))
     unknown = skip - {p.name for p in registry.plugins}
     for name in sorted(unknown):
         registry.problems.append(Problem(ErrorKind.PLUGIN, f"--disable-plugin {name}: no plugin has that name",
                                          plugin=name))
     _collect(manager, registry)
     return registry
+
+
+def _identity(plugin: object) -> object:
+    return plugin
 
 
 def _own_version() -> str:

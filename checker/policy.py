@@ -103,11 +103,8 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     if errors:
         first = errors[0]
         key = first.pointer.strip("/").replace("/", ".")
-        message = first.message
-        if "Additional properties are not allowed" in message:
-            message = message.replace("Additional properties are not allowed", "unknown key")
         where = f"{path}: " if path else ""
-        raise ConfigError(f"{where}{key + ': ' if key else ''}{message}")
+        raise ConfigError(f"{where}{key + ': ' if key else ''}{_friendly(first.message)}")
     policy = Policy(path=path, raw=dict(document))
     if "fail-on" in document:
         policy.fail_on = Severity.parse(document["fail-on"])
@@ -130,6 +127,11 @@ def json_ready(value: Any) -> Any:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return value
+
+
+def _friendly(message: str) -> str:
+    """python-jsonschema's wording for an unknown key -> ours."""
+    return message.replace("Additional properties are not allowed", "unknown key")
 
 
 def rule_matches(rule: Rule, pattern: str) -> bool:
@@ -199,7 +201,7 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
             first = errors[0]
             field_path = ".".join(p for p in first.pointer.strip("/").split("/") if p)
             where = policy.where(f"rules.{key}" + (f".{field_path}" if field_path else ""))
-            raise ConfigError(f"{where}: {first.message}")
+            raise ConfigError(f"{where}: {_friendly(first.message)}")
         if not wanted:
             continue
         severity = Severity.parse(table["severity"]) if "severity" in table else rule.severity

@@ -125,11 +125,10 @@ class Pipeline:
         if errors:
             first = errors[0]
             more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-            arn = row.get("job_arn")
-            job = JobRef(arn, row.get("job_name") if isinstance(row.get("job_name"), str) else None) \
-                if isinstance(arn, str) else None
+            arn, name = row.get("job_arn"), row.get("job_name")
+            known = JobRef(arn, name if isinstance(name, str) else None) if isinstance(arn, str) else None
             self.problem(Problem(ErrorKind.INPUT, f"schema-invalid record: {first}{more}", raw.provenance,
-                                 first.pointer, job))
+                                 first.pointer, known))
             return
         job = Job(row, raw.provenance, unknown, self.settings.now)
         results = self.engine.evaluate(job)

@@ -67,7 +67,8 @@ def json_pointer(path: Iterable[Any]) -> str:
 def _rfc3339(value: Any) -> bool:
     import rfc3339_validator
 
-    return not isinstance(value, str) or bool(rfc3339_validator.validate_rfc3339(value))
+    # exactly python-jsonschema's date-time check (jsonschema/_format.py: validate_rfc3339(instance.upper()))
+    return not isinstance(value, str) or bool(rfc3339_validator.validate_rfc3339(value.upper()))
 
 
 def _regex(value: Any) -> bool:
@@ -119,6 +120,18 @@ class SchemaValidator:
             self.schema, validate_formats=True, formats=formats, ignore_unknown_formats=True
         )
         self._reference: Any = None
+
+    def fast_verdict(self, instance: Any) -> bool | None:
+        """The fast pass alone: ``True``/``False``, or ``None`` when it cannot take the instance (lone
+        surrogates, integers beyond 64 bits). For the agreement tests; use :meth:`errors` otherwise."""
+        try:
+            return bool(self._fast.is_valid(instance))
+        except (ValueError, TypeError, OverflowError):
+            return None
+
+    def reference_verdict(self, instance: Any) -> bool:
+        """python-jsonschema alone. For the agreement tests."""
+        return not self._reference_errors(instance)
 
     def is_valid(self, instance: Any) -> bool:
         """True when python-jsonschema would accept ``instance``."""

@@ -88,3 +88,17 @@ def jsonl(tmp_path: Path) -> Callable[..., Path]:
         return write_jsonl(tmp_path / name, rows)
 
     return write
+
+
+def fake_plugin_dir(root: Path, name: str, source: str, version: str = "1.0") -> dict[str, str]:
+    """Make ``root`` hold an importable plugin module ``name`` and a ``<dist>.dist-info`` with a
+    ``bedrock_audit`` entry point for it (importlib.metadata finds dist-info on any sys.path entry).
+    Returns the environment (``PYTHONPATH``) that makes the console script see it."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / f"{name}.py").write_text(source)
+    dist = root / f"{name.replace('_', '-')}-{version}.dist-info"
+    dist.mkdir(exist_ok=True)
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name.replace('_', '-')}\nVersion: {version}\n")
+    (dist / "entry_points.txt").write_text(f"[bedrock_audit]\n{name.replace('_', '-')} = {name}\n")
+    existing = os.environ.get("PYTHONPATH")
+    return {"PYTHONPATH": str(root) + (os.pathsep + existing if existing else "")}

@@ -8,6 +8,7 @@ needs totals before the details).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -119,6 +120,15 @@ class Reporter(Protocol):
 
 ReporterFactory = Any
 """``factory(stream: TextIO, context: ReportContext) -> Reporter``; registered by name."""
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``), so data cannot drive a terminal
+    (ANSI escapes in a job name) or forge lines in human-readable output. Newlines and tabs are kept."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def result_source(provenance: Provenance) -> dict[str, Any]:

@@ -63,8 +63,8 @@ class JsonReporter:
         self.stream = stream
         self.context = context
         self._first_result = True
-        self._problems = tempfile.SpooledTemporaryFile(
-            max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8")  # noqa: SIM115
+        self._problems = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in finish()
+            max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8")
         self._problem_count = 0
 
     def start(self) -> None:

@@ -65,7 +65,7 @@ class StdoutOutput:
         else:
             sys.stdout.flush()
             self._wrapper = io.TextIOWrapper(buffer, encoding="utf-8", errors="replace", newline="\n",
-                                             line_buffering=sys.stdout.line_buffering)
+                                             line_buffering=bool(sys.stdout.line_buffering))
             self.stream = self._wrapper
 
     def isatty(self) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Severity, Status
-from checker.reporters.base import ReportContext, Summary
+from checker.reporters.base import ReportContext, Summary, printable
 
 _STYLE = {Status.FAIL: "bold red", Status.ERROR: "bold magenta", Status.SKIP: "yellow", Status.PASS: "green"}
 
@@ -44,12 +44,12 @@ class TextReporter:
 
         line = Text()
         line.append(f"{status.value:<5} ", style=_STYLE[status])
-        line.append(what)
+        line.append(printable(what))
         if severity:
             line.append(f" [{severity}]")
         if where:
-            line.append(f"  {where}", style="dim")
-        line.append(f"\n      {message}")
+            line.append(f"  {printable(where)}", style="dim")
+        line.append("\n      " + printable(message).replace("\n", "\n      "))
         self.console.print(line)
 
     def finish(self, summary: Summary) -> None:
@@ -58,7 +58,7 @@ class TextReporter:
 
         console = self.console
         for warning in summary.warnings:
-            console.print(f"[yellow]warning[/]: {_escape(warning)}")
+            console.print(f"[yellow]warning[/]: {_escape(printable(warning))}")
         table = Table(title="bedrock-audit summary", show_header=True, title_justify="left")
         table.add_column("what")
         table.add_column("count", justify="right")

@@ -47,6 +47,8 @@ class JsonDocumentSource:
             return
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
+        if not data.strip():
+            return  # an empty file holds no records (the scan decides whether that is allowed)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -1,0 +1,182 @@
+"""Exit codes and error messages through the installed console script, as CI sees them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import Cli, compliant_row, fake_plugin_dir, sample_rows
+
+RAISING_PLUGIN = '''
+from checker import Rule, Severity, hookimpl, passed
+
+def check(job, params):
+    if job.job_name == "explode":
+        raise RuntimeError("boom")
+    return passed()
+
+@hookimpl
+def register_rules(register):
+    register(Rule(id="TST001", name="explodes-sometimes", title="Raises on one job", description="test",
+                  rationale="test", remediation="test", severity=Severity.LOW, check=check,
+                  help_url="https://example.com/tst001"))
+'''
+
+
+def test_clean_scan_exits_0(cli: Cli, jsonl) -> None:
+    path = jsonl([compliant_row()])
+    result = cli("scan", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "gate passed" in result.stdout
+
+
+def test_findings_exit_1_and_soft_fail_exits_0(cli: Cli, jsonl) -> None:
+    path = jsonl([compliant_row(vpc_config=None)])
+    assert cli("scan", str(path)).returncode == 1
+    assert cli("scan", str(path), "--soft-fail").returncode == 0
+    assert cli("scan", str(path), "--fail-on", "critical").returncode == 0  # BA001 is high
+
+
+def test_missing_file_exits_3_and_names_it(cli: Cli) -> None:
+    result = cli("scan", "nope.jsonl")
+    assert result.returncode == 3
+    assert "nope.jsonl" in result.stdout and "no such file" in result.stdout
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_bad_flag_exits_2_with_a_suggestion(cli: Cli, jsonl) -> None:
+    result = cli("scan", str(jsonl([compliant_row()])), "--fromat", "json")
+    assert result.returncode == 2
+    assert "No such option: --fromat" in result.stderr and "--format" in result.stderr
+
+
+def test_bad_values_exit_2(cli: Cli, jsonl) -> None:
+    path = str(jsonl([compliant_row()]))
+    for args, expected in [
+        (["--fail-on", "urgent"], "unknown severity 'urgent'"),
+        (["-f", "xml"], "unknown report format 'xml'"),
+        (["-o", "junit"], "expected FORMAT=PATH"),
+        (["-o", "json=/no/such/folder/r.json"], "does not exist"),
+        (["--select", "BA999"], "'BA999' matches no rule"),
+        (["--input-format", "yaml"], "unknown format 'yaml'"),
+        (["--config", "missing.toml"], "missing.toml: policy file not found"),
+    ]:
+        result = cli("scan", path, *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert expected in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_no_input_is_a_usage_error(cli: Cli) -> None:
+    result = cli("scan")
+    assert result.returncode == 2 and "no input given" in result.stderr
+
+
+def test_bad_config_exits_2_naming_the_key(cli: Cli, jsonl, tmp_path: Path) -> None:
+    path = str(jsonl([compliant_row()]))
+    (tmp_path / "bedrock-audit.toml").write_text('fail-on = "high"\nfial-on = "low"\n')
+    result = cli("scan", path)
+    assert result.returncode == 2 and "unknown key" in result.stderr and "'fial-on'" in result.stderr
+    (tmp_path / "bedrock-audit.toml").write_text('[rules.BA003]\nmax_hours = "lots"\n')
+    result = cli("scan", path)
+    assert result.returncode == 2 and "rules.BA003.max_hours" in result.stderr
+    (tmp_path / "bedrock-audit.toml").write_text('[rules.BA999]\nx = 1\n')
+    result = cli("scan", path)
+    assert result.returncode == 2 and "rules.BA999: no such rule" in result.stderr
+    (tmp_path / "bedrock-audit.toml").write_text('fail-on = \n')
+    result = cli("scan", path)
+    assert result.returncode == 2 and "invalid TOML" in result.stderr
+
+
+def test_corrupt_line_among_good_lines_exits_3_and_good_lines_are_evaluated(cli: Cli, jsonl) -> None:
+    path = jsonl([compliant_row("aaaaaaaaaaa1"), "{not json", compliant_row("aaaaaaaaaaa2", vpc_config=None)])
+    result = cli("scan", str(path), "-f", "json")
+    assert result.returncode == 3
+    report = json.loads(result.stdout)
+    assert report["summary"]["jobs"] == 2 and report["summary"]["records"] == 3
+    assert {r["status"] for r in report["results"] if r["rule_id"] == "BA001"} == {"PASS", "FAIL"}
+    assert report["errors"][0]["source"]["line"] == 2 and report["errors"][0]["kind"] == "input"
+
+
+def test_empty_input_exits_3_unless_allowed(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "empty.jsonl").write_text("")
+    result = cli("scan", "empty.jsonl")
+    assert result.returncode == 3 and "no job records" in result.stdout
+    assert cli("scan", "empty.jsonl", "--allow-empty").returncode == 0
+
+
+def test_schema_invalid_record_exits_3_with_file_line_and_pointer(cli: Cli, jsonl) -> None:
+    path = jsonl([compliant_row(), compliant_row("bbbbbbbbbbbb", timeout_duration_in_hours=500)])
+    result = cli("scan", str(path), "-f", "json")
+    assert result.returncode == 3
+    error = json.loads(result.stdout)["errors"][0]
+    assert error["pointer"] == "/timeout_duration_in_hours" and error["source"]["line"] == 2
+    assert "500 is greater than the maximum of 168" in error["message"]
+
+
+def test_missing_column_exits_3(cli: Cli, jsonl) -> None:
+    row = compliant_row()
+    del row["vpc_config"]
+    result = cli("scan", str(jsonl([row])))
+    assert result.returncode == 3 and "column vpc_config not in input" in result.stdout
+
+
+def test_a_rule_that_raises_is_an_error_result_and_exits_4(cli: Cli, jsonl, tmp_path: Path) -> None:
+    env = fake_plugin_dir(tmp_path / "site", "raising_rules", RAISING_PLUGIN)
+    path = jsonl([compliant_row("aaaaaaaaaaa1", job_name="explode"), compliant_row("aaaaaaaaaaa2")])
+    result = cli("scan", str(path), "-f", "json", env=env)
+    assert result.returncode == 4, result.stderr
+    results = [r for r in json.loads(result.stdout)["results"] if r["rule_id"] == "TST001"]
+    assert [(r["job"]["name"], r["status"], r["error_kind"]) for r in results] == [
+        ("explode", "ERROR", "rule"), ("claims-summary-batch-20250602", "PASS", None)]
+    assert "RuntimeError: boom" in results[0]["message"]
+
+
+def test_highest_exit_code_wins(cli: Cli, jsonl, tmp_path: Path) -> None:
+    env = fake_plugin_dir(tmp_path / "site", "raising_rules", RAISING_PLUGIN)
+    path = jsonl([compliant_row("aaaaaaaaaaa1", job_name="explode", vpc_config=None), "{bad"])
+    assert cli("scan", str(path), env=env).returncode == 4
+    assert cli("scan", str(path), "--disable-plugin", "raising-rules", env=env).returncode == 3
+
+
+def test_bad_input_never_shows_a_traceback(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "utf.jsonl").write_bytes(b'{"job_arn": "\xc3\x28"}\n')
+    (tmp_path / "deep.json").write_text("[" * 100000 + "]" * 100000)
+    (tmp_path / "noheader.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "types.jsonl").write_text(json.dumps({**sample_rows()[0], "vpc_config": [1, 2]}) + "\n")
+    (tmp_path / "long.jsonl").write_bytes(b'{"x": "' + b"y" * (17 * 1024 * 1024) + b'"}\n')
+    for name in ("utf.jsonl", "deep.json", "noheader.csv", "types.jsonl", "long.jsonl"):
+        result = cli("scan", name)
+        assert result.returncode == 3, (name, result.stdout, result.stderr)
+        assert "Traceback" not in result.stdout + result.stderr, name
+        assert name in result.stdout, name
+
+
+def test_stdin(cli: Cli) -> None:
+    rows = "\n".join(json.dumps(r) for r in sample_rows())
+    result = cli("scan", "-", "-f", "json", input=rows)
+    report = json.loads(result.stdout)
+    assert report["summary"]["jobs"] == 3 and report["results"][0]["source"]["path"] == "-"
+
+
+def test_python_dash_m_checker_works(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "checker", "--version"], capture_output=True, text=True,
+                            cwd=tmp_path, check=False)
+    assert result.returncode == 0 and result.stdout.startswith("bedrock-audit ")
+
+
+def test_reports_to_files_and_stdout_at_once(cli: Cli, jsonl, tmp_path: Path) -> None:
+    path = jsonl([compliant_row(vpc_config=None)])
+    result = cli("scan", str(path), "-f", "json", "-o", "junit=out/r.xml", "-o", "text=r.txt",
+                 cwd=tmp_path)
+    assert result.returncode == 2 and "folder out does not exist" in result.stderr
+    assert not list(tmp_path.glob("**/*.tmp"))
+    result = cli("scan", str(path), "-f", "json", "-o", "junit=r.xml", "-o", "text=r.txt")
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["summary"]["exit_code"] == 1
+    assert (tmp_path / "r.xml").read_text().startswith("<?xml")
+    assert "vpc-config-required" in (tmp_path / "r.txt").read_text()
+    assert not list(tmp_path.glob(".*.tmp"))

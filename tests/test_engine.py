@@ -1,0 +1,49 @@
+"""The engine isolates rules: nothing a rule does ends the scan or becomes a PASS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import sample_rows
+
+from checker.engine import ConfiguredRule, Engine
+from checker.model import ErrorKind, Job, Provenance, Rule, Severity, Status, Verdict, failed, passed
+
+
+def rule(check: Any, rule_id: str = "TST001", applies_to: frozenset[str] | None = None) -> ConfiguredRule:
+    made = Rule(id=rule_id, name=f"test-{rule_id.lower()}", title="t", description="d", rationale="r",
+                remediation="m", severity=Severity.HIGH, check=check, help_url="https://example.com")
+    return ConfiguredRule(made, {}, made.severity, applies_to)
+
+
+def job(**unknown: str) -> Job:
+    return Job(sample_rows()[0], Provenance("jobs.jsonl", 1, 1), unknown)
+
+
+def test_each_rule_gets_one_result_in_order_and_errors_are_isolated() -> None:
+    def boom(job: Job, params: Any) -> Verdict:
+        raise KeyError("vpc")
+
+    engine = Engine([rule(lambda j, p: passed(), "TST001"), rule(boom, "TST002"),
+                     rule(lambda j, p: failed("bad", "/x"), "TST003"), rule(lambda j, p: None, "TST004"),
+                     rule(lambda j, p: Verdict(Status.FAIL), "TST005"), rule(lambda j, p: j.get("tags"), "TST006")])
+    results = engine.evaluate(job(tags="tags not fetched: AccessDenied"))
+    assert [(r.rule.id, r.status, r.error_kind) for r in results] == [
+        ("TST001", Status.PASS, None),
+        ("TST002", Status.ERROR, ErrorKind.RULE),
+        ("TST003", Status.FAIL, None),
+        ("TST004", Status.ERROR, ErrorKind.RULE),
+        ("TST005", Status.FAIL, None),
+        ("TST006", Status.ERROR, ErrorKind.INPUT),
+    ]
+    assert "rule TST002 raised KeyError" in results[1].message and "x7k2m9q4p1ab" in results[1].message
+    assert results[4].message  # a FAIL never has an empty message
+    assert results[5].message == "TST006 cannot decide: tags not fetched: AccessDenied"
+    assert results[5].pointer == "/tags"
+
+
+def test_applies_to_skips_other_statuses_with_the_reason() -> None:
+    engine = Engine([rule(lambda j, p: failed("x"), applies_to=frozenset({"InProgress"}))])
+    (result,) = engine.evaluate(job())
+    assert result.status is Status.SKIP
+    assert result.message == "not applicable: status is Completed (rule applies to InProgress)"

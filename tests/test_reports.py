@@ -1,0 +1,117 @@
+"""Reports checked by their real consumers: the JSON report schema, the Jenkins JUnit XSD and a strict
+XML parser; the text report's colour rules."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+import xmlschema
+from conftest import VENDOR, Cli, compliant_row, fake_plugin_dir, sample_api_job
+from test_cli import RAISING_PLUGIN
+
+from checker.schema import REPORT_SCHEMA, load_schema
+
+CONTROL = "bad\x00\x01\x08\x0b\x1b[31mname\x7f\ufffe"
+
+
+@pytest.fixture
+def mixed_input(jsonl, tmp_path: Path) -> list[str]:
+    """Every kind of outcome: PASS, FAIL, ERROR (unknown column, a raising rule), SKIP, a schema-invalid
+    record, an unparsable line, a missing file, a control character in a message."""
+    no_tags = compliant_row("aaaaaaaaaaa3")
+    del no_tags["tags"]
+    path = jsonl([
+        compliant_row("aaaaaaaaaaa1"),
+        compliant_row("aaaaaaaaaaa2", vpc_config=None, job_name="explode"),
+        no_tags,
+        compliant_row("aaaaaaaaaaa4", tags={"owner": CONTROL, "cost-center": "x"}, timeout_duration_in_hours=None),
+        compliant_row("aaaaaaaaaaa5", status="Running" + CONTROL),
+        "{not json " + CONTROL,
+    ])
+    api = tmp_path / "get.json"
+    api.write_text(json.dumps(sample_api_job()))
+    return [str(path), str(api), str(tmp_path / "missing.jsonl")]
+
+
+def run(cli: Cli, tmp_path: Path, inputs: list[str], *args: str) -> tuple[int, str]:
+    env = fake_plugin_dir(tmp_path / "site", "raising_rules", RAISING_PLUGIN)
+    result = cli("scan", *inputs, *args, "--now", "2025-07-01T00:00:00Z",
+                 "--config", str(tmp_path / "policy.toml"), env=env)
+    return result.returncode, result.stdout
+
+
+@pytest.fixture(autouse=True)
+def policy(tmp_path: Path) -> None:
+    (tmp_path / "policy.toml").write_text('[rules.BA003]\nallow_unset = true\n')
+
+
+def test_json_report_validates_against_its_schema(cli: Cli, tmp_path: Path, mixed_input: list[str]) -> None:
+    code, out = run(cli, tmp_path, mixed_input, "-f", "json")
+    assert code == 4
+    report = json.loads(out)
+    schema = load_schema(REPORT_SCHEMA)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert list(validator.iter_errors(report)) == []
+    statuses = {(r["job"]["name"], r["rule_id"]): r["status"] for r in report["results"]}
+    assert statuses[("explode", "BA001")] == "FAIL"
+    assert statuses[("explode", "TST001")] == "ERROR"
+    assert statuses[("claims-summary-batch-20250602", "BA003")] == "PASS"
+    assert "SKIP" in {r["status"] for r in report["results"]}
+    kinds = sorted(e["kind"] for e in report["errors"])
+    assert kinds == ["input", "input", "source"]
+    summary = report["summary"]
+    assert summary["exit_code"] == 4 and summary["error_results"] == {"input": 2, "rule": 1}
+    assert report["generated_at"] == "2025-07-01T00:00:00Z"
+
+
+def test_junit_validates_against_the_jenkins_xsd_and_a_strict_parser(cli: Cli, tmp_path: Path,
+                                                                     mixed_input: list[str]) -> None:
+    code, _ = run(cli, tmp_path, mixed_input, "-f", "json", "-o", f"junit={tmp_path / 'r.xml'}")
+    assert code == 4
+    raw = (tmp_path / "r.xml").read_bytes()
+    xmlschema.XMLSchema(str(VENDOR / "junit-10.xsd")).validate(str(tmp_path / "r.xml"))
+    root = ET.fromstring(raw)  # expat: rejects any XML-illegal character
+    suites = root.findall("testsuite")
+    names = [s.get("name") for s in suites]
+    assert "explode" in names and "claims-summary-batch-20250602" in names
+    explode = suites[names.index("explode")]
+    props = {p.get("name"): p.get("value") for p in explode.iter("property")}
+    assert props["job_arn"].endswith("/aaaaaaaaaaa2") and props["account_id"] == "123456789012"
+    assert props["region"] == "us-east-1" and props["source"].endswith("jobs.jsonl:2")
+    cases = {c.get("classname"): c for c in explode.findall("testcase")}
+    assert cases["BA001"].get("name") == "vpc-config-required" and cases["BA001"].find("failure") is not None
+    assert cases["TST001"].find("error") is not None
+    for case in root.iter("testcase"):
+        assert case.get("time") is not None
+        assert len([c for c in case if c.tag in ("failure", "error", "skipped")]) <= 1
+        for child in case:
+            if child.tag in ("failure", "error", "skipped"):
+                assert child.get("message"), ET.tostring(case)
+    invalid = [s for s in suites if any(c.get("classname") == "bedrock-audit.input" for c in s.iter("testcase"))]
+    assert len(invalid) == 2
+    assert any("/status" in (s.find("testcase/error").get("message") or "") for s in invalid)
+    assert any(c.get("classname") == "bedrock-audit.source" for c in root.iter("testcase"))
+    totals = root.attrib
+    assert int(totals["tests"]) == sum(int(s.get("tests")) for s in suites)
+    assert int(totals["failures"]) == sum(int(s.get("failures")) for s in suites)
+    assert b"\x1b" not in raw and b"\x00" not in raw
+
+
+def test_text_report_has_no_colour_unless_a_terminal(cli: Cli, jsonl) -> None:
+    path = str(jsonl([compliant_row(vpc_config=None)]))
+    plain = cli("scan", path)
+    assert "\x1b[" not in plain.stdout and "FAIL  BA001 vpc-config-required [high]" in plain.stdout
+    forced = cli("scan", path, env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert forced.returncode == 1
+
+
+def test_text_report_strips_terminal_escapes_from_data(cli: Cli, jsonl) -> None:
+    path = str(jsonl([compliant_row(tags={"owner": "x", "cost-center": "c"}, job_name="ok",
+                                    role_arn="arn:aws:iam::210987654321:role/\x1b[2Jevil")]))
+    result = cli("scan", path)
+    assert "\x1b" not in result.stdout

@@ -50,7 +50,8 @@ class Summary:
 
     ``records``: rows read (valid or not); ``jobs``: records that passed the schema and were evaluated.
     ``results``: count per status. ``failures``: unwaived FAIL count per severity. ``gate_failures``:
-    unwaived FAILs at or above ``fail-on`` that are not in the baseline. ``problems``: count per kind (input, source, plugin).
+    unwaived FAILs at or above ``fail-on`` that are not in the baseline. ``problems``: count per kind
+    (input, source, plugin).
     ``error_results``: ERROR results per kind (input = unknown data, rule = the rule raised).
     ``warnings``: one-line warnings (schema drift, unused waivers, ...). ``elapsed``: seconds.
     ``waived``: FAILs a waiver turned into SKIP. ``baselined``: FAILs in the baseline (not gating).

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
-from checker.reporters.base import ReportContext, Summary
+from checker.reporters.base import ReportContext, Summary, printable
 
 MAX_ROWS = 20
 """Rows per table (per rule, waivers, errors, fixed baseline entries)."""
@@ -30,8 +30,9 @@ MAX_BYTES = 900_000
 
 
 def cell(text: object) -> str:
-    """``text`` made safe for a GFM table cell: one line, no HTML, pipes and emphasis escaped, cut."""
-    value = " ".join(str(text).split())
+    """``text`` made safe for a GFM table cell: one line, no HTML, pipes and emphasis escaped, control
+    characters shown as escapes, cut at :data:`MAX_CELL` characters."""
+    value = " ".join(printable(str(text)).split())
     if len(value) > MAX_CELL:
         value = value[: MAX_CELL - 1] + "…"
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -41,8 +42,9 @@ def cell(text: object) -> str:
 
 
 def code(text: object) -> str:
-    """``text`` as an inline code span usable in a table cell (pipes escaped, cut)."""
-    value = " ".join(str(text).split())
+    """``text`` as an inline code span usable in a table cell (pipes escaped, control characters shown
+    as escapes, cut)."""
+    value = " ".join(printable(str(text)).split())
     if len(value) > MAX_CELL:
         value = value[: MAX_CELL - 1] + "…"
     value = value.replace("|", "\\|")
@@ -95,7 +97,7 @@ class MarkdownReporter:
                 findings = findings or self._rules.setdefault(result.rule.id, _RuleFindings())
                 findings.unknown += 1
                 kind = result.error_kind.value if result.error_kind else "rule"
-                self._error(f"{kind} ({result.rule.id})", f"{job.label} {provenance}", result.message)
+                self._error(f"{kind} ({result.rule.id})", f"{job.label} ({provenance})", result.message)
 
     def problem(self, problem: Problem) -> None:
         """Keep the first rows of the errors table."""

@@ -79,7 +79,7 @@ def artifact_location(provenance: Provenance, job_arn: str | None, cwd: str) -> 
         return {"uri": quote(source.replace("://", "/", 1))}
     if source == "-":
         return {"uri": "stdin", "description": {"text": "standard input"}}
-    path = os.path.abspath(source)
+    path = os.path.normpath(os.path.join(cwd, source))
     relative = os.path.relpath(path, cwd)
     if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
         return {"uri": quote(Path(relative).as_posix()), "uriBaseId": "%SRCROOT%"}
@@ -179,7 +179,7 @@ class SarifReporter:
             waived = result.status is Status.SKIP and bool(result.waiver)
             if result.status is Status.ERROR:
                 location = location or _location(job, provenance, self.cwd)
-                self._notify("error", f"{result.rule.id} could not check job {job.label}: {result.message}",
+                self._notify("error", f"job {job.label}: {result.message}",
                              f"{result.error_kind.value if result.error_kind else 'rule'}-error", location,
                              rule_id=result.rule.id)
                 continue

@@ -29,7 +29,8 @@ class TextReporter:
         for result in results:
             if result.status is Status.PASS or (result.status is Status.SKIP and not result.waiver):
                 continue
-            marker = {"new": "  (new)", "existing": "  (existing, in baseline)"}.get(result.baseline or "", "")
+            marker = "" if result.status is not Status.FAIL else {
+                "new": "  (new)", "existing": "  (existing, in baseline)"}.get(result.baseline or "", "")
             self._line(result.status, f"{result.rule.id} {result.rule.name}", result.severity.label,
                        f"{job.label}  {provenance}{marker}", result.message)
 
@@ -80,7 +81,7 @@ class TextReporter:
             from checker.baseline import entry_label
 
             for entry in outcome.fixed:
-                console.print(f"fixed since the baseline: {_escape(entry_label(entry))}")
+                console.print(f"fixed since the baseline: {_escape(printable(entry_label(entry)))}")
         verdict = {0: "[green]gate passed[/]", 1: "[red]gate failed[/]: findings at or above "
                    f"{self.context.fail_on.label}"}.get(summary.exit_code, "[magenta]gate failed[/]: not "
                                                                         "everything could be checked")

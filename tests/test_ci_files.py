@@ -165,3 +165,12 @@ def test_pre_commit_hook(tools: Path, tmp_path: Path) -> None:
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
                             env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == 1 and "FAIL  BA004 mandatory-tags" in result.stdout
+
+
+def test_readme_gitlab_setup_is_the_checked_example() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### GitLab CI"):readme.index("### Jenkins")]
+    snippet = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert snippet is not None
+    example = (ROOT / "examples" / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8")
+    assert example.split("\n", 1)[1] == snippet.group(1)  # the example's first line is a comment

@@ -102,7 +102,7 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     errors = validator_for(load_schema(CONFIG_SCHEMA)).errors(json_ready(document))
     if errors:
         first = errors[0]
-        key = first.pointer.strip("/").replace("/", ".")
+        key = config_key(first.pointer)
         where = f"{path}: " if path else ""
         raise ConfigError(f"{where}{key + ': ' if key else ''}{_friendly(first.message)}")
     policy = Policy(path=path, raw=dict(document))
@@ -129,9 +129,27 @@ def json_ready(value: Any) -> Any:
     return value
 
 
+def config_key(pointer: str) -> str:
+    """A JSON pointer into a TOML document as the user writes the key: ``/waivers/0/expires`` ->
+    ``waivers[0].expires``, ``/rules/BA002`` -> ``rules.BA002``."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]] if pointer else []
+    key = ""
+    for part in parts:
+        key += f"[{part}]" if part.isdigit() else (f".{part}" if key else part)
+    return key
+
+
+_DATE_PATTERN = "'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"
+
+
 def _friendly(message: str) -> str:
-    """python-jsonschema's wording for an unknown key -> ours."""
-    return message.replace("Additional properties are not allowed", "unknown key")
+    """python-jsonschema's wording -> ours: unknown keys, dates (waiver expiry), blank text."""
+    message = message.replace("Additional properties are not allowed", "unknown key")
+    if message.endswith(f"does not match {_DATE_PATTERN}"):
+        return message[: -len(f"does not match {_DATE_PATTERN}")] + "is not a date (write expires = 2027-03-31)"
+    if message.endswith("does not match '\\\\S'"):
+        return message[: -len("does not match '\\\\S'")] + "must not be blank"
+    return message
 
 
 def rule_matches(rule: Rule, pattern: str) -> bool:

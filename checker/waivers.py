@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from checker.model import Job, Result, Rule, Status, UnknownData
-from checker.policy import ConfigError, Policy, json_ready, rule_matches
+from checker.policy import ConfigError, Policy, config_key, json_ready, rule_matches
+from checker.policy import _friendly as friendly_message
 
 
 @dataclass(frozen=True)
@@ -159,10 +160,9 @@ def load_waivers_file(path: Path) -> list[Waiver]:
     errors = validator_for(_file_schema()).errors(document)
     if errors:
         first = errors[0]
-        parts = first.pointer.strip("/").split("/") if first.pointer else []
-        key = "".join(f"[{p}]" if p.isdigit() else (f".{p}" if i else p) for i, p in enumerate(parts))
-        message = first.message.replace("Additional properties are not allowed", "unknown key")
-        if not parts and "'waivers' is a required property" in message:
+        key = config_key(first.pointer)
+        message = friendly_message(first.message)
+        if not key and "'waivers' is a required property" in message:
             message = "no [[waivers]] tables"
         raise ConfigError(f"{path}: {key + ': ' if key else ''}{message}")
     return [_waiver(table, f"{path}: waivers[{index}]") for index, table in enumerate(document["waivers"])]

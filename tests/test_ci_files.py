@@ -142,9 +142,11 @@ def test_action_scan_step_writes_reports_summary_and_passes_the_code_on(tools: P
 
 def test_action_scan_step_reports_a_usage_error(tools: Path, tmp_path: Path) -> None:
     write_scenario(tmp_path)
+    (tmp_path / "bedrock-audit.sarif").write_text("{}")  # left by an earlier run on a self-hosted runner
     result, outputs, summary = run_action_scan(tmp_path, INPUT_PATHS="jobs.jsonl", INPUT_CONFIG="missing.toml")
     assert result.returncode == 0
     assert outputs == {"exit-code": "2"}  # no report files: nothing for the upload step
+    assert not (tmp_path / "bedrock-audit.sarif").exists()
     assert "missing.toml: policy file not found" in result.stderr
     assert "bedrock-audit: no report (exit 2)" in summary
 

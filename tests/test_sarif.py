@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
+import jsonschema_rs
 import pytest
 from conftest import VENDOR, Cli, compliant_row, write_jsonl
 from gate_scenario import NOW, SCAN_ARGS, arn, write_scenario
@@ -167,11 +168,11 @@ def test_live_aws_records_get_a_stable_synthetic_uri() -> None:
 
 def test_past_githubs_result_limit_the_cut_is_clear_and_deterministic(cli: Cli, tmp_path: Path) -> None:
     # 6,300 jobs failing all four rules = 25,200 results, 200 over GitHub's 25,000 per run
-    bad = {"vpc_config": None, "timeout_duration_in_hours": 100, "tags": {},
-           "role_arn": "arn:aws:iam::210987654321:role/x"}
-    rows = [compliant_row(f"{i:012d}", **bad) for i in range(6300)]
-    write_jsonl(tmp_path / "a.jsonl", rows)
-    write_jsonl(tmp_path / "b.jsonl", reversed(rows))
+    template = json.dumps(compliant_row("IDIDIDIDIDID", vpc_config=None, timeout_duration_in_hours=100, tags={},
+                                        role_arn="arn:aws:iam::210987654321:role/x"))
+    lines = [template.replace("IDIDIDIDIDID", f"{i:012d}") for i in range(6300)]
+    write_jsonl(tmp_path / "a.jsonl", lines)
+    write_jsonl(tmp_path / "b.jsonl", reversed(lines))
     logs = []
     for name in ("a.jsonl", "b.jsonl"):
         result = cli("scan", name, "-o", f"sarif={name}.sarif", "-f", "json", "--now", NOW)
@@ -182,7 +183,10 @@ def test_past_githubs_result_limit_the_cut_is_clear_and_deterministic(cli: Cli, 
         logs.append(json.loads(raw))
         assert len(json.loads(result.stdout)["results"]) == 25200  # the JSON report keeps everything
     log = logs[0]
-    assert_valid(log)
+    # the same OASIS schema, checked by jsonschema-rs's Draft 4 validator: python-jsonschema takes ~5 s
+    # on 25,000 results (every other SARIF test here uses python-jsonschema's Draft4Validator)
+    schema = json.loads((VENDOR / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    assert jsonschema_rs.Draft4Validator(schema).is_valid(log)
     results = log["runs"][0]["results"]
     assert len(results) == 25000
     counts = {rule: sum(1 for r in results if r["ruleId"] == rule) for rule in ("BA001", "BA002", "BA003", "BA004")}

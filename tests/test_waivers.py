@@ -122,16 +122,18 @@ def test_a_waiver_without_reason_owner_or_expiry_is_a_config_error(cli: Cli, tmp
     (tmp_path / "bedrock-audit.toml").write_text("\n".join(lines))
     result = cli("scan", no_vpc)
     assert result.returncode == 2 and f"'{missing}' is a required property" in result.stderr
-    assert "bedrock-audit.toml: waivers.0" in result.stderr
+    assert "bedrock-audit.toml: waivers[0]" in result.stderr
 
 
 @pytest.mark.parametrize("content, expected", [
     (WAIVER.format(rule="BA001", job="*", expires='"2025-02-30"', extra=""), "'2025-02-30' is not a date"),
-    (WAIVER.format(rule="BA001", job="*", expires="2025-09-30T12:00:00Z", extra=""), "does not match"),
+    (WAIVER.format(rule="BA001", job="*", expires='"31/03/2027"', extra=""),
+     "waivers[0].expires: '31/03/2027' is not a date (write expires = 2027-03-31)"),
+    (WAIVER.format(rule="BA001", job="*", expires="2025-09-30T12:00:00Z", extra=""), "is not a date"),
     (WAIVER.format(rule="BA001", job="*", expires="2025-09-30", extra='owners = "x"'), "unknown key"),
     (WAIVER.format(rule="BA001", job="*", expires="2025-09-30", extra="") + 'fail-on = "low"\n', "unknown key"),
     (WAIVER.format(rule="BA001", job="*", expires="2025-09-30", extra="").replace("ml-platform", " "),
-     "owner: ' ' does not match"),
+     "waivers[0].owner: ' ' must not be blank"),
     ("# nothing here\n", "no [[waivers]] tables"),
     ("[[waivers]\n", "invalid TOML"),
 ])

@@ -32,6 +32,10 @@ summary="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/bedrock-audit-summary-$$.md"
 args+=(-o "markdown=$summary")
 args+=("${extra[@]}")
 
+# a report left by an earlier run (self-hosted runners keep the workspace) must not be uploaded as this one's
+[ -n "${SARIF_FILE:-}" ] && rm -f -- "$SARIF_FILE"
+[ -n "${JUNIT_FILE:-}" ] && rm -f -- "$JUNIT_FILE"
+
 echo "bedrock-audit ${args[*]}"
 "$bedrock_audit" "${args[@]}"
 code=$?

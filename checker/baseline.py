@@ -15,7 +15,7 @@ per recorded failure).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -105,7 +105,7 @@ class BaselineStage:
             key = (result.rule.id, job.job_arn)
             known = key in entries
             if result.status is Status.FAIL or (result.status is Status.SKIP and result.waiver):
-                result = replace(result, baseline="existing" if known else "new")
+                result = result._replace(baseline="existing" if known else "new")
                 if known:
                     self._failing.add(key)
                 if result.status is Status.FAIL:

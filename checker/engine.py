@@ -38,39 +38,50 @@ class Engine:
 
     def evaluate(self, job: Job) -> list[Result]:
         """One :class:`~checker.model.Result` per configured rule, in rule order. Never raises."""
-        return [self._run(configured, job) for configured in self.rules]
-
-    def _run(self, configured: ConfiguredRule, job: Job) -> Result:
-        rule = configured.rule
-        start = time.perf_counter()
-        try:
-            if configured.applies_to is not None:
-                status = job.get("status")
-                if status not in configured.applies_to:
-                    shown = ", ".join(sorted(configured.applies_to))
-                    shown_status = "null" if status is None else status
-                    verdict: Any = Verdict(
-                        Status.SKIP, f"not applicable: status is {shown_status} (rule applies to {shown})"
-                    )
-                else:
-                    verdict = rule.check(job, configured.params)
-            else:
+        results: list[Result] = []
+        append = results.append
+        clock = time.perf_counter
+        for configured in self.rules:
+            rule = configured.rule
+            start = clock()
+            try:
+                if configured.applies_to is not None:
+                    status = job.get("status")
+                    if status not in configured.applies_to:
+                        append(_not_applicable(configured, status, clock() - start))
+                        continue
                 verdict = rule.check(job, configured.params)
-        except UnknownData as exc:
-            return Result(rule, configured.severity, Status.ERROR, f"{rule.id} cannot decide: {exc}",
-                          f"/{exc.column}", ErrorKind.INPUT, time.perf_counter() - start)
-        except Exception as exc:  # noqa: BLE001 - isolation is the point: reported as an ERROR result
-            message = f"rule {rule.id} raised {type(exc).__name__}: {exc}"
-            if len(message) > MAX_ERROR_MESSAGE:
-                message = message[: MAX_ERROR_MESSAGE - 1] + "…"
-            return Result(rule, configured.severity, Status.ERROR, f"{message} (job {job.job_arn})", None,
-                          ErrorKind.RULE, time.perf_counter() - start)
-        duration = time.perf_counter() - start
-        if not isinstance(verdict, Verdict) or verdict.status is Status.ERROR:
-            return Result(rule, configured.severity, Status.ERROR,
-                          f"rule {rule.id} returned {verdict!r}, not a PASS, FAIL or SKIP verdict "
-                          f"(job {job.job_arn})", None, ErrorKind.RULE, duration)
-        message = verdict.message
-        if verdict.status is Status.FAIL and not message:
-            message = f"{rule.title} (the rule gave no message)"
-        return Result(rule, configured.severity, verdict.status, message, verdict.pointer, None, duration)
+            except UnknownData as exc:
+                append(Result(rule, configured.severity, Status.ERROR, f"{rule.id} cannot decide: {exc}",
+                              f"/{exc.column}", ErrorKind.INPUT, clock() - start))
+                continue
+            except Exception as exc:  # noqa: BLE001 - isolation is the point: reported as an ERROR result
+                append(_raised(configured, job, exc, clock() - start))
+                continue
+            duration = clock() - start
+            if verdict.__class__ is not Verdict or verdict.status is Status.ERROR:
+                append(Result(rule, configured.severity, Status.ERROR,
+                              f"rule {rule.id} returned {verdict!r}, not a PASS, FAIL or SKIP verdict "
+                              f"(job {job.job_arn})", None, ErrorKind.RULE, duration))
+                continue
+            message = verdict.message
+            if not message and verdict.status is Status.FAIL:
+                message = f"{rule.title} (the rule gave no message)"
+            append(Result(rule, configured.severity, verdict.status, message, verdict.pointer, None, duration))
+        return results
+
+
+def _not_applicable(configured: ConfiguredRule, status: Any, duration: float) -> Result:
+    shown = ", ".join(sorted(configured.applies_to or ()))
+    shown_status = "null" if status is None else status
+    return Result(configured.rule, configured.severity, Status.SKIP,
+                  f"not applicable: status is {shown_status} (rule applies to {shown})", None, None, duration)
+
+
+def _raised(configured: ConfiguredRule, job: Job, exc: Exception, duration: float) -> Result:
+    rule = configured.rule
+    message = f"rule {rule.id} raised {type(exc).__name__}: {exc}"
+    if len(message) > MAX_ERROR_MESSAGE:
+        message = message[: MAX_ERROR_MESSAGE - 1] + "…"
+    return Result(rule, configured.severity, Status.ERROR, f"{message} (job {job.job_arn})", None,
+                  ErrorKind.RULE, duration)

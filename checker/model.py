@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -27,10 +27,8 @@ class Severity(enum.IntEnum):
     HIGH = 3
     CRITICAL = 4
 
-    @property
-    def label(self) -> str:
-        """The lowercase name used in policy files and reports, e.g. ``"high"``."""
-        return self.name.lower()
+    label: str
+    """The lowercase name used in policy files and reports, e.g. ``"high"`` (set below, once)."""
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -42,7 +40,11 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
 
 
-class Status(enum.Enum):
+for _severity in Severity:
+    _severity.label = _severity.name.lower()
+
+
+class Status(enum.StrEnum):
     """The outcome of one rule on one job.
 
     PASS: compliant. FAIL: a finding. ERROR: the rule could not decide (it raised, or data it needs is
@@ -55,7 +57,7 @@ class Status(enum.Enum):
     SKIP = "SKIP"
 
 
-class ErrorKind(enum.Enum):
+class ErrorKind(enum.StrEnum):
     """Why something could not be checked; decides the exit code (see :mod:`checker.exitcodes`).
 
     INPUT: unreadable or unparsable data, a schema-invalid record, data a rule needed was unknown (exit 3).
@@ -69,8 +71,7 @@ class ErrorKind(enum.Enum):
     PLUGIN = "plugin"
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(NamedTuple):
     """Where a record came from.
 
     ``source``: the path as the user gave it, ``"-"`` for stdin, or a synthetic name for live AWS
@@ -122,6 +123,13 @@ class Job:
     provenance: Provenance
     unknown: Mapping[str, str] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    _arn: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def arn_parts(self) -> dict[str, str]:
+        """Partition, region and account of the job ARN (see :func:`arn_parts`), parsed once."""
+        if self._arn is None:
+            self._arn = arn_parts(self.job_arn)
+        return self._arn
 
     def get(self, column: str) -> Any:
         """The value of ``column`` (``None`` if it is null). Raises :class:`UnknownData` if unknown."""
@@ -151,17 +159,17 @@ class Job:
         account = self.row.get("account_id")
         if isinstance(account, str) and account:
             return account
-        return arn_parts(self.job_arn).get("account")
+        return self.arn_parts().get("account")
 
     @property
     def region(self) -> str | None:
         """AWS region from the job ARN (the table has no region column), e.g. ``"us-east-1"``."""
-        return arn_parts(self.job_arn).get("region")
+        return self.arn_parts().get("region")
 
     @property
     def partition(self) -> str | None:
         """AWS partition from the job ARN (``aws``, ``aws-us-gov``, ``aws-cn`` ...)."""
-        return arn_parts(self.job_arn).get("partition")
+        return self.arn_parts().get("partition")
 
     def tags(self) -> dict[str, str] | None:
         """The tags as ``{key: value}`` (multi-valued tags comma-joined, sorted), ``None`` if null.
@@ -312,8 +320,7 @@ class Rule:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class JobRef:
+class JobRef(NamedTuple):
     """The identity of a job as reports show it (works for schema-invalid records too)."""
 
     arn: str | None
@@ -324,7 +331,10 @@ class JobRef:
     @classmethod
     def of(cls, job: Job) -> JobRef:
         """The reference of a validated job."""
-        return cls(job.job_arn, job.job_name, job.account_id, job.region)
+        parts = job.arn_parts()
+        account = job.row.get("account_id")
+        return cls(job.job_arn, job.job_name, account if isinstance(account, str) and account else
+                   parts.get("account"), parts.get("region"))
 
     @property
     def label(self) -> str:
@@ -332,9 +342,8 @@ class JobRef:
         return self.name or self.arn or "<unknown job>"
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    """One rule's outcome on one job, as every reporter receives it.
+class Result(NamedTuple):
+    """One rule's outcome on one job, as every reporter receives it (immutable; ``_replace`` to derive).
 
     ``message`` is never empty for FAIL, ERROR and SKIP. ``error_kind`` is set for ERROR only
     (INPUT: data the rule needs is unknown; RULE: the rule raised). ``duration`` is seconds (float).

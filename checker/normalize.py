@@ -28,6 +28,8 @@ import orjson
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _snake_cache: dict[str, str] = {}
+_already_snake: set[str] = set()
+_CACHE_LIMIT = 10_000
 
 
 def snake_case(name: str) -> str:
@@ -35,26 +37,51 @@ def snake_case(name: str) -> str:
     cached = _snake_cache.get(name)
     if cached is None:
         cached = _CAMEL_BOUNDARY.sub("_", name).lower() if name.lower() != name else name
-        if len(_snake_cache) < 10_000:
+        if len(_snake_cache) < _CACHE_LIMIT:
             _snake_cache[name] = cached
+            if cached == name:
+                _already_snake.add(name)
     return cached
+
+
+def _is_snake(value: dict[Any, Any], depth: int = 0) -> bool:
+    """True when no key in ``value`` (two levels of dicts deep, as the json columns are) needs
+    snake-casing: a fast path, since set containment runs in C. False means "walk it"."""
+    if not _already_snake.issuperset(value):
+        return False
+    for item in value.values():
+        kind = type(item)
+        if kind is dict:
+            if depth >= 2 or not _is_snake(item, depth + 1):
+                return False
+        elif kind is list and any(type(x) in _CONTAINERS for x in item):
+            return False
+    return True
 
 
 def snake_keys(value: Any) -> Any:
     """Recursively snake-case the keys of dicts (inside lists too); other values unchanged."""
-    if isinstance(value, dict):
-        return {snake_case(k) if isinstance(k, str) else k: snake_keys(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [snake_keys(v) for v in value]
+    kind = type(value)
+    if kind is dict:
+        cache = _snake_cache
+        return {
+            (cache.get(k) or snake_case(k)) if type(k) is str else k: snake_keys(v) if type(v) in _CONTAINERS else v
+            for k, v in value.items()
+        }
+    if kind is list:
+        return [snake_keys(v) if type(v) in _CONTAINERS else v for v in value]
     return value
 
 
+_CONTAINERS = frozenset({dict, list})
+
+
 # RFC 3339 with a zone, e.g. 2025-06-02T01:00:04.218Z or ...+02:00
-_RFC3339_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$")
-_RFC3339_OFFSET = re.compile(r"^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)$")
+_RFC3339_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z", re.ASCII)
+_RFC3339_OFFSET = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)", re.ASCII)
 # DDSQL "timestamp without time zone": 2025-06-02 01:00:04.218 (or with T) -> UTC
-_ZONELESS = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d(?:\.\d+)?)$")
-_EPOCH_MS = re.compile(r"^-?\d{1,15}$")
+_ZONELESS = re.compile(r"(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d(?:\.\d+)?)", re.ASCII)
+_EPOCH_MS = re.compile(r"-?\d{1,15}", re.ASCII)
 
 
 def _format_utc(moment: datetime) -> str:
@@ -71,17 +98,20 @@ def to_rfc3339(value: Any) -> Any:
     (naive = UTC; boto3 returns aware ones). Anything else is returned unchanged for the schema to reject.
     """
     if isinstance(value, str):
-        if _RFC3339_UTC.match(value):
+        if value[-1:] == "Z" and value[10:11] == "T":
+            return value  # already the canonical form, or invalid: the schema's date-time check decides
+        value = value.strip()
+        if _RFC3339_UTC.fullmatch(value):
             return value
-        zoneless = _ZONELESS.match(value)
+        zoneless = _ZONELESS.fullmatch(value)
         if zoneless:
             return f"{zoneless.group(1)}T{zoneless.group(2)}Z"
-        if _RFC3339_OFFSET.match(value):
+        if _RFC3339_OFFSET.fullmatch(value):
             try:
                 return _format_utc(datetime.fromisoformat(value.upper().replace(" ", "T")))
             except ValueError:
                 return value
-        if _EPOCH_MS.match(value):
+        if _EPOCH_MS.fullmatch(value):
             return to_rfc3339(int(value))
         return value
     if isinstance(value, bool):
@@ -102,7 +132,7 @@ def to_int(value: Any) -> Any:
     """``24.0`` -> ``24``, ``"72"`` -> ``72``; booleans, fractions and other text unchanged."""
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"-?\d{1,19}", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,19}", value.strip()):
         return int(value.strip())
     return value
 
@@ -114,6 +144,8 @@ def from_json_text(value: Any) -> Any:
             value = orjson.loads(value)
         except orjson.JSONDecodeError:
             return value
+    if type(value) is dict and _is_snake(value):
+        return value
     return snake_keys(value)
 
 
@@ -167,6 +199,8 @@ def normalize_tags(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, dict):
+        if all(type(item) is str for item in value.values()):
+            return value
         out: dict[str, Any] = {}
         for key, item in value.items():
             if isinstance(item, list) and all(isinstance(v, str) for v in item):
@@ -241,6 +275,8 @@ class Normalizer:
             for name, kind in self.columns.items()
         }
         self._api_members = frozenset(set(self.columns) - {"_key", "account_id", "tags"})
+        self._known = frozenset(self.columns)
+        self._active = tuple((name, decode) for name, decode in self._decoders.items() if decode is not None)
 
     def normalize(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """``raw`` row (either shape) -> ``(row, unknown)``.
@@ -250,15 +286,14 @@ class Normalizer:
         """
         if "jobArn" in raw and "job_arn" not in raw:
             return self._from_api(raw)
-        row: dict[str, Any] = {}
-        decoders = self._decoders
-        for key, value in raw.items():
-            if key not in decoders and isinstance(key, str):
-                key = snake_case(key)
-            decode = decoders.get(key)
-            if decode is not None and value is not None:
-                value = decode(value)
-            row[key] = value
+        if self._known.issuperset(raw):
+            row = dict(raw)
+        else:  # extra columns, or camelCase column names: snake-case them
+            row = {snake_case(k) if type(k) is str else k: v for k, v in raw.items()}
+        for column, decode in self._active:
+            value = row.get(column)
+            if value is not None:
+                row[column] = decode(value)
         unknown: dict[str, str] = {}
         if len(row) < len(self.table_columns) or not self.table_columns.issubset(row):
             for column in self.table_columns:

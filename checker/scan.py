@@ -21,6 +21,8 @@ from checker.reporters.base import Reporter, Summary
 from checker.schema import TABLE_SCHEMA, load_schema, table_columns, table_validator
 from checker.sources.base import Item, RawRecord
 
+PASS, FAIL, ERROR, SKIP = Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP
+
 
 @dataclass
 class ScanSettings:
@@ -135,20 +137,21 @@ class Pipeline:
         for stage in self.stages:
             results = stage.apply(job, results)
         summary.jobs += 1
-        fail_on = self.settings.fail_on
         counts = summary.results
         for result in results:
-            counts[result.status] += 1
-            if result.status is Status.FAIL:
-                summary.failures[result.severity] += 1
-                if result.baseline == "existing":
-                    summary.baselined += 1
-                elif result.severity >= fail_on:
-                    summary.gate_failures += 1
-            elif result.status is Status.SKIP and result.waiver:
-                summary.waived += 1
-            elif result.status is Status.ERROR and result.error_kind is not None:
-                summary.error_results[result.error_kind] += 1
+            status = result.status
+            counts[status] += 1
+            if status is not PASS:
+                if status is FAIL:
+                    summary.failures[result.severity] += 1
+                    if result.baseline == "existing":
+                        summary.baselined += 1
+                    elif result.severity >= self.settings.fail_on:
+                        summary.gate_failures += 1
+                elif status is ERROR and result.error_kind is not None:
+                    summary.error_results[result.error_kind] += 1
+                elif status is SKIP and result.waiver:
+                    summary.waived += 1
         reference = JobRef.of(job)
         for reporter in self.reporters:
             reporter.job(reference, raw.provenance, results)

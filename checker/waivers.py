@@ -23,7 +23,7 @@ from __future__ import annotations
 import fnmatch
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -210,11 +210,11 @@ class WaiverStage:
             waiver = self.waivers[active]
             message = (f"waived until {waiver.expires.isoformat()} by {waiver.owner}: {waiver.reason} "
                        f"(finding: {result.message})")
-            return replace(result, status=Status.SKIP, message=message, waiver=waiver.describe("active"))
+            return result._replace(status=Status.SKIP, message=message, waiver=waiver.describe("active"))
         waiver = self.waivers[matching[0]]
         message = (f"{result.message} (the waiver by {waiver.owner} lapsed on {waiver.expires.isoformat()}: "
                    f"{waiver.reason})")
-        return replace(result, message=message, waiver=waiver.describe("expired"))
+        return result._replace(message=message, waiver=waiver.describe("expired"))
 
     def finish(self, summary: Any, warn: Callable[[str], None]) -> None:
         """Warn once per waiver that matched no FAIL result in the whole scan."""

@@ -27,8 +27,9 @@ def job_dict(job: JobRef | None) -> dict[str, Any] | None:
     return {"arn": job.arn, "name": job.name, "account_id": job.account_id, "region": job.region}
 
 
-def result_dict(job: JobRef, provenance: Provenance, result: Result) -> dict[str, Any]:
-    """JSON form of one result (an element of ``results``)."""
+def result_dict(result: Result, job: dict[str, Any] | None, source: dict[str, Any]) -> dict[str, Any]:
+    """JSON form of one result (an element of ``results``); ``job`` and ``source`` are the already
+    built :func:`job_dict` and :func:`~checker.reporters.base.result_source` of its job."""
     return {
         "rule_id": result.rule.id,
         "rule_name": result.rule.name,
@@ -37,8 +38,8 @@ def result_dict(job: JobRef, provenance: Provenance, result: Result) -> dict[str
         "message": result.message,
         "pointer": result.pointer,
         "error_kind": result.error_kind.value if result.error_kind else None,
-        "job": job_dict(job),
-        "source": result_source(provenance),
+        "job": job,
+        "source": source,
         "waiver": dict(result.waiver) if result.waiver else None,
         "baseline": result.baseline,
     }
@@ -103,12 +104,14 @@ class JsonReporter:
         self.stream.write(text[:-1] + ',"results":[')
 
     def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
-        """Append the job's results."""
-        write = self.stream.write
-        for result in results:
-            body = orjson.dumps(result_dict(job, provenance, result)).decode()
-            write("\n" + body if self._first_result else ",\n" + body)
-            self._first_result = False
+        """Append the job's results (one line per job)."""
+        if not results:
+            return
+        job_part = job_dict(job)
+        source = result_source(provenance)
+        body = orjson.dumps([result_dict(result, job_part, source) for result in results]).decode()
+        self.stream.write(("\n" if self._first_result else ",\n") + body[1:-1])
+        self._first_result = False
 
     def problem(self, problem: Problem) -> None:
         """Spool the problem; it is written in ``errors`` at the end."""

@@ -231,3 +231,17 @@ def test_the_gzip_size_limit_cuts_in_the_same_order() -> None:
 ])
 def test_artifact_locations(source: str, expected: dict) -> None:
     assert artifact_location(Provenance(source, 1, 1), None, "/work/repo") == expected
+
+
+def test_rule_controls_go_into_the_rule_properties() -> None:
+    import dataclasses
+
+    from checker.reporters.sarif import rule_descriptor
+
+    configured = builtin_rules()[0]
+    rule = dataclasses.replace(configured.rule, controls={"nist-800-53": {"SC-7": "Boundary Protection",
+                                                                         "AC-4": "Information Flow Enforcement"}})
+    descriptor = rule_descriptor(ConfiguredRule(rule, {}, Severity.HIGH, None), "builtin-rules")
+    assert descriptor["properties"]["controls"] == {
+        "nist-800-53": {"SC-7": "Boundary Protection", "AC-4": "Information Flow Enforcement"}}
+    assert "controls" not in rule_descriptor(configured, None)["properties"]

@@ -1,5 +1,5 @@
 """The rule catalogue as Markdown, generated from rule metadata (README's table; a test keeps the
-README in sync with the registered rules)."""
+README in sync with the registered rules), and the compliance-framework view of the rules."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ END = "<!-- rule-catalogue:end -->"
 
 
 def _parameters(schema: Mapping[str, Any]) -> str:
+    required = set(schema.get("required", ()))
     parts = []
     for name, spec in schema.get("properties", {}).items():
-        default = spec.get("default")
-        shown = "" if "default" not in spec else f" = `{_compact(default)}`"
-        parts.append(f"`{name}`{shown}")
+        if "default" in spec:
+            parts.append(f"`{name}` = `{_compact(spec['default'])}`")
+        else:
+            parts.append(f"`{name}`" + (" (required)" if name in required else ""))
     return "<br>".join(parts) or "—"
 
 
@@ -32,19 +34,56 @@ def _controls(rule: Rule) -> str:
     return "<br>".join(items) or "—"
 
 
+def _statuses(rule: Rule) -> str:
+    return ", ".join(sorted(rule.applies_to)) if rule.applies_to is not None else "all"
+
+
+def framework_controls(rule: Rule, framework: str) -> Mapping[str, str]:
+    """``{control id: justification}`` of ``rule`` in ``framework`` (name compared case-insensitively,
+    e.g. ``"nist-800-53"``); empty when the rule maps to no control of it."""
+    wanted = framework.strip().lower()
+    for name, controls in rule.controls.items():
+        if name.lower() == wanted:
+            return controls
+    return {}
+
+
+def rules_for_framework(rules: Mapping[str, Rule], framework: str | None) -> dict[str, Rule]:
+    """The rules that map to at least one control of ``framework`` (all rules when ``None``).
+
+    Raises :class:`checker.policy.ConfigError` when no rule maps to it, naming the frameworks that
+    the loaded rules do map to.
+    """
+    if framework is None:
+        return dict(rules)
+    chosen = {rule_id: rule for rule_id, rule in rules.items() if framework_controls(rule, framework)}
+    if not chosen:
+        from checker.policy import ConfigError
+
+        known = sorted({name for rule in rules.values() for name in rule.controls})
+        raise ConfigError(f"--framework: no rule maps to {framework!r} "
+                          f"(known: {', '.join(known) or 'none'})")
+    return chosen
+
+
 def catalogue_markdown(rules: Mapping[str, Rule], rule_plugin: Mapping[str, str]) -> str:
-    """A Markdown table of every rule (id order), wrapped in the :data:`START`/:data:`END` markers."""
+    """A Markdown table of every rule (id order), wrapped in the :data:`START`/:data:`END` markers.
+
+    Columns: id (linking the help URL), name, severity, default on/off, title, the job statuses the
+    rule applies to, parameters with their defaults (``(required)``: no default, the rule runs only
+    once configured), compliance controls per framework, and the plugin that registered it.
+    """
     lines = [
         START,
-        "| id | name | severity | default | title | parameters (defaults) | controls | plugin |",
-        "|---|---|---|---|---|---|---|---|",
+        "| id | name | severity | default | title | statuses | parameters (defaults) | controls | plugin |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for rule_id in sorted(rules):
         rule = rules[rule_id]
         state = "on" if rule.enabled_by_default else "off"
         lines.append(
             f"| [{rule.id}]({rule.help_url}) | `{rule.name}` | {rule.severity.label} | {state} | "
-            f"{rule.title} | {_parameters(rule.params_schema)} | {_controls(rule)} | "
+            f"{rule.title} | {_statuses(rule)} | {_parameters(rule.params_schema)} | {_controls(rule)} | "
             f"{rule_plugin.get(rule_id, '')} |"
         )
     lines.append(END)

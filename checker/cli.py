@@ -7,10 +7,11 @@ No logic of its own: the pipeline is :mod:`checker.scan`, the policy :mod:`check
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -37,10 +38,10 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(help="List the rules, or show one in full.", no_args_is_help=False)
-app.add_typer(rules_app, name="rules")
 baseline_app = typer.Typer(help="Record today's failures so that a scan with --baseline fails only on "
                            "new ones.", no_args_is_help=True)
+rules_app = typer.Typer(help="List the rules, or show one in full.", no_args_is_help=False)
+app.add_typer(rules_app, name="rules")
 app.add_typer(baseline_app, name="baseline")
 
 
@@ -66,14 +67,19 @@ def _note(message: str) -> None:
 def _guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
     """Run a command body; map known errors to exit codes, unknown ones to an internal error (4)."""
     from checker.policy import ConfigError
+    from checker.reporters.guard import ReporterFailed
     from checker.reporters.output import OutputError
 
     try:
         code = action()
     except (ConfigError, OutputError) as exc:
         _error(str(exc), ExitCode.USAGE)
+    except ReporterFailed as exc:
+        _error(str(exc), ExitCode.PLUGIN)
     except typer.Exit:
         raise
+    except SystemExit as exc:  # sys.exit() in plugin code must not end the run with its code
+        _error(f"plugin code called sys.exit({exc.code!r}); the run was stopped", ExitCode.PLUGIN)
     except KeyboardInterrupt:
         print("bedrock-audit: interrupted", file=sys.stderr)
         raise typer.Exit(130) from None
@@ -92,11 +98,12 @@ def _guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
 
 def _version_callback(value: bool) -> None:
     if value:
-        from checker.plugins import describe_entry_points
+        from checker.plugins import AUTOLOAD_ENV, autoload_enabled, describe_entry_points
 
         print(f"bedrock-audit {__version__}")
+        off = "" if autoload_enabled() else f" (not loaded: {AUTOLOAD_ENV} is set)"
         for line in describe_entry_points():
-            print(f"  plugin {line}")
+            print(f"  plugin {line}{off}")
         raise typer.Exit(0)
 
 
@@ -134,9 +141,36 @@ WaiversOption = Annotated[
 
 
 def _load(disabled: list[str] | None) -> Any:
+    """Load plugins; print each plugin failure as an error line on stderr."""
     from checker.plugins import load_plugins
 
-    return load_plugins(disabled or ())
+    registry = load_plugins(disabled or ())
+    for problem in registry.problems:
+        print(f"bedrock-audit: error: {problem.message}", file=sys.stderr)
+    return registry
+
+
+def _unknown_disabled(registry: Any) -> str | None:
+    """The message for ``--disable-plugin`` names that match no plugin, or ``None``."""
+    if not registry.unknown_disabled:
+        return None
+    names = ", ".join(p.name for p in registry.plugins)
+    return (f"--disable-plugin {', '.join(registry.unknown_disabled)}: no plugin has that name "
+            f"(plugins: {names}; see `bedrock-audit plugins`)")
+
+
+@contextlib.contextmanager
+def _plugin_failures_win(registry: Any) -> Iterator[None]:
+    """A configuration error after a plugin failed exits 4, not 2: the highest applicable code wins, and
+    a missing rule or format is often the failed plugin's (``[rules.ACME001]``, ``-f acme-csv``)."""
+    from checker.policy import ConfigError
+
+    try:
+        yield
+    except ConfigError as exc:
+        if not registry.problems:
+            raise
+        _error(f"{exc} (a plugin failed to load, see above)", ExitCode.PLUGIN)
 
 
 def _policy(config: Path | None) -> Any:
@@ -230,28 +264,43 @@ def _scan(paths: list[str], format: str, outputs: list[str], config: Path | None
           select: list[str] | None, ignore: list[str] | None, soft_fail: bool, allow_empty: bool,
           now_text: str | None, input_format: str | None, disabled: list[str] | None,
           waiver_files: list[Path] | None = None, baseline: Path | None = None) -> int:
-    from checker.engine import Engine
-    from checker.inputs import Inputs
-    from checker.model import Severity
-    from checker.policy import ConfigError, configure_rules
-    from checker.reporters.base import ReportContext
-    from checker.reporters.output import AtomicFile, StdoutOutput
-    from checker.scan import Pipeline, ScanSettings
+    from checker.policy import ConfigError
 
     if not paths:
         raise ConfigError("no input given: name files, folders, or - for stdin (see bedrock-audit scan --help)")
     now = parse_now(now_text)
     registry = _load(disabled)
-    for problem in registry.problems:
-        _warn(problem.message)
+    with _plugin_failures_win(registry):
+        return _scan_with(registry, paths, format, outputs, config, fail_on, select, ignore, soft_fail,
+                          allow_empty, now, input_format, waiver_files or [], baseline)
+
+
+def _scan_with(registry: Any, paths: list[str], format: str, outputs: list[str], config: Path | None,
+               fail_on: str | None, select: list[str] | None, ignore: list[str] | None, soft_fail: bool,
+               allow_empty: bool, now: datetime, input_format: str | None, waiver_files: list[Path] | None = None,
+               baseline: Path | None = None) -> int:
+    from checker.custom_rules import with_custom_rules
+    from checker.engine import Engine
+    from checker.inputs import Inputs
+    from checker.model import Severity
+    from checker.policy import ConfigError, configure_rules
+    from checker.reporters.base import ReportContext
+    from checker.reporters.guard import build_reporter
+    from checker.reporters.output import AtomicFile, StdoutOutput
+    from checker.scan import Pipeline, ScanSettings
+
+    unknown = _unknown_disabled(registry)
+    if unknown:
+        raise ConfigError(unknown)
     policy = _policy(config)
+    rules, rule_plugin = with_custom_rules(registry, policy)
     try:
         gate = Severity.parse(fail_on) if fail_on is not None else policy.fail_on
     except ValueError as exc:
         raise ConfigError(f"--fail-on: {exc}") from None
     if input_format is not None and input_format not in registry.sources:
         raise ConfigError(f"--input-format: unknown format {input_format!r} (known: {', '.join(registry.sources)})")
-    configured = configure_rules(policy, registry.rules, select=_split(select), ignore=_split(ignore), warn=_warn)
+    configured = configure_rules(policy, rules, select=_split(select), ignore=_split(ignore), warn=_warn)
     stages = _stages(policy, waiver_files or [], baseline, now, configured)
 
     destinations: list[tuple[str, Any]] = []
@@ -271,8 +320,7 @@ def _scan(paths: list[str], format: str, outputs: list[str], config: Path | None
     context = ReportContext(
         version=__version__, now=now, fail_on=gate,
         policy_path=str(policy.path) if policy.path else None, rules=configured, plugins=registry.plugins,
-        rule_plugin=registry.rule_plugin, locations=paths, soft_fail=soft_fail or policy.soft_fail,
-        warn=_warn,
+        rule_plugin=rule_plugin, locations=paths, soft_fail=soft_fail or policy.soft_fail, warn=_warn,
     )
     opened: list[Any] = []
     try:
@@ -280,7 +328,8 @@ def _scan(paths: list[str], format: str, outputs: list[str], config: Path | None
             opened.append((name, AtomicFile(path)))
         stdout = StdoutOutput()
         opened.append((format, stdout))
-        reporters = [registry.reporters[name](out.stream, context) for name, out in opened]
+        reporters = [build_reporter(registry.reporters[name], out.stream, context, _plugin_format(registry, name))
+                     for name, out in opened]
         pipeline = Pipeline(
             Engine(configured), reporters,
             ScanSettings(fail_on=gate, soft_fail=soft_fail or policy.soft_fail,
@@ -288,7 +337,8 @@ def _scan(paths: list[str], format: str, outputs: list[str], config: Path | None
             warn=_warn, stages=stages,
         )
         inputs = Inputs(registry.sources, _note)
-        summary = pipeline.run(inputs.read(paths, input_format), preloaded=registry.problems)
+        with contextlib.redirect_stdout(sys.stderr):  # a plugin's print() must not land in a report
+            summary = pipeline.run(inputs.read(paths, input_format), preloaded=registry.problems)
     except BaseException:
         for _, out in opened:
             out.abort()
@@ -296,6 +346,12 @@ def _scan(paths: list[str], format: str, outputs: list[str], config: Path | None
     for _, out in opened:
         out.commit()
     return summary.exit_code
+
+
+def _plugin_format(registry: Any, name: str) -> str | None:
+    """``"report format 'x' of plugin acme (acme-bedrock-rules 1.0)"``; ``None`` for a built-in format."""
+    info = registry.plugin(registry.reporter_plugin[name])
+    return None if info.builtin else f"report format {name!r} of plugin {info.label}"
 
 
 def _stages(policy: Any, waiver_files: list[Path], baseline: Path | None, now: datetime,
@@ -327,6 +383,9 @@ def _check_format(name: str, reporters: dict[str, Any]) -> None:
 
     if name not in reporters:
         raise ConfigError(f"unknown report format {name!r} (known: {', '.join(sorted(reporters))})")
+
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")]
 
 
 @baseline_app.command("create", epilog=EPILOG)
@@ -371,13 +430,7 @@ def baseline_create(
 def _baseline_create(paths: list[str], output: Path | None, config: Path | None, waiver_files: list[Path],
                      select: list[str] | None, ignore: list[str] | None, allow_empty: bool,
                      now_text: str | None, input_format: str | None, disabled: list[str] | None) -> int:
-    from checker.baseline import BaselineWriter
-    from checker.engine import Engine
-    from checker.inputs import Inputs
-    from checker.policy import ConfigError, configure_rules
-    from checker.reporters.base import ReportContext
-    from checker.reporters.output import AtomicFile
-    from checker.scan import Pipeline, ScanSettings
+    from checker.policy import ConfigError
 
     if not paths:
         raise ConfigError("no input given: name files, folders, or - for stdin")
@@ -385,25 +438,44 @@ def _baseline_create(paths: list[str], output: Path | None, config: Path | None,
         raise ConfigError("baseline create: name the baseline file with -o FILE, e.g. -o bedrock-audit-baseline.json")
     now = parse_now(now_text)
     registry = _load(disabled)
-    for problem in registry.problems:
-        _warn(problem.message)
+    with _plugin_failures_win(registry):
+        return _baseline_create_with(registry, paths, output, config, waiver_files, select, ignore, allow_empty,
+                                     now, input_format)
+
+
+def _baseline_create_with(registry: Any, paths: list[str], output: Path, config: Path | None,
+                          waiver_files: list[Path], select: list[str] | None, ignore: list[str] | None,
+                          allow_empty: bool, now: datetime, input_format: str | None) -> int:
+    from checker.baseline import BaselineWriter
+    from checker.custom_rules import with_custom_rules
+    from checker.engine import Engine
+    from checker.inputs import Inputs
+    from checker.policy import ConfigError, configure_rules
+    from checker.reporters.base import ReportContext
+    from checker.reporters.output import AtomicFile
+    from checker.scan import Pipeline, ScanSettings
+
+    unknown = _unknown_disabled(registry)
+    if unknown:
+        raise ConfigError(unknown)
     policy = _policy(config)
+    rules, rule_plugin = with_custom_rules(registry, policy)
     if input_format is not None and input_format not in registry.sources:
         raise ConfigError(f"--input-format: unknown format {input_format!r} (known: {', '.join(registry.sources)})")
-    configured = configure_rules(policy, registry.rules, select=_split(select), ignore=_split(ignore), warn=_warn)
+    configured = configure_rules(policy, rules, select=_split(select), ignore=_split(ignore), warn=_warn)
     stages = _stages(policy, waiver_files, None, now, configured)
     context = ReportContext(version=__version__, now=now, fail_on=policy.fail_on,
                             policy_path=str(policy.path) if policy.path else None, rules=configured,
-                            plugins=registry.plugins, rule_plugin=registry.rule_plugin, locations=paths,
-                            warn=_warn)
+                            plugins=registry.plugins, rule_plugin=rule_plugin, locations=paths, warn=_warn)
     out = AtomicFile(str(output))
     try:
         writer = BaselineWriter(out.stream, context)
         pipeline = Pipeline(Engine(configured), [writer],
                             ScanSettings(fail_on=policy.fail_on, allow_empty=allow_empty or policy.allow_empty,
                                          now=now), warn=_warn, stages=stages)
-        summary = pipeline.run(Inputs(registry.sources, _note).read(paths, input_format),
-                               preloaded=registry.problems)
+        with contextlib.redirect_stdout(sys.stderr):  # a plugin's print() must not reach anything else
+            summary = pipeline.run(Inputs(registry.sources, _note).read(paths, input_format),
+                                   preloaded=registry.problems)
     except BaseException:
         out.abort()
         raise
@@ -419,106 +491,111 @@ def _baseline_create(paths: list[str], output: Path | None, config: Path | None,
 @rules_app.callback(invoke_without_command=True)
 def rules_list(
     ctx: typer.Context,
-    format: Annotated[str, typer.Option("--format", "-f", help="text, json, or markdown (the catalogue "
-                                        "table with defaults, as in the README).")] = "text",
+    format: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json, or markdown "
+                                        "(the catalogue table with defaults, as in the README).")] = "text",
+    framework: Annotated[str | None, typer.Option(
+        "--framework", metavar="FRAMEWORK",
+        help="Only rules mapped to this compliance framework, with their control ids, e.g. "
+             "nist-800-53 (NIST SP 800-53 rev. 5).")] = None,
     config: ConfigOption = None,
     disable_plugin: DisableOption = None,
     show_traceback: TracebackOption = False,
 ) -> None:
-    """List every rule: id, name, severity, whether the current policy enables it, plugin, title."""
+    """List every rule: id, name, severity, whether the current policy enables it, plugin, title.
+
+    Includes the policy file's [[custom-rules]] (plugin "policy"). Exits 4 if a plugin failed to load
+    (the rules that did load are still listed), 2 if the policy file is wrong.
+    """
     if ctx.invoked_subcommand is not None:
         return
-    _guard(show_traceback, lambda: _rules_list(format, config, disable_plugin))
+    _guard(show_traceback, lambda: _rules_list(format, config, disable_plugin, framework))
 
 
-def _rules_list(format: str, config: Path | None, disabled: list[str] | None) -> int:
-    import orjson
+def _check_listing_format(format: str, allowed: tuple[str, ...]) -> None:
+    from checker.policy import ConfigError
 
+    if format not in allowed:
+        raise ConfigError(f"--format: expected {', '.join(allowed[:-1])} or {allowed[-1]}, got {format!r}")
+
+
+def _rules_list(format: str, config: Path | None, disabled: list[str] | None,
+                framework: str | None = None) -> int:
+    from checker.catalogue import rules_for_framework
+    from checker.custom_rules import with_custom_rules
+    from checker.listing import as_json, rule_rows, rules_text
     from checker.policy import ConfigError, configure_rules
 
-    if format not in ("text", "json", "markdown"):
-        raise ConfigError(f"--format: expected text, json or markdown, got {format!r}")
+    _check_listing_format(format, ("text", "json", "markdown"))
     registry = _load(disabled)
+    code = ExitCode.PLUGIN if registry.problems else ExitCode.OK
+    if registry.unknown_disabled:
+        _warn(str(_unknown_disabled(registry)))
     if format == "markdown":
         from checker.catalogue import catalogue_markdown
 
-        print(catalogue_markdown(registry.rules, registry.rule_plugin))
-        return int(ExitCode.PLUGIN) if registry.problems else 0
-    policy = _policy(config)
+        print(catalogue_markdown(rules_for_framework(registry.rules, framework), registry.rule_plugin))
+        return int(code)
+    rules, rule_plugin, enabled = registry.rules, registry.rule_plugin, None
     try:
-        enabled = {c.rule.id: c for c in configure_rules(policy, registry.rules)}
+        policy = _policy(config)
+        rules, rule_plugin = with_custom_rules(registry, policy)
+        enabled = {c.rule.id: c.severity for c in configure_rules(policy, rules)}
     except ConfigError as exc:
-        _warn(f"policy: {exc}")
-        enabled = {}
-    rows = []
-    for rule_id, rule in sorted(registry.rules.items()):
-        configured = enabled.get(rule_id)
-        rows.append({
-            "id": rule.id, "name": rule.name,
-            "severity": (configured.severity if configured else rule.severity).label,
-            "enabled": configured is not None, "enabled_by_default": rule.enabled_by_default,
-            "plugin": registry.rule_plugin[rule_id], "title": rule.title,
-        })
-    if format == "json":
-        print(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
-    else:
-        width = max((len(r["name"]) for r in rows), default=4)
-        for row in rows:
-            state = "on " if row["enabled"] else "off"
-            print(f"{row['id']:<8} {row['name']:<{width}}  {row['severity']:<8} {state}  "
-                  f"{row['plugin']:<16} {row['title']}")
-    for problem in registry.problems:
-        _warn(problem.message)
-    return int(ExitCode.PLUGIN) if registry.problems else 0
+        print(f"bedrock-audit: error: policy: {exc}", file=sys.stderr)
+        code = max(code, ExitCode.USAGE)
+    rows = rule_rows(rules_for_framework(rules, framework), rule_plugin, enabled, framework)
+    print(as_json(rows) if format == "json" else rules_text(rows))
+    return int(code)
 
 
 @rules_app.command("show")
 def rules_show(
-    rule: Annotated[str, typer.Argument(metavar="RULE", help="Rule id or name, e.g. BA001.")],
+    rule: Annotated[str, typer.Argument(metavar="RULE", help="Rule id or name, e.g. BA001 or timeout-bounds.")],
+    format: FormatOption = "text",
+    config: ConfigOption = None,
     disable_plugin: DisableOption = None,
     show_traceback: TracebackOption = False,
 ) -> None:
-    """Print one rule's full metadata and its parameter schema with defaults, as JSON."""
+    """Print one rule in full: metadata, the plugin that provides it, its parameters with their defaults
+    and its parameter schema (-f json: one JSON document). Custom rules of the policy file too."""
     def show() -> int:
-        import orjson
-
+        from checker.custom_rules import with_custom_rules
+        from checker.listing import as_json, rule_document, rule_text
         from checker.policy import ConfigError
 
+        _check_listing_format(format, ("text", "json"))
         registry = _load(disable_plugin)
-        found = registry.rules.get(rule.upper()) or next(
-            (r for r in registry.rules.values() if r.name == rule.lower()), None)
-        if found is None:
-            raise ConfigError(f"no rule {rule!r} (see `bedrock-audit rules`)")
-        document = found.metadata()
-        document["plugin"] = registry.rule_plugin[found.id]
-        print(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
-        return 0
+        with _plugin_failures_win(registry):
+            rules, rule_plugin = with_custom_rules(registry, _policy(config))
+            found = rules.get(rule.upper()) or next((r for r in rules.values() if r.name == rule.lower()), None)
+            if found is None:
+                raise ConfigError(f"no rule {rule!r} (see `bedrock-audit rules`)")
+        plugin = rule_plugin[found.id]
+        print(as_json(rule_document(found, plugin)) if format == "json" else rule_text(found, plugin))
+        return int(ExitCode.PLUGIN) if registry.problems else 0
 
     _guard(show_traceback, show)
 
 
 @app.command()
 def plugins(
+    format: FormatOption = "text",
     disable_plugin: DisableOption = None,
     show_traceback: TracebackOption = False,
 ) -> None:
-    """List plugins: loaded, failed (with the cause) and disabled, with versions, hooks and what they
-    registered. Exits 4 if a plugin failed."""
+    """List plugins: loaded, failed (with the cause) and disabled, with distribution, version, hooks and
+    what they registered. Exits 4 if a plugin failed."""
     def show() -> int:
+        from checker.listing import as_json, plugins_text
+
+        _check_listing_format(format, ("text", "json"))
         registry = _load(disable_plugin)
-        for info in registry.plugins:
-            print(f"{info.name}  [{info.status}]  {info.module}"
-                  + (f"  ({info.distribution} {info.version})" if info.distribution else ""))
-            if info.hooks:
-                print(f"    hooks: {', '.join(info.hooks)}")
-            for kind, names in info.registered.items():
-                if names:
-                    print(f"    {kind}: {', '.join(names)}")
-            if info.error:
-                print(f"    error: {info.error}")
-        for problem in registry.problems:
-            if problem.plugin is None or all(p.name != problem.plugin for p in registry.plugins):
-                print(f"error: {problem.message}")
+        if registry.unknown_disabled:
+            _warn(str(_unknown_disabled(registry)))
+        if format == "json":
+            print(as_json([info.as_dict() for info in registry.plugins]))
+        else:
+            print(plugins_text(registry.plugins))
         return int(ExitCode.PLUGIN) if registry.problems else 0
 
     _guard(show_traceback, show)

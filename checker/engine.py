@@ -55,7 +55,7 @@ class Engine:
                 append(Result(rule, configured.severity, Status.ERROR, f"{rule.id} cannot decide: {exc}",
                               f"/{exc.column}", ErrorKind.INPUT, clock() - start))
                 continue
-            except Exception as exc:  # noqa: BLE001 - isolation is the point: reported as an ERROR result
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - isolation is the point: an ERROR result
                 append(_raised(configured, job, exc, clock() - start))
                 continue
             duration = clock() - start
@@ -78,7 +78,7 @@ def _not_applicable(configured: ConfiguredRule, status: Any, duration: float) ->
                   f"not applicable: status is {shown_status} (rule applies to {shown})", None, None, duration)
 
 
-def _raised(configured: ConfiguredRule, job: Job, exc: Exception, duration: float) -> Result:
+def _raised(configured: ConfiguredRule, job: Job, exc: BaseException, duration: float) -> Result:
     rule = configured.rule
     message = f"rule {rule.id} raised {type(exc).__name__}: {exc}"
     if len(message) > MAX_ERROR_MESSAGE:

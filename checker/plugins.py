@@ -7,14 +7,29 @@ group ``bedrock_audit`` and are loaded one at a time in our own loop, so one bro
 implementation at a time for the same reason (pluggy aborts a hook call at the first raising
 implementation). Every failure becomes a PLUGIN :class:`~checker.model.Problem`: the run fails closed
 (exit 4) unless the user disables the plugin.
+
+What counts as a failure (each one names the plugin): the import raises (even ``SystemExit``); a hook
+implementation pluggy rejects (an argument the spec lacks) or a hook name that does not exist (misspelt:
+``pm.check_pending()``); a function named like a hook but not marked with ``@hookimpl`` (it would never
+run); a keyword-only ``register`` parameter (pluggy would never pass it); a hook wrapper; a hook that
+raises, returns a value or is a generator (``yield rule`` instead of ``register(rule)``); registering an
+invalid rule, a rule id or name, report format, input format, extension or scheme another plugin
+already registered; ``register`` called after the hook returned. While plugins are imported and their
+hooks run, ``sys.stdout`` is redirected to stderr, so a plugin's ``print`` cannot corrupt a report
+written to stdout.
 """
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import functools
 import importlib
+import inspect
 import os
-from collections.abc import Callable, Iterable
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -34,7 +49,15 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
 AUTOLOAD_ENV = "BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD"
 """Set to ``1`` to load no entry-point plugins (built-ins still load)."""
 
-HOOKS = ("register_rules", "register_reporters", "register_sources")
+HOOKS = ("register_sources", "register_reporters", "register_rules")
+"""Every hook, in the order they are called."""
+
+FORMAT_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+"""Report and input format names: what ``-f``, ``-o NAME=PATH`` and ``--input-format`` accept."""
+
+
+def _empty_registered() -> dict[str, list[str]]:
+    return {"rules": [], "reporters": [], "sources": []}
 
 
 @dataclass
@@ -53,14 +76,21 @@ class PluginInfo:
     status: str = "loaded"
     error: str | None = None
     hooks: list[str] = field(default_factory=list)
-    registered: dict[str, list[str]] = field(default_factory=lambda: {"rules": [], "reporters": [], "sources": []})
+    registered: dict[str, list[str]] = field(default_factory=_empty_registered)
 
     @property
     def label(self) -> str:
-        """``"acme-rules (acme-bedrock-rules 1.2.0)"``."""
+        """``"acme (acme-bedrock-rules 1.2.0)"``."""
         if self.distribution:
             return f"{self.name} ({self.distribution} {self.version})"
         return self.name
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``bedrock-audit plugins -f json``)."""
+        return {"name": self.name, "module": self.module, "distribution": self.distribution,
+                "version": self.version, "builtin": self.builtin, "status": self.status,
+                "error": self.error, "hooks": list(self.hooks),
+                "registered": {kind: list(names) for kind, names in self.registered.items()}}
 
 
 @dataclass
@@ -69,7 +99,8 @@ class Registry:
 
     ``rules``: id -> :class:`Rule` in registration order. ``rule_plugin``: id -> plugin name.
     ``reporters``: format name -> factory. ``sources``: source name -> source. ``problems``: one PLUGIN
-    problem per failure (a failed import, a bad hook, a duplicate rule id, ...).
+    problem per failure (a failed import, a bad hook, a duplicate rule id, ...). ``unknown_disabled``:
+    names given to ``--disable-plugin`` that match no plugin (the CLI decides what that means).
     """
 
     plugins: list[PluginInfo] = field(default_factory=list)
@@ -80,6 +111,7 @@ class Registry:
     sources: dict[str, Any] = field(default_factory=dict)
     source_plugin: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    unknown_disabled: list[str] = field(default_factory=list)
 
     def plugin(self, name: str) -> PluginInfo:
         """The :class:`PluginInfo` called ``name``. Raises ``KeyError``."""
@@ -93,7 +125,9 @@ class Registry:
         if info.status == "loaded":
             info.status = "failed"
         info.error = message if info.error is None else f"{info.error}; {message}"
-        self.problems.append(Problem(ErrorKind.PLUGIN, f"plugin {info.label}: {message}", plugin=info.name))
+        hint = "" if info.builtin else f" (to run without it: --disable-plugin {info.name})"
+        self.problems.append(Problem(ErrorKind.PLUGIN, f"plugin {info.label}: {message}{hint}",
+                                     plugin=info.name))
 
 
 def new_plugin_manager() -> pluggy.PluginManager:
@@ -103,8 +137,8 @@ def new_plugin_manager() -> pluggy.PluginManager:
     return manager
 
 
-def autoload_enabled(environ: dict[str, str] | os._Environ[str] | None = None) -> bool:
-    """False when :data:`AUTOLOAD_ENV` is set to a true value (``1``, ``true``, ``yes``)."""
+def autoload_enabled(environ: Mapping[str, str] | None = None) -> bool:
+    """False when :data:`AUTOLOAD_ENV` is set to a true value (``1``, ``true``, ``yes``, ``on``)."""
     value = (environ if environ is not None else os.environ).get(AUTOLOAD_ENV, "")
     return value.strip().lower() not in ("1", "true", "yes", "on")
 
@@ -114,47 +148,52 @@ def load_plugins(disabled: Iterable[str] = (), autoload: bool | None = None,
     """Load the built-ins and (unless ``autoload`` is False) every ``bedrock_audit`` entry point.
 
     ``disabled``: plugin names (entry-point names, or built-in names) not to load; they are listed with
-    status ``disabled``. ``extra``: ``(name, plugin_object)`` pairs registered after the entry points
-    (tests and embedding). Never raises for a plugin's fault: failures land in ``Registry.problems``.
+    status ``disabled``. ``autoload``: ``None`` reads :data:`AUTOLOAD_ENV`. ``extra``: ``(name,
+    plugin_object)`` pairs registered after the entry points (tests and embedding; see
+    :mod:`checker.testing`). Never raises for a plugin's fault: failures land in ``Registry.problems``.
     """
     if autoload is None:
         autoload = autoload_enabled()
     skip = set(disabled)
     manager = new_plugin_manager()
     registry = Registry()
-    for name, module_name in BUILTIN_PLUGINS:
-        info = PluginInfo(name, module_name, "bedrock-audit", _own_version(), builtin=True)
-        registry.plugins.append(info)
-        if name in skip:
-            info.status = "disabled"
-            continue
-        _register(manager, registry, info, functools.partial(importlib.import_module, module_name))
-    if autoload:
-        for entry_point in _entry_points():
-            dist = getattr(entry_point, "dist", None)
-            info = PluginInfo(entry_point.name, entry_point.value, dist.name if dist else None,
-                              dist.version if dist else None, builtin=False)
-            registry.plugins.append(info)
-            if entry_point.name in skip:
-                info.status = "disabled"
-                continue
-            if any(p.name == entry_point.name and p is not info for p in registry.plugins):
-                registry.fail(info, "another plugin has the same name")
-                continue
-            _register(manager, registry, info, entry_point.load)
-    for name, plugin in extra:
-        info = PluginInfo(name, getattr(plugin, "__name__", repr(plugin)), None, None, builtin=False)
-        registry.plugins.append(info)
-        if name in skip:
-            info.status = "disabled"
-            continue
-        _register(manager, registry, info, functools.partial(_identity, plugin))
-    unknown = skip - {p.name for p in registry.plugins}
-    for name in sorted(unknown):
-        registry.problems.append(Problem(ErrorKind.PLUGIN, f"--disable-plugin {name}: no plugin has that name",
-                                         plugin=name))
-    _collect(manager, registry)
+    with _stdout_to_stderr():
+        for name, module_name in BUILTIN_PLUGINS:
+            info = PluginInfo(name, module_name, "bedrock-audit", _own_version(), builtin=True)
+            _add(manager, registry, info, skip, functools.partial(importlib.import_module, module_name))
+        if autoload:
+            for entry_point in _entry_points():
+                dist = getattr(entry_point, "dist", None)
+                info = PluginInfo(entry_point.name, entry_point.value, dist.name if dist else None,
+                                  dist.version if dist else None, builtin=False)
+                _add(manager, registry, info, skip, entry_point.load)
+        for name, plugin in extra:
+            info = PluginInfo(name, getattr(plugin, "__name__", type(plugin).__name__), None, None,
+                              builtin=False)
+            _add(manager, registry, info, skip, functools.partial(_identity, plugin))
+        registry.unknown_disabled = sorted(skip - {p.name for p in registry.plugins})
+        _collect(manager, registry)
     return registry
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Plugin code runs with ``sys.stdout`` pointing at stderr: stdout belongs to the report."""
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
+
+
+def _add(manager: pluggy.PluginManager, registry: Registry, info: PluginInfo, skip: set[str],
+         load: Callable[[], object]) -> None:
+    clash = next((p for p in registry.plugins if p.name == info.name), None)
+    registry.plugins.append(info)
+    if info.name in skip:
+        info.status = "disabled"
+        return
+    if clash is not None:
+        registry.fail(info, f"plugin {clash.label} already has the name {info.name!r}")
+        return
+    _register(manager, registry, info, load)
 
 
 def _identity(plugin: object) -> object:
@@ -182,119 +221,260 @@ def _register(manager: pluggy.PluginManager, registry: Registry, info: PluginInf
               load: Callable[[], object]) -> None:
     try:
         plugin = load()
-    except BaseException as exc:  # noqa: BLE001 - SystemExit/KeyboardInterrupt in a plugin import too
+    except BaseException as exc:  # noqa: BLE001 - SystemExit in a plugin's import is its failure too
         if isinstance(exc, KeyboardInterrupt):
             raise
-        registry.fail(info, f"failed to import {info.module}: {type(exc).__name__}: {exc}")
+        registry.fail(info, f"failed to import {info.module}: {_describe(exc)}")
         return
     try:
         manager.register(plugin, name=info.name)
         manager.check_pending()
-    except Exception as exc:  # noqa: BLE001 - pluggy.PluginValidationError and friends
-        if manager.is_registered(plugin):
-            manager.unregister(plugin)
-        registry.fail(info, f"invalid hook implementation: {exc}")
-        return
-    info.hooks = sorted(
-        caller.name for caller in manager.get_hookcallers(plugin) or [] if caller.name in HOOKS
-    )
-    if not info.hooks:
-        registry.fail(info, f"implements none of the hooks {', '.join(HOOKS)}")
+        problems = _problems_of(manager, plugin, info)
+    except BaseException as exc:  # noqa: BLE001 - pluggy.PluginValidationError, or the plugin's own
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        problems = [_explain_validation_error(exc)]
+    if problems:
+        with contextlib.suppress(Exception):
+            if manager.is_registered(plugin):
+                manager.unregister(plugin)
+        info.hooks = []
+        for message in problems:
+            registry.fail(info, message)
+
+
+def _problems_of(manager: pluggy.PluginManager, plugin: object, info: PluginInfo) -> list[str]:
+    """Record the hooks ``plugin`` implements in ``info``; return why it cannot work (``[]``: it can)."""
+    implementations = [(caller.name, impl) for caller in manager.get_hookcallers(plugin) or []
+                       for impl in caller.get_hookimpls() if impl.plugin is plugin]
+    info.hooks = sorted({hook for hook, _ in implementations})
+    problems = [message for _, impl in implementations if (message := _unsupported(impl))]
+    problems += [
+        f"{name} is defined but not marked with @checker.hookimpl, so it would never be called"
+        for name in HOOKS
+        if name not in info.hooks and callable(getattr(plugin, name, None))
+    ]
+    if not info.hooks and not problems:
+        problems.append(f"implements none of the hooks {', '.join(HOOKS)} (mark them with @checker.hookimpl)")
+    return problems
+
+
+def _unsupported(implementation: Any) -> str | None:
+    """Why a hook implementation cannot work although pluggy accepted it, or ``None``."""
+    name = implementation.function.__name__
+    if implementation.hookwrapper or getattr(implementation, "wrapper", False):
+        return f"{name}: hook wrappers are not supported; register items with a plain @hookimpl"
+    try:
+        parameters = inspect.signature(implementation.function).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    keyword_only = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
+    if keyword_only:
+        return (f"{name}: parameter {', '.join(keyword_only)} is keyword-only; declare it as "
+                f"`def {name}(register)` -- pluggy passes hook arguments by name from the ordinary "
+                "parameters only")
+    return None
+
+
+def _explain_validation_error(exc: BaseException) -> str:
+    """pluggy's message, with a suggestion when a hook name is misspelt."""
+    if not isinstance(exc, Exception):
+        return f"failed while being registered: {_describe(exc)}"
+    text = " ".join(str(exc).split())
+    unknown = re.search(r"unknown hook '([^']+)'", text)
+    if unknown:
+        close = difflib.get_close_matches(unknown.group(1), HOOKS, n=1, cutoff=0.6)
+        suggestion = f" (did you mean {close[0]}?)" if close else f" (the hooks are {', '.join(HOOKS)})"
+        return f"unknown hook {unknown.group(1)!r}{suggestion}"
+    arguments = re.search(r"hook '([^']+)'.*Argument\(s\) (\{[^}]*\}) are declared in the hookimpl", text)
+    if arguments:
+        return (f"{arguments.group(1)} declares argument(s) {arguments.group(2)} the hook does not have; "
+                f"it passes only `register`: def {arguments.group(1)}(register)")
+    return f"invalid hook implementation: {text}"
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return f"SystemExit({exc.code!r}) (a plugin must not exit the process)"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class _Registrar:
+    """The ``register`` callback given to one hook implementation.
+
+    Calls after the hook returned are refused (``RuntimeError``; inside a rule's check that makes the
+    result an ERROR): what a plugin registers must be known before the first job is read.
+    """
+
+    def __init__(self, registry: Registry, info: PluginInfo, hook: str,
+                 accept: Callable[..., None]) -> None:
+        self.registry, self.info, self.hook, self.accept = registry, info, hook, accept
+        self.open = True
+
+    def __call__(self, *args: Any) -> None:
+        if not self.open:
+            message = f"{self.hook}: register() called after the hook returned; nothing was registered"
+            self.registry.fail(self.info, message)
+            raise RuntimeError(message)
+        self.accept(self.registry, self.info, *args)
 
 
 def _collect(manager: pluggy.PluginManager, registry: Registry) -> None:
     """Call each registration hook one implementation at a time (builtins first, then plugins)."""
     order = {info.name: index for index, info in enumerate(registry.plugins)}
-    for hook_name, register_for in (
-        ("register_sources", _source_registrar),
-        ("register_reporters", _reporter_registrar),
-        ("register_rules", _rule_registrar),
-    ):
+    accepters: dict[str, Callable[..., None]] = {
+        "register_sources": _accept_source,
+        "register_reporters": _accept_reporter,
+        "register_rules": _accept_rule,
+    }
+    for hook_name in HOOKS:
         caller = getattr(manager.hook, hook_name)
-        implementations = sorted(caller.get_hookimpls(), key=lambda impl: order.get(impl.plugin_name, 1 << 30))
+        implementations = sorted(caller.get_hookimpls(),
+                                 key=lambda impl: order.get(impl.plugin_name, 1 << 30))
         for implementation in implementations:
             info = registry.plugin(implementation.plugin_name)
-            try:
-                implementation.function(register=register_for(registry, info))
-            except Exception as exc:  # noqa: BLE001
-                registry.fail(info, f"{hook_name} raised {type(exc).__name__}: {exc}")
+            if info.status != "loaded":
+                continue
+            register = _Registrar(registry, info, hook_name, accepters[hook_name])
+            arguments = {"register": register}
+            try:  # as pluggy calls it: by position, the arguments the implementation declares
+                returned = implementation.function(*(arguments[name] for name in implementation.argnames))
+            except BaseException as exc:  # noqa: BLE001 - SystemExit from a plugin is its failure
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                registry.fail(info, f"{hook_name} raised {_describe(exc)}")
+                continue
+            finally:
+                register.open = False
+            if returned is not None:
+                registry.fail(info, _returned(hook_name, returned))
 
 
-def _rule_registrar(registry: Registry, info: PluginInfo) -> Callable[[Any], None]:
-    def register(rule: Any) -> None:
-        if not isinstance(rule, Rule):
-            registry.fail(info, f"register_rules: registered {type(rule).__name__!s}, not a checker.Rule")
+def _returned(hook_name: str, value: object) -> str:
+    if inspect.isgenerator(value):
+        return (f"{hook_name} is a generator: nothing it yields is registered; call register(...) for "
+                "each item instead of yielding it")
+    return (f"{hook_name} returned {type(value).__name__}: hooks return nothing, call register(...) for "
+            "each item")
+
+
+def _accept_rule(registry: Registry, info: PluginInfo, *args: Any) -> None:
+    if len(args) != 1 or not isinstance(args[0], Rule):
+        got = ", ".join(type(a).__name__ for a in args)
+        registry.fail(info, f"register_rules: expected register(rule: checker.Rule), got register({got})")
+        return
+    rule = args[0]
+    if not info.builtin and re.match(r"^BA[0-9]", rule.id):
+        registry.fail(info, f"rule {rule.id}: the BA prefix is reserved for bedrock-audit's built-in rules; "
+                            "use your own (ACME001)")
+        return
+    problem = validate_rule(rule)
+    if problem:
+        registry.fail(info, f"rule {rule.id}: {problem}")
+        return
+    owner = registry.rule_plugin.get(rule.id)
+    if owner is not None:
+        registry.fail(info, f"rule id {rule.id} is already registered by plugin "
+                            f"{registry.plugin(owner).label}")
+        return
+    for other_id, other in registry.rules.items():
+        if other.name == rule.name:
+            registry.fail(info, f"rule name {rule.name} ({rule.id}) is already used by {other_id} of "
+                                f"plugin {registry.plugin(registry.rule_plugin[other_id]).label}")
             return
-        problem = validate_rule(rule)
-        if problem:
-            registry.fail(info, f"rule {rule.id}: {problem}")
+    registry.rules[rule.id] = rule
+    registry.rule_plugin[rule.id] = info.name
+    info.registered["rules"].append(rule.id)
+
+
+def _accept_reporter(registry: Registry, info: PluginInfo, *args: Any) -> None:
+    if len(args) != 2 or not isinstance(args[0], str) or not callable(args[1]):
+        registry.fail(info, "register_reporters: expected register(name: str, factory: callable)")
+        return
+    name, factory = args
+    if not FORMAT_NAME_RE.match(name):
+        registry.fail(info, f"register_reporters: format name {name!r} must be lowercase letters, digits, "
+                            "- and _")
+        return
+    owner = registry.reporter_plugin.get(name)
+    if owner is not None:
+        registry.fail(info, f"report format {name!r} is already registered by plugin "
+                            f"{registry.plugin(owner).label}")
+        return
+    registry.reporters[name] = factory
+    registry.reporter_plugin[name] = info.name
+    info.registered["reporters"].append(name)
+
+
+def _accept_source(registry: Registry, info: PluginInfo, *args: Any) -> None:
+    source = args[0] if len(args) == 1 else None
+    name = getattr(source, "name", None)
+    missing = [a for a in ("name", "extensions", "schemes", "sniff", "read") if not hasattr(source, a)]
+    if len(args) != 1 or missing or not isinstance(name, str):
+        registry.fail(info, f"register_sources: {source!r} lacks {', '.join(missing) or 'a name'} "
+                            "(see checker.sources.base.Source)")
+        return
+    if not FORMAT_NAME_RE.match(name):
+        registry.fail(info, f"register_sources: input format name {name!r} must be lowercase letters, "
+                            "digits, - and _")
+        return
+    owner = registry.source_plugin.get(name)
+    if owner is not None:
+        registry.fail(info, f"input format {name!r} is already registered by plugin "
+                            f"{registry.plugin(owner).label}")
+        return
+    for kind in ("extensions", "schemes"):
+        claimed = getattr(source, kind)
+        if isinstance(claimed, str) or not all(isinstance(c, str) for c in claimed):
+            registry.fail(info, f"register_sources: {name}.{kind} must be a tuple of strings")
             return
-        owner = registry.rule_plugin.get(rule.id)
-        if owner is not None:
-            registry.fail(info, f"rule id {rule.id} is already registered by plugin {registry.plugin(owner).label}")
-            return
-        for other_id, other in registry.rules.items():
-            if other.name == rule.name:
-                registry.fail(info, f"rule name {rule.name} ({rule.id}) is already used by {other_id} of "
-                                    f"plugin {registry.plugin(registry.rule_plugin[other_id]).label}")
+        for other_name, other in registry.sources.items():
+            taken = sorted(set(claimed) & set(getattr(other, kind)))
+            if taken:
+                registry.fail(info, f"input format {name!r}: {kind[:-1]} {taken[0]} is already claimed by "
+                                    f"{other_name!r} of plugin "
+                                    f"{registry.plugin(registry.source_plugin[other_name]).label}")
                 return
-        registry.rules[rule.id] = rule
-        registry.rule_plugin[rule.id] = info.name
-        info.registered["rules"].append(rule.id)
-
-    return register
-
-
-def _reporter_registrar(registry: Registry, info: PluginInfo) -> Callable[..., None]:
-    def register(name: Any, factory: Any) -> None:
-        if not isinstance(name, str) or not name or not callable(factory):
-            registry.fail(info, "register_reporters: expected register(name: str, factory: callable)")
-            return
-        owner = registry.reporter_plugin.get(name)
-        if owner is not None:
-            registry.fail(info, f"report format {name!r} is already registered by plugin {owner}")
-            return
-        registry.reporters[name] = factory
-        registry.reporter_plugin[name] = info.name
-        info.registered["reporters"].append(name)
-
-    return register
-
-
-def _source_registrar(registry: Registry, info: PluginInfo) -> Callable[[Any], None]:
-    def register(source: Any) -> None:
-        name = getattr(source, "name", None)
-        missing = [a for a in ("name", "extensions", "schemes", "sniff", "read") if not hasattr(source, a)]
-        if missing or not isinstance(name, str):
-            registry.fail(info, f"register_sources: {source!r} lacks {', '.join(missing) or 'a name'}")
-            return
-        owner = registry.source_plugin.get(name)
-        if owner is not None:
-            registry.fail(info, f"input format {name!r} is already registered by plugin {owner}")
-            return
-        registry.sources[name] = source
-        registry.source_plugin[name] = info.name
-        info.registered["sources"].append(name)
-
-    return register
+    registry.sources[name] = source
+    registry.source_plugin[name] = info.name
+    info.registered["sources"].append(name)
 
 
 def validate_rule(rule: Rule) -> str | None:
-    """Why ``rule``'s metadata is invalid (against ``schemas/rule-metadata.schema.json`` and the JSON
-    Schema metaschema for its ``params_schema``), or ``None`` if it is valid."""
-    from checker.schema import RULE_METADATA_SCHEMA, load_schema, metaschema_errors, validator_for
+    """Why ``rule``'s metadata is invalid, or ``None`` if it is valid.
+
+    Checked: ``rule.metadata()`` against ``schemas/rule-metadata.schema.json``; ``params_schema``
+    against the JSON Schema (Draft 2020-12) metaschema; each parameter's ``default`` against that
+    parameter's own schema (a default the rule's schema rejects would reach the check unvalidated).
+    """
+    from checker.schema import (
+        RULE_METADATA_SCHEMA,
+        SchemaValidator,
+        load_schema,
+        metaschema_errors,
+        remote_ref,
+        validator_for,
+    )
 
     errors = validator_for(load_schema(RULE_METADATA_SCHEMA)).errors(rule.metadata())
     if errors:
         return f"metadata invalid: {errors[0]}"
-    meta = metaschema_errors(rule.params_schema)
+    meta = metaschema_errors(dict(rule.params_schema))
     if meta:
         return f"params_schema is not a valid JSON Schema: {meta}"
+    remote = remote_ref(rule.params_schema)
+    if remote is not None:
+        return f"params_schema: $ref {remote!r} points outside the schema (nothing is fetched)"
+    for name, spec in rule.params_schema.get("properties", {}).items():
+        if isinstance(spec, Mapping) and "default" in spec:
+            bad = SchemaValidator(spec).errors(spec["default"])
+            if bad:
+                return f"params_schema: the default of {name!r} fails its own schema: {bad[0]}"
     return None
 
 
 def describe_entry_points() -> list[str]:
-    """``["acme-rules (acme-bedrock-rules 1.2.0)", ...]`` for ``--version``, without importing plugins."""
+    """``["acme (acme-bedrock-rules 1.2.0)", ...]`` for ``--version``, without importing plugins."""
     lines = []
     for entry_point in _entry_points():
         dist = getattr(entry_point, "dist", None)

@@ -35,7 +35,8 @@ class ConfigError(Exception):
 class Policy:
     """The policy in effect: the file's settings (``path`` is ``None`` when there is no file).
 
-    ``rules`` maps the key as written (rule id or name) to that rule's table.
+    ``rules`` maps the key as written (rule id or name) to that rule's table. ``custom_rules``: the
+    ``[[custom-rules]]`` tables as written (turned into rules by :mod:`checker.custom_rules`).
     """
 
     path: Path | None = None
@@ -45,6 +46,7 @@ class Policy:
     soft_fail: bool = False
     allow_empty: bool = False
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    custom_rules: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def where(self, key: str) -> str:
@@ -114,6 +116,7 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     policy.soft_fail = bool(document.get("soft-fail", False))
     policy.allow_empty = bool(document.get("allow-empty", False))
     policy.rules = {key: dict(value) for key, value in document.get("rules", {}).items()}
+    policy.custom_rules = [dict(table) for table in document.get("custom-rules", [])]  # checker.custom_rules
     return policy
 
 
@@ -219,6 +222,10 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
             first = errors[0]
             field_path = ".".join(p for p in first.pointer.strip("/").split("/") if p)
             where = policy.where(f"rules.{key}" + (f".{field_path}" if field_path else ""))
+            if rule_id not in by_key:  # selected by name, never configured: say where options go
+                raise ConfigError(f"{rule.id} ({rule.name}) runs only once configured: "
+                                  f"{_friendly(first.message)}; set it under [rules.{rule.id}] in the policy "
+                                  f"file (see `bedrock-audit rules show {rule.id}`)")
             raise ConfigError(f"{where}: {_friendly(first.message)}")
         if not wanted:
             continue

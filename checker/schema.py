@@ -50,10 +50,22 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class SchemaError:
-    """One schema violation: JSON pointer (RFC 6901) of the offending value and a readable message."""
+    """One schema violation: JSON pointer (RFC 6901) of the offending value and a readable message.
+
+    ``missing``: for a ``required`` (or ``dependentRequired``) violation, the first missing property;
+    ``pointer`` then names the object that lacks it and :attr:`field` the missing member itself.
+    """
 
     pointer: str
     message: str
+    missing: str | None = None
+
+    @property
+    def field(self) -> str:
+        """Pointer of the offending field: ``/tags/owner`` for a missing ``owner`` tag, else ``pointer``."""
+        if self.missing is None:
+            return self.pointer
+        return self.pointer + json_pointer([self.missing])
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: {self.message}"
@@ -185,9 +197,24 @@ class SchemaValidator:
             message = error.message
             if len(message) > MAX_MESSAGE:
                 message = message[: MAX_MESSAGE - 1] + "…"
-            found.append(SchemaError(json_pointer(error.absolute_path), message))
+            found.append(SchemaError(json_pointer(error.absolute_path), message, _missing(error)))
         found.sort(key=lambda e: e.pointer)
         return found
+
+
+def _missing(error: Any) -> str | None:
+    """The first property a ``required``/``dependentRequired`` error found missing, else ``None``."""
+    instance = error.instance
+    if not isinstance(instance, dict):
+        return None
+    if error.validator == "required" and isinstance(error.validator_value, list):
+        wanted = error.validator_value
+    elif error.validator == "dependentRequired" and isinstance(error.validator_value, dict):
+        wanted = [name for trigger, names in error.validator_value.items() if trigger in instance
+                  for name in names]
+    else:
+        return None
+    return next((name for name in wanted if isinstance(name, str) and name not in instance), None)
 
 
 def _reference_validator_class() -> Any:
@@ -248,6 +275,25 @@ def metaschema_errors(schema: Any) -> str | None:
         jsonschema.Draft202012Validator.check_schema(schema)
     except jsonschema.SchemaError as exc:
         return f"{json_pointer(exc.absolute_path) or '/'}: {exc.message}"
+    return None
+
+
+def remote_ref(schema: Any) -> str | None:
+    """The first ``$ref``/``$dynamicRef`` in ``schema`` that does not point into the schema itself
+    (``#...``), or ``None``. Validators would fetch such a reference over the network, so schemas
+    that come from users and plugins (custom rules, rule parameters) may not have one."""
+    if isinstance(schema, Mapping):
+        for key, item in schema.items():
+            if key in ("$ref", "$dynamicRef") and isinstance(item, str) and not item.startswith("#"):
+                return item
+            found = remote_ref(item)
+            if found:
+                return found
+    elif isinstance(schema, list):
+        for item in schema:
+            found = remote_ref(item)
+            if found:
+                return found
     return None
 
 

@@ -99,4 +99,9 @@ RULE = Rule(
         },
     },
     columns=("tags",),
+    controls={
+        "nist-800-53": {
+            "CM-8": "Component inventory: every job records its owner and cost attribution.",
+        },
+    },
 )

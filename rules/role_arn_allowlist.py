@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
-
-
-def expand(pattern: str, job: Job) -> str:
-    """Fill ``{account_id}`` and ``{partition}`` in ``pattern`` from the job's ARN."""
-    return pattern.replace("{account_id}", job.account_id or "?").replace("{partition}", job.partition or "aws")
+from checker.globs import expand_all, matches_any
 
 
 def check(job: Job, params: Mapping[str, Any]) -> Verdict:
@@ -19,8 +14,8 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     role = job.get("role_arn")
     if role is None:
         return not_applicable("role_arn is null")
-    patterns = [expand(p, job) for p in params["allowed"]]
-    if any(fnmatch.fnmatchcase(role, pattern) for pattern in patterns):
+    patterns = expand_all(params["allowed"], job)
+    if matches_any(role, patterns):
         return passed()
     role_account = role.split(":")[4] if role.count(":") >= 5 else ""
     if role_account and job.account_id and role_account != job.account_id:
@@ -35,7 +30,8 @@ RULE = Rule(
     title="Service role is an approved role of the job's own account",
     description=(
         "The job's service role (roleArn) matches one of the allowed ARN globs. In a pattern, "
-        "{account_id} stands for the job's own account and {partition} for its partition. The default "
+        "{account_id} stands for the job's own account, {region} for its region and {partition} for its "
+        "partition. The default "
         "allows any role of the job's account, so cross-account roles fail."
     ),
     rationale=(
@@ -58,11 +54,18 @@ RULE = Rule(
         "additionalProperties": False,
         "properties": {
             "allowed": {
-                "description": "Role ARN globs; {account_id} = the job's account, {partition} = its partition.",
+                "description": "Role ARN globs; {account_id}, {region}, {partition} = the job's.",
                 "type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1},
                 "default": ["arn:{partition}:iam::{account_id}:role/*"],
             },
         },
     },
     columns=("role_arn", "job_arn", "account_id"),
+    controls={
+        "nist-800-53": {
+            "AC-6": "Least privilege: jobs use only approved service roles of their own account.",
+            "AC-3": "Access enforcement: the role that reaches the job's data is one the organisation "
+                    "governs.",
+        },
+    },
 )

@@ -60,4 +60,10 @@ RULE = Rule(
         },
     },
     columns=("timeout_duration_in_hours",),
+    controls={
+        "nist-800-53": {
+            "CM-6": "Configuration settings: the job timeout is held to the approved range.",
+            "AC-12": "The service role's access for a job ends when its bounded timeout runs out.",
+        },
+    },
 )

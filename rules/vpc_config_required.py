@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, passed
+from checker.globs import first_unlisted
 
 
 def check(job: Job, params: Mapping[str, Any]) -> Verdict:
@@ -24,11 +24,11 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
         return failed("VPC configuration has no security groups", "/vpc_config/security_group_ids")
     for field, values, allowed in (("subnet_ids", subnets, params["allowed_subnets"]),
                                    ("security_group_ids", groups, params["allowed_security_groups"])):
-        if allowed:
-            for index, value in enumerate(values):
-                if not any(fnmatch.fnmatchcase(value, pattern) for pattern in allowed):
-                    kind = "subnet" if field == "subnet_ids" else "security group"
-                    return failed(f"{kind} {value} is not in the allowed list", f"/vpc_config/{field}/{index}")
+        unlisted = first_unlisted(values, allowed) if allowed else None
+        if unlisted is not None:
+            index, value = unlisted
+            kind = "subnet" if field == "subnet_ids" else "security group"
+            return failed(f"{kind} {value} is not in the allowed list", f"/vpc_config/{field}/{index}")
     return passed()
 
 
@@ -73,4 +73,12 @@ RULE = Rule(
         },
     },
     columns=("vpc_config",),
+    controls={
+        "nist-800-53": {
+            "SC-7": "Boundary protection: the job's traffic to S3 passes through network interfaces in "
+                    "subnets the organisation controls.",
+            "AC-4": "Information flow enforcement: data movement can be held to VPC endpoints and bucket "
+                    "policies.",
+        },
+    },
 )

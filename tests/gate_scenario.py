@@ -9,7 +9,8 @@ Five jobs (``jobs.jsonl``, one per line, in this order):
 5. ``new-job``            no tags at all (BA004 medium FAIL) -> new
 
 ``waivers.toml`` holds the active and the expired waiver plus one that matches nothing; ``baseline.json``
-the BA002 entry of job 4 and the BA001 entry of job 1. The clock is :data:`NOW`.
+the BA002 entry of job 4 and the BA001 entry of job 1; ``bedrock-audit.toml`` selects BA001-BA004 only
+(:data:`POLICY`), so rules added later do not change the scenario. The clock is :data:`NOW`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 from conftest import compliant_row, write_jsonl
 
 NOW = "2025-07-01T00:00:00Z"
+POLICY = 'select = ["BA00[1-4]"]   # the scenarios are about BA001-BA004\n'
+"""A policy file that pins the rule set; tests that write their own policy start from it."""
 ARN = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/"
 JOB_IDS = {"claims-ok": "aaaaaaaaaa01", "legacy-etl": "aaaaaaaaaa02", "nightly-summaries": "aaaaaaaaaa03",
            "partner-scoring": "aaaaaaaaaa04", "new-job": "aaaaaaaaaa05"}
@@ -84,8 +87,9 @@ def baseline_document() -> dict:
 
 
 def write_scenario(folder: Path) -> None:
-    """Write ``jobs.jsonl``, ``waivers.toml`` and ``baseline.json`` into ``folder``."""
+    """Write ``jobs.jsonl``, ``waivers.toml``, ``baseline.json`` and ``bedrock-audit.toml`` into ``folder``."""
     write_jsonl(folder / "jobs.jsonl", rows())
+    (folder / "bedrock-audit.toml").write_text(POLICY, encoding="utf-8")
     (folder / "waivers.toml").write_text(WAIVERS, encoding="utf-8")
     (folder / "baseline.json").write_text(json.dumps(baseline_document(), indent=2), encoding="utf-8")
 

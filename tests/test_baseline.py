@@ -8,12 +8,19 @@ import os
 from pathlib import Path
 
 import jsonschema
+import pytest
 from conftest import Cli, compliant_row, write_jsonl
-from gate_scenario import NOW, arn, write_scenario
+from gate_scenario import NOW, POLICY, arn, write_scenario
 
 from checker.schema import load_schema
 
 BAD_ROLE = "arn:aws:iam::210987654321:role/partner"
+
+
+@pytest.fixture(autouse=True)
+def pinned_rules(tmp_path: Path) -> None:
+    """BA001-BA004 only (gate_scenario.POLICY): rules added later must not change these expectations."""
+    (tmp_path / "bedrock-audit.toml").write_text(POLICY)
 
 
 def rows() -> list[dict]:

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 from conftest import Cli, compliant_row
+from gate_scenario import POLICY
 
 FINDINGS = {"vpc_config": None, "timeout_duration_in_hours": 100}  # BA001 high, BA003 medium
+
+
+@pytest.fixture(autouse=True)
+def pinned_rules(tmp_path: Path) -> None:
+    """BA001-BA004 only (gate_scenario.POLICY): rules added later must not change these expectations."""
+    (tmp_path / "bedrock-audit.toml").write_text(POLICY)
 
 
 @pytest.fixture
@@ -28,7 +35,8 @@ def test_fail_on_decides_the_exit_code_and_every_finding_is_still_reported(cli: 
 
 
 def test_info_findings_are_reported_but_never_fail_unless_asked(cli: Cli, jobs: str, tmp_path: Path) -> None:
-    (tmp_path / "bedrock-audit.toml").write_text('[rules.BA001]\nseverity = "info"\n[rules.BA003]\nseverity = "info"\n')
+    (tmp_path / "bedrock-audit.toml").write_text(POLICY + '[rules.BA001]\nseverity = "info"\n'
+                                                  '[rules.BA003]\nseverity = "info"\n')
     result = cli("scan", jobs, "-f", "markdown")
     assert result.returncode == 0
     assert "| info | 2 | no |" in result.stdout and "gate passed" in result.stdout
@@ -41,7 +49,7 @@ def test_soft_fail_turns_1_into_0_but_never_hides_errors(cli: Cli, jsonl, tmp_pa
     clean = str(jsonl([compliant_row("gggggggggg03", **FINDINGS)], name="clean.jsonl"))
     result = cli("scan", clean, "--soft-fail", "-f", "markdown")
     assert result.returncode == 0 and "(soft fail)" in result.stdout
-    (tmp_path / "bedrock-audit.toml").write_text("soft-fail = true\n")
+    (tmp_path / "bedrock-audit.toml").write_text(POLICY + "soft-fail = true\n")
     assert cli("scan", clean).returncode == 0
 
 
@@ -60,7 +68,7 @@ def test_select_and_ignore_take_ids_names_and_globs(cli: Cli, jobs: str, args: l
 
 
 def test_a_severity_override_changes_the_gate_and_the_reports(cli: Cli, jobs: str, tmp_path: Path) -> None:
-    (tmp_path / "bedrock-audit.toml").write_text('fail-on = "high"\n[rules.BA001]\nseverity = "medium"\n')
+    (tmp_path / "bedrock-audit.toml").write_text(POLICY + 'fail-on = "high"\n[rules.BA001]\nseverity = "medium"\n')
     result = cli("scan", jobs, "-f", "json")
     assert result.returncode == 0
     severities = {r["rule_id"]: r["severity"] for r in json.loads(result.stdout)["results"]}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, Cli, compliant_row, write_jsonl
-from gate_scenario import NOW, SCAN_ARGS, write_scenario
+from gate_scenario import NOW, POLICY, SCAN_ARGS, write_scenario
 
 from checker import __version__
 
@@ -67,6 +67,7 @@ def gate_reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[st
 @pytest.fixture(scope="module")
 def error_reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, str]]:
     folder = tmp_path_factory.mktemp("errors")
+    (folder / "bedrock-audit.toml").write_text(POLICY)
     no_tags = compliant_row("bbbbbbbbbb02", job_name="tags-unknown")
     del no_tags["tags"]
     write_jsonl(folder / "jobs.jsonl", [

@@ -94,8 +94,10 @@ def test_hostile_data_cannot_break_tables_or_inject_html(cli: Cli, jsonl) -> Non
 
 
 def configured_rules() -> list[ConfiguredRule]:
+    """BA001-BA004, configured with their own severity."""
     registry = load_plugins(autoload=False)
-    return [ConfiguredRule(rule, {}, rule.severity, None) for _, rule in sorted(registry.rules.items())]
+    return [ConfiguredRule(registry.rules[i], {}, registry.rules[i].severity, None)
+            for i in ("BA001", "BA002", "BA003", "BA004")]
 
 
 def test_tables_are_capped_and_say_how_much_is_left_out() -> None:

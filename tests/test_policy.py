@@ -47,12 +47,16 @@ def test_unknown_keys_and_bad_values_name_the_key() -> None:
 
 
 def test_select_ignore_globs_names_and_ids() -> None:
-    assert ids({}) == ["BA001", "BA002", "BA003", "BA004"]
+    on_by_default = ["BA001", "BA002", "BA003", "BA004", "BA005", "BA006", "BA010", "BA011", "BA012", "BA014"]
+    assert ids({}) == on_by_default
     assert ids({"select": ["BA00[12]"]}) == ["BA001", "BA002"]
     assert ids({"select": ["*-tags", "timeout-bounds"]}) == ["BA003", "BA004"]
-    assert ids({"ignore": ["ba003", "vpc-*"]}) == ["BA002", "BA004"]
+    assert ids({"select": ["BA00*"], "ignore": ["ba003", "vpc-*"]}) == ["BA002", "BA004", "BA005", "BA006"]
     assert ids({"select": ["BA*"]}, select=["BA001"]) == ["BA001"]  # flags replace the file
-    assert ids({"rules": {"BA003": {"enabled": False}}}) == ["BA001", "BA002", "BA004"]
+    assert ids({"rules": {"BA003": {"enabled": False}}}) == [i for i in on_by_default if i != "BA003"]
+    # rules off by default run once configured, never through a glob alone
+    assert ids({"select": ["BA00*"], "rules": {"BA008": {"allowed": ["eu-*"]}}}) == [
+        "BA001", "BA002", "BA003", "BA004", "BA005", "BA006", "BA008"]
     with pytest.raises(ConfigError, match="no rules selected"):
         ids({"ignore": ["*"]})
 
@@ -64,7 +68,8 @@ def test_severity_override() -> None:
 
 
 def test_precedence_flags_over_environment_over_file(cli: Cli, jsonl, tmp_path: Path) -> None:
-    path = str(jsonl([compliant_row(timeout_duration_in_hours=100)]))  # BA003 medium FAIL only
+    # BA003 medium FAIL only (the expiration time moves with the timeout, or BA012 flags the record)
+    path = str(jsonl([compliant_row(timeout_duration_in_hours=100, job_expiration_time="2025-06-06T05:00:04.218Z")]))
     (tmp_path / "bedrock-audit.toml").write_text('fail-on = "high"\n')
     assert cli("scan", path).returncode == 0                                        # file: high
     assert cli("scan", path, env={"BEDROCK_AUDIT_FAIL_ON": "medium"}).returncode == 1  # env beats file
@@ -75,7 +80,7 @@ def test_precedence_flags_over_environment_over_file(cli: Cli, jsonl, tmp_path: 
 
 
 def test_pyproject_table_is_used(cli: Cli, jsonl, tmp_path: Path) -> None:
-    path = str(jsonl([compliant_row(timeout_duration_in_hours=100)]))
+    path = str(jsonl([compliant_row(timeout_duration_in_hours=100, job_expiration_time="2025-06-06T05:00:04.218Z")]))
     (tmp_path / "pyproject.toml").write_text('[tool.bedrock-audit]\n[tool.bedrock-audit.rules.BA003]\n'
                                              'max_hours = 120\n')
     result = cli("scan", path, "-f", "json")

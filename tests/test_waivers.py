@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Cli, compliant_row
-from gate_scenario import NOW, SCAN_ARGS, arn, write_scenario
+from gate_scenario import NOW, POLICY, SCAN_ARGS, arn, write_scenario
 
 WAIVER = """\
 [[waivers]]
@@ -20,6 +20,12 @@ owner = "ml-platform"
 expires = {expires}
 {extra}
 """
+
+
+@pytest.fixture(autouse=True)
+def pinned_rules(tmp_path: Path) -> None:
+    """BA001-BA004 only (gate_scenario.POLICY): rules added later must not change these expectations."""
+    (tmp_path / "bedrock-audit.toml").write_text(POLICY)
 
 
 def waivers_file(tmp_path: Path, rule: str = "BA001", job: str = "*", expires: str = "2025-09-30",
@@ -119,7 +125,7 @@ def test_a_waiver_without_reason_owner_or_expiry_is_a_config_error(cli: Cli, tmp
     assert result.returncode == 2
     assert result.stderr.strip() == f"bedrock-audit: error: w.toml: waivers[0]: '{missing}' is a required property"
     # the same rule in the policy file
-    (tmp_path / "bedrock-audit.toml").write_text("\n".join(lines))
+    (tmp_path / "bedrock-audit.toml").write_text(POLICY + "\n".join(lines))
     result = cli("scan", no_vpc)
     assert result.returncode == 2 and f"'{missing}' is a required property" in result.stderr
     assert "bedrock-audit.toml: waivers[0]" in result.stderr
@@ -208,8 +214,8 @@ def test_errors_are_never_waived(cli: Cli, tmp_path: Path, jsonl) -> None:
 
 def test_policy_file_waivers_and_waivers_files_add_up(cli: Cli, tmp_path: Path, jsonl) -> None:
     path = str(jsonl([compliant_row("eeeeeeeeee05", vpc_config=None, timeout_duration_in_hours=100)]))
-    (tmp_path / "bedrock-audit.toml").write_text(WAIVER.format(rule="BA001", job="*", expires="2025-09-30",
-                                                               extra=""))
+    (tmp_path / "bedrock-audit.toml").write_text(POLICY + WAIVER.format(rule="BA001", job="*",
+                                                                        expires="2025-09-30", extra=""))
     name = waivers_file(tmp_path, rule="BA003", name="more.toml")
     code, report, _ = json_scan(cli, path, "--now", NOW)
     assert code == 1

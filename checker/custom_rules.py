@@ -1,0 +1,221 @@
+"""Declarative rules without Python: ``[[custom-rules]]`` tables of the policy file.
+
+Each table is a rule whose check is a JSON Schema (Draft 2020-12) the job record must satisfy, in
+table shape: snake_case columns, nested keys snake_case, timestamps as RFC 3339 UTC strings, tags as a
+``{key: value}`` map (``schemas/aws.bedrock_model_invocation_job.schema.json`` describes it). The schema
+is evaluated with :class:`checker.schema.SchemaValidator` (python-jsonschema's verdicts and messages).
+
+* A record the schema rejects is a FAIL whose message and pointer name the offending field (for a
+  missing required member, the member itself: ``/tags/owner``).
+* Missing is not null: a column the schema reads that is unknown for the record (absent from the
+  export; tags the AWS API did not return) makes the rule ERROR for that record, never PASS or FAIL. The
+  columns a schema reads are those named under ``properties``, ``required``, ``dependentRequired`` and
+  ``dependentSchemas`` of the root schema and of the subschemas that apply to the root (``allOf``,
+  ``anyOf``, ``oneOf``, ``not``, ``if``/``then``/``else``, local ``$ref``); a root schema that can reach
+  any column (``additionalProperties``, ``patternProperties``, ``propertyNames``, ...) reads them all.
+* References (``$ref``) must point into the schema itself (``#/$defs/...``): nothing is fetched.
+* Ids follow rule ids (``ORG001``); the ``BA`` prefix is reserved for built-in rules; an id or name that
+  another rule (built-in, plugin, or another custom rule) already uses is a configuration error (exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from checker.model import Job, Rule, Severity, Verdict, failed, passed
+from checker.policy import ConfigError, Policy
+
+if TYPE_CHECKING:
+    from checker.plugins import Registry
+
+CUSTOM_RULES_PLUGIN = "policy"
+"""What ``bedrock-audit rules`` and the reports show as the plugin of a custom rule."""
+
+RESERVED_PREFIX = "BA"
+"""Rule-id prefix of the built-in rules; neither plugins nor custom rules may use it."""
+
+DEFAULT_HELP_URL = "https://github.com/bedrock-audit/bedrock-audit#custom-rules-without-python"
+
+_READS_EVERY_COLUMN = ("additionalProperties", "patternProperties", "propertyNames", "unevaluatedProperties",
+                       "minProperties", "maxProperties", "const", "enum", "$dynamicRef")
+_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
+_IN_PLACE_ONE = ("not", "if", "then", "else")
+
+
+@dataclass(frozen=True)
+class CustomRule(Rule):
+    """A rule from ``[[custom-rules]]``: :class:`~checker.model.Rule` plus the JSON Schema it checks.
+
+    ``job_schema``: the schema as written. ``reads``: the columns it reads (``None``: any column).
+    """
+
+    job_schema: Mapping[str, Any] = field(default_factory=dict)
+    reads: frozenset[str] | None = None
+
+
+def referenced_columns(schema: Any) -> frozenset[str] | None:
+    """The top-level columns ``schema`` can look at, or ``None`` if it can look at any column.
+
+    ``{"required": ["tags"], "properties": {"vpc_config": {...}}}`` -> ``{"tags", "vpc_config"}``.
+    """
+    found: set[str] = set()
+    seen: set[int] = set()
+
+    def visit(node: Any) -> bool:
+        if isinstance(node, bool) or not isinstance(node, Mapping) or id(node) in seen:
+            return True
+        seen.add(id(node))
+        if any(key in node for key in _READS_EVERY_COLUMN):
+            return False
+        found.update(node.get("properties", {}) or {})
+        found.update(n for n in node.get("required", []) or [] if isinstance(n, str))
+        for trigger, names in (node.get("dependentRequired", {}) or {}).items():
+            found.add(trigger)
+            found.update(n for n in names if isinstance(n, str))
+        found.update(node.get("dependentSchemas", {}) or {})
+        children = [child for key in _IN_PLACE_LISTS for child in node.get(key, []) or []]
+        children += [node[key] for key in _IN_PLACE_ONE if key in node]
+        children += list((node.get("dependentSchemas", {}) or {}).values())
+        ref = node.get("$ref")
+        if ref is not None:
+            target = _local_ref(schema, ref)
+            if target is None:
+                return False
+            children.append(target)
+        return all(visit(child) for child in children)
+
+    return frozenset(found) if visit(schema) else None
+
+
+def _local_ref(root: Any, ref: Any) -> Any:
+    """The subschema a local ``$ref`` (``#/$defs/x``) points at, or ``None`` for any other reference."""
+    if not isinstance(ref, str) or not ref.startswith("#"):
+        return None
+    node = root
+    for part in [p for p in ref[1:].split("/") if p]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _json_problem(value: Any, path: str) -> str | None:
+    """Where ``value`` holds something JSON has no equivalent for (a TOML date or time), else ``None``."""
+    if isinstance(value, datetime.date | datetime.time):
+        return f"{path}: {value} is a TOML date/time, which JSON Schema cannot compare; quote it as a string"
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            problem = _json_problem(item, f"{path}.{key}")
+            if problem:
+                return problem
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            problem = _json_problem(item, f"{path}[{index}]")
+            if problem:
+                return problem
+    return None
+
+
+def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
+    """One ``[[custom-rules]]`` table (already checked against the config schema) -> :class:`CustomRule`.
+
+    ``where`` prefixes error messages (``"bedrock-audit.toml: custom-rules[0]"``). Raises
+    :class:`~checker.policy.ConfigError` for a schema that is not a valid JSON Schema, holds TOML dates,
+    or uses the reserved ``BA`` prefix.
+    """
+    from checker.schema import SchemaValidator, metaschema_errors, remote_ref
+
+    rule_id = str(table["id"])
+    if rule_id.startswith(RESERVED_PREFIX) and rule_id[len(RESERVED_PREFIX)].isdigit():
+        raise ConfigError(f"{where}.id: {rule_id}: the {RESERVED_PREFIX} prefix is reserved for built-in "
+                          "rules; use your own (ORG001)")
+    schema = table["schema"]
+    problem = _json_problem(schema, f"{where}.schema")
+    if problem:
+        raise ConfigError(problem)
+    invalid = metaschema_errors(dict(schema))
+    if invalid:
+        raise ConfigError(f"{where}.schema is not a valid JSON Schema: {invalid}")
+    remote = remote_ref(schema)
+    if remote is not None:  # the validators would fetch it over the network: a policy must be hermetic
+        raise ConfigError(f"{where}.schema: $ref {remote!r} points outside the schema; only references "
+                          "into the schema itself (#/$defs/...) are allowed")
+    try:
+        validator = SchemaValidator(schema)
+    except (ValueError, TypeError) as exc:  # e.g. a pattern jsonschema-rs cannot compile
+        reason = " ".join(str(exc).split()).split(" Failed validating")[0][:300]
+        raise ConfigError(f"{where}.schema: {reason}") from None
+    reads = referenced_columns(schema)
+
+    def check(job: Job, params: Mapping[str, Any]) -> Verdict:
+        for column in sorted(job.unknown) if reads is None else sorted(reads):
+            job.get(column)  # raises UnknownData: the engine makes it an ERROR naming the column
+        errors = validator.errors(job.row)
+        if not errors:
+            return passed()
+        first = errors[0]
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        return failed(f"{first.field or '/'}: {first.message}{more}", first.field or None)
+
+    statuses = table.get("statuses")
+    try:
+        return CustomRule(
+            id=rule_id,
+            name=str(table.get("name", rule_id.lower())),
+            title=table["title"],
+            description=table["description"],
+            rationale=table.get("rationale", table["description"]),
+            remediation=table["remediation"],
+            severity=Severity.parse(table["severity"]),
+            check=check,
+            help_url=table.get("help-url", DEFAULT_HELP_URL),
+            categories=tuple(table.get("categories", ())),
+            enabled_by_default=bool(table.get("enabled", True)),
+            applies_to=frozenset(statuses) if statuses is not None else None,
+            columns=tuple(sorted(reads)) if reads is not None else (),
+            job_schema=dict(schema),
+            reads=reads,
+        )
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def custom_rules(policy: Policy) -> list[CustomRule]:
+    """The policy's ``[[custom-rules]]`` as rules, in file order. Raises :class:`ConfigError`."""
+    return [build_custom_rule(table, policy.where(f"custom-rules[{index}]"))
+            for index, table in enumerate(policy.custom_rules)]
+
+
+def with_custom_rules(registry: Registry, policy: Policy,
+                      extra: Sequence[CustomRule] | None = None) -> tuple[dict[str, Rule], dict[str, str]]:
+    """``(rules, rule_plugin)``: the plugins' rules plus the policy's custom rules.
+
+    ``extra``: already built custom rules (default: built from ``policy``). Raises :class:`ConfigError`
+    when a custom rule's id or name is already taken, naming the rule and its plugin.
+    """
+    rules: dict[str, Rule] = dict(registry.rules)
+    rule_plugin = dict(registry.rule_plugin)
+    built = custom_rules(policy) if extra is None else list(extra)
+    for index, rule in enumerate(built):
+        where = policy.where(f"custom-rules[{index}]")
+        clash = rules.get(rule.id) or next((r for r in rules.values() if r.name == rule.name), None)
+        if clash is not None:
+            owner = rule_plugin[clash.id]
+            label = "another custom rule" if owner == CUSTOM_RULES_PLUGIN else \
+                f"plugin {_label(registry, owner)}"
+            what = f"id {rule.id}" if clash.id == rule.id else f"name {rule.name}"
+            raise ConfigError(f"{where}: {what} is already used by {clash.id} ({clash.name}) of {label}")
+        rules[rule.id] = rule
+        rule_plugin[rule.id] = CUSTOM_RULES_PLUGIN
+    return rules, rule_plugin
+
+
+def _label(registry: Registry, plugin: str) -> str:
+    try:
+        return registry.plugin(plugin).label
+    except KeyError:
+        return plugin

@@ -55,8 +55,11 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+baseline_app = typer.Typer(help="Record today's failures so that a scan with --baseline fails only on "
+                           "new ones.", no_args_is_help=True)
 rules_app = typer.Typer(help="List the rules, or show one in full.", no_args_is_help=False)
 app.add_typer(rules_app, name="rules")
+app.add_typer(baseline_app, name="baseline")
 
 
 def _printable(message: str) -> str:
@@ -150,6 +153,12 @@ AllowPartialOption = Annotated[bool, typer.Option(
     "--allow-partial", help="Gaps (a denied or unreachable AWS account/region, unreadable input, unknown "
                             "data) are still reported but do not exit 3: the exit code reflects findings. "
                             "Needs at least one job checked.")]
+WaiversOption = Annotated[
+    list[Path] | None,
+    typer.Option("--waivers", metavar="FILE", envvar="BEDROCK_AUDIT_WAIVERS",
+                 help="TOML file of [[waivers]] (rule, job, reason, owner, expires; see README \"Waivers\"), "
+                      "applied with the policy file's (repeatable).", dir_okay=False, show_default=False),
+]
 
 
 def _load(disabled: list[str] | None) -> Any:
@@ -202,11 +211,17 @@ def scan(
         show_default=False)] = None,
     format: Annotated[str, typer.Option(
         "--format", "-f", metavar="FORMAT", envvar="BEDROCK_AUDIT_FORMAT",
-        help="Report written to stdout: text, json or junit (and plugin formats).")] = "text",
+        help="Report written to stdout: text, json, junit, sarif or markdown (and plugin formats).")] = "text",
     output: Annotated[list[str] | None, typer.Option(
         "--output", "-o", metavar="FORMAT=PATH",
-        help="Also write a report to a file, atomically (repeatable), e.g. -o junit=results.xml.")] = None,
+        help="Also write a report to a file, atomically (repeatable), e.g. -o junit=results.xml, "
+             "-o sarif=bedrock-audit.sarif, -o markdown=summary.md.")] = None,
     config: ConfigOption = None,
+    waivers: WaiversOption = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", metavar="FILE", envvar="BEDROCK_AUDIT_BASELINE", dir_okay=False,
+        help="Fail only on findings not in this baseline (from `bedrock-audit baseline create`); findings "
+             "in it are still reported, as existing, and fixed entries are listed.")] = None,
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", metavar="SEVERITY", envvar="BEDROCK_AUDIT_FAIL_ON",
         help="Lowest severity of a FAIL that fails the gate: critical, high, medium, low, info. "
@@ -253,6 +268,10 @@ def scan(
 
       bedrock-audit scan exports/ -f json -o junit=bedrock-audit.xml --fail-on high
 
+      bedrock-audit scan jobs.jsonl -o sarif=bedrock-audit.sarif -f markdown >> "$GITHUB_STEP_SUMMARY"
+
+      bedrock-audit scan jobs.jsonl --waivers waivers.toml --baseline baseline.json
+
       datadog-export | bedrock-audit scan - --input-format csv
 
       bedrock-audit scan --aws --region us-east-1 --region eu-west-1 -o junit=bedrock-audit.xml
@@ -265,7 +284,7 @@ def scan(
                      submitted_after, max_attempts, concurrency)
     _guard(show_traceback, lambda: _scan(paths or [], format, output or [], config, fail_on, select, ignore,
                                          soft_fail, allow_empty, now, input_format, disable_plugin,
-                                         allow_partial, flags))
+                                         waivers or [], baseline, allow_partial, flags))
 
 
 def parse_now(text: str | None) -> datetime:
@@ -287,7 +306,8 @@ def parse_now(text: str | None) -> datetime:
 def _scan(paths: list[str], format: str, outputs: list[str], config: Path | None, fail_on: str | None,
           select: list[str] | None, ignore: list[str] | None, soft_fail: bool, allow_empty: bool,
           now_text: str | None, input_format: str | None, disabled: list[str] | None,
-          allow_partial: bool = False, aws: AwsFlags | None = None) -> int:
+          waiver_files: list[Path] | None = None, baseline: Path | None = None, allow_partial: bool = False,
+          aws: AwsFlags | None = None) -> int:
     from checker.aws.cli_options import check_locations
     from checker.policy import ConfigError
 
@@ -302,12 +322,14 @@ def _scan(paths: list[str], format: str, outputs: list[str], config: Path | None
     registry = _load(disabled)
     with _plugin_failures_win(registry):
         return _scan_with(registry, paths, format, outputs, config, fail_on, select, ignore, soft_fail,
-                          allow_empty, now, input_format, shown=shown, allow_partial=allow_partial)
+                          allow_empty, now, input_format, waiver_files or [], baseline, shown=shown,
+                          allow_partial=allow_partial)
 
 
 def _scan_with(registry: Any, paths: list[str], format: str, outputs: list[str], config: Path | None,
                fail_on: str | None, select: list[str] | None, ignore: list[str] | None, soft_fail: bool,
-               allow_empty: bool, now: datetime, input_format: str | None, *, shown: list[str] | None = None,
+               allow_empty: bool, now: datetime, input_format: str | None, waiver_files: list[Path] | None = None,
+               baseline: Path | None = None, *, shown: list[str] | None = None,
                allow_partial: bool = False) -> int:
     from checker.custom_rules import with_custom_rules
     from checker.engine import Engine
@@ -331,6 +353,7 @@ def _scan_with(registry: Any, paths: list[str], format: str, outputs: list[str],
     if input_format is not None and input_format not in registry.sources:
         raise ConfigError(f"--input-format: unknown format {input_format!r} (known: {', '.join(registry.sources)})")
     configured = configure_rules(policy, rules, select=_split(select), ignore=_split(ignore), warn=_warn)
+    stages = _stages(policy, waiver_files or [], baseline, now, configured)
 
     destinations: list[tuple[str, Any]] = []
     seen_paths: set[str] = set()
@@ -350,7 +373,7 @@ def _scan_with(registry: Any, paths: list[str], format: str, outputs: list[str],
         version=__version__, now=now, fail_on=gate,
         policy_path=str(policy.path) if policy.path else None, rules=configured, plugins=registry.plugins,
         rule_plugin=rule_plugin, locations=shown if shown is not None else paths,
-        soft_fail=soft_fail or policy.soft_fail,
+        soft_fail=soft_fail or policy.soft_fail, warn=_warn,
     )
     opened: list[Any] = []
     try:
@@ -365,7 +388,7 @@ def _scan_with(registry: Any, paths: list[str], format: str, outputs: list[str],
             ScanSettings(fail_on=gate, soft_fail=soft_fail or policy.soft_fail,
                          allow_empty=allow_empty or policy.allow_empty, allow_partial=allow_partial,
                          now=now),
-            warn=_warn,
+            warn=_warn, stages=stages,
         )
         inputs = Inputs(registry.sources, _note)
         with contextlib.redirect_stdout(sys.stderr):  # a plugin's print() must not land in a report
@@ -466,6 +489,23 @@ def _fetch(output: str | None, allow_partial: bool, flags: AwsFlags) -> int:
     return int(code)
 
 
+def _stages(policy: Any, waiver_files: list[Path], baseline: Path | None, now: datetime,
+            configured: list[Any]) -> list[Any]:
+    """The result stages of a run: waivers (policy file's, then each --waivers file's), then the baseline."""
+    from checker.baseline import BaselineStage, load_baseline
+    from checker.waivers import WaiverStage, load_waivers_file, policy_waivers
+
+    stages: list[Any] = []
+    waivers = policy_waivers(policy)
+    for path in waiver_files:
+        waivers.extend(load_waivers_file(path))
+    if waivers:
+        stages.append(WaiverStage(waivers, now, [c.rule for c in configured]))
+    if baseline is not None:
+        stages.append(BaselineStage(load_baseline(baseline)))
+    return stages
+
+
 def _split(values: list[str] | None) -> list[str] | None:
     """``["BA001,BA002", "BA004"]`` -> ``["BA001", "BA002", "BA004"]`` (env vars carry comma lists)."""
     if values is None:
@@ -481,6 +521,106 @@ def _check_format(name: str, reporters: dict[str, Any]) -> None:
 
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")]
+
+
+@baseline_app.command("create", epilog=EPILOG)
+def baseline_create(
+    paths: Annotated[list[str] | None, typer.Argument(
+        metavar="PATH", help="Job exports, as for `bedrock-audit scan`.", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="FILE", dir_okay=False,
+        help="Where to write the baseline (JSON, written atomically). Required.", show_default=False)] = None,
+    config: ConfigOption = None,
+    waivers: WaiversOption = None,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", metavar="RULE", envvar="BEDROCK_AUDIT_SELECT",
+        help="Run only these rules: ids, names or globs (repeatable).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", metavar="RULE", envvar="BEDROCK_AUDIT_IGNORE",
+        help="Do not run these rules: ids, names or globs (repeatable).")] = None,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="No records at all is not an error.")] = False,
+    now: Annotated[str | None, typer.Option(
+        "--now", metavar="TIMESTAMP", envvar="BEDROCK_AUDIT_NOW",
+        help="The clock for age-based rules and waiver expiry (RFC 3339 or a date).")] = None,
+    input_format: Annotated[str | None, typer.Option(
+        "--input-format", metavar="NAME", help="Format of the inputs (jsonl, json, csv).")] = None,
+    disable_plugin: DisableOption = None,
+    show_traceback: TracebackOption = False,
+) -> None:
+    """Scan like `scan` and record every unwaived FAIL (rule id + job ARN) in a baseline file.
+
+    Nothing is written if anything could not be checked (exit 3 or 4): a baseline must describe a
+    complete scan. Findings do not make this command fail (exit 0 once the file is written).
+
+    Example:
+
+      bedrock-audit baseline create exports/ -o bedrock-audit-baseline.json
+
+      bedrock-audit scan exports/ --baseline bedrock-audit-baseline.json
+    """
+    _guard(show_traceback, lambda: _baseline_create(paths or [], output, config, waivers or [], select, ignore,
+                                                    allow_empty, now, input_format, disable_plugin))
+
+
+def _baseline_create(paths: list[str], output: Path | None, config: Path | None, waiver_files: list[Path],
+                     select: list[str] | None, ignore: list[str] | None, allow_empty: bool,
+                     now_text: str | None, input_format: str | None, disabled: list[str] | None) -> int:
+    from checker.policy import ConfigError
+
+    if not paths:
+        raise ConfigError("no input given: name files, folders, or - for stdin")
+    if output is None:
+        raise ConfigError("baseline create: name the baseline file with -o FILE, e.g. -o bedrock-audit-baseline.json")
+    now = parse_now(now_text)
+    registry = _load(disabled)
+    with _plugin_failures_win(registry):
+        return _baseline_create_with(registry, paths, output, config, waiver_files, select, ignore, allow_empty,
+                                     now, input_format)
+
+
+def _baseline_create_with(registry: Any, paths: list[str], output: Path, config: Path | None,
+                          waiver_files: list[Path], select: list[str] | None, ignore: list[str] | None,
+                          allow_empty: bool, now: datetime, input_format: str | None) -> int:
+    from checker.baseline import BaselineWriter
+    from checker.custom_rules import with_custom_rules
+    from checker.engine import Engine
+    from checker.inputs import Inputs
+    from checker.policy import ConfigError, configure_rules
+    from checker.reporters.base import ReportContext
+    from checker.reporters.output import AtomicFile
+    from checker.scan import Pipeline, ScanSettings
+
+    unknown = _unknown_disabled(registry)
+    if unknown:
+        raise ConfigError(unknown)
+    policy = _policy(config)
+    rules, rule_plugin = with_custom_rules(registry, policy)
+    if input_format is not None and input_format not in registry.sources:
+        raise ConfigError(f"--input-format: unknown format {input_format!r} (known: {', '.join(registry.sources)})")
+    configured = configure_rules(policy, rules, select=_split(select), ignore=_split(ignore), warn=_warn)
+    stages = _stages(policy, waiver_files, None, now, configured)
+    context = ReportContext(version=__version__, now=now, fail_on=policy.fail_on,
+                            policy_path=str(policy.path) if policy.path else None, rules=configured,
+                            plugins=registry.plugins, rule_plugin=rule_plugin, locations=paths, warn=_warn)
+    out = AtomicFile(str(output))
+    try:
+        writer = BaselineWriter(out.stream, context)
+        pipeline = Pipeline(Engine(configured), [writer],
+                            ScanSettings(fail_on=policy.fail_on, allow_empty=allow_empty or policy.allow_empty,
+                                         now=now), warn=_warn, stages=stages)
+        with contextlib.redirect_stdout(sys.stderr):  # a plugin's print() must not reach anything else
+            summary = pipeline.run(Inputs(registry.sources, _note).read(paths, input_format),
+                                   preloaded=registry.problems)
+    except BaseException:
+        out.abort()
+        raise
+    if summary.exit_code > int(ExitCode.FINDINGS):
+        out.abort()
+        _error(f"baseline not written: {summary.input_errors} input and {summary.plugin_errors} plugin/rule "
+               "errors (see above; a baseline must come from a complete scan)", ExitCode(summary.exit_code))
+    out.commit()
+    _note(f"{output}: baseline of {writer.count} failures in {summary.jobs} jobs written")
+    return 0
 
 
 @rules_app.callback(invoke_without_command=True)

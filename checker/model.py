@@ -348,6 +348,8 @@ class Result(NamedTuple):
     ``message`` is never empty for FAIL, ERROR and SKIP. ``error_kind`` is set for ERROR only
     (INPUT: data the rule needs is unknown; RULE: the rule raised). ``duration`` is seconds (float).
     ``waiver`` is set when a waiver turned a FAIL into SKIP (or lapsed: then status stays FAIL).
+    ``baseline`` is set on FAIL and waived results when the scan compares with a baseline: ``"new"``, or
+    ``"existing"`` (in the baseline: reported, but it does not fail the gate).
     """
 
     rule: Rule
@@ -358,6 +360,7 @@ class Result(NamedTuple):
     error_kind: ErrorKind | None = None
     duration: float = 0.0
     waiver: Mapping[str, Any] | None = None
+    baseline: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ Every mistake is a :class:`ConfigError` (exit 2) naming the file and the key.
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -100,10 +101,10 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     """Validate a parsed policy against ``schemas/config.schema.json``. Raises :class:`ConfigError`."""
     from checker.schema import CONFIG_SCHEMA, load_schema, validator_for
 
-    errors = validator_for(load_schema(CONFIG_SCHEMA)).errors(dict(document))
+    errors = validator_for(load_schema(CONFIG_SCHEMA)).errors(json_ready(document))
     if errors:
         first = errors[0]
-        key = first.pointer.strip("/").replace("/", ".")
+        key = config_key(first.pointer)
         where = f"{path}: " if path else ""
         raise ConfigError(f"{where}{key + ': ' if key else ''}{_friendly(first.message)}")
     policy = Policy(path=path, raw=dict(document))
@@ -119,12 +120,43 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     return policy
 
 
+def json_ready(value: Any) -> Any:
+    """A parsed TOML value with its dates and times as ISO 8601 strings (``date(2027, 3, 31)`` ->
+    ``"2027-03-31"``), so JSON Schema can check it; mappings and lists are copied, the rest kept."""
+    if isinstance(value, Mapping):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_ready(item) for item in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+def config_key(pointer: str) -> str:
+    """A JSON pointer into a TOML document as the user writes the key: ``/waivers/0/expires`` ->
+    ``waivers[0].expires``, ``/rules/BA002`` -> ``rules.BA002``."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]] if pointer else []
+    key = ""
+    for part in parts:
+        key += f"[{part}]" if part.isdigit() else (f".{part}" if key else part)
+    return key
+
+
+_DATE_PATTERN = "'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'"
+
+
 def _friendly(message: str) -> str:
-    """python-jsonschema's wording for an unknown key -> ours."""
-    return message.replace("Additional properties are not allowed", "unknown key")
+    """python-jsonschema's wording -> ours: unknown keys, dates (waiver expiry), blank text."""
+    message = message.replace("Additional properties are not allowed", "unknown key")
+    if message.endswith(f"does not match {_DATE_PATTERN}"):
+        return message[: -len(f"does not match {_DATE_PATTERN}")] + "is not a date (write expires = 2027-03-31)"
+    if message.endswith("does not match '\\\\S'"):
+        return message[: -len("does not match '\\\\S'")] + "must not be blank"
+    return message
 
 
-def _matches(rule: Rule, pattern: str) -> bool:
+def rule_matches(rule: Rule, pattern: str) -> bool:
+    """True when ``pattern`` (an id, a name or a glob of either; ids case-insensitive) names ``rule``."""
     pattern = pattern.strip()
     return fnmatch.fnmatchcase(rule.id, pattern.upper()) or fnmatch.fnmatchcase(rule.name, pattern.lower())
 
@@ -166,10 +198,10 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
             raise ConfigError(f"{policy.where('rules.' + key)}: rule {rule.id} is configured twice")
         by_key[rule.id] = (key, table)
     for pattern in selectors or []:
-        if not any(_matches(r, pattern) for r in rules.values()):
+        if not any(rule_matches(r, pattern) for r in rules.values()):
             raise ConfigError(f"select: {pattern!r} matches no rule (see `bedrock-audit rules`)")
     for pattern in ignores:
-        if warn is not None and not any(_matches(r, pattern) for r in rules.values()):
+        if warn is not None and not any(rule_matches(r, pattern) for r in rules.values()):
             warn(f"ignore: {pattern!r} matches no rule")
     configured: list[ConfiguredRule] = []
     for rule_id in sorted(rules):
@@ -178,9 +210,9 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
         enabled = table.get("enabled")
         wanted = (enabled is True or (enabled is None and (
             rule.enabled_by_default or rule_id in by_key or _named_exactly(rule, selectors or []))))
-        if selectors is not None and not any(_matches(rule, p) for p in selectors):
+        if selectors is not None and not any(rule_matches(rule, p) for p in selectors):
             wanted = False
-        if any(_matches(rule, p) for p in ignores):
+        if any(rule_matches(rule, p) for p in ignores):
             wanted = False
         if not wanted and rule_id not in by_key:
             continue

@@ -11,16 +11,17 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 from checker.engine import Engine
 from checker.exitcodes import exit_code
-from checker.model import ErrorKind, Job, JobRef, Problem, Provenance, Severity, Status
+from checker.model import ErrorKind, Job, JobRef, Problem, Provenance, Result, Severity, Status
 from checker.normalize import Normalizer
 from checker.reporters.base import Reporter, Summary
 from checker.schema import TABLE_SCHEMA, load_schema, table_columns, table_validator
 from checker.sources.base import Item, RawRecord
 
-PASS, FAIL, ERROR = Status.PASS, Status.FAIL, Status.ERROR
+PASS, FAIL, ERROR, SKIP = Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP
 
 
 @dataclass
@@ -37,18 +38,32 @@ class ScanSettings:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+class ResultStage(Protocol):
+    """A step applied to each job's results after the rules ran and before the reporters see them
+    (waivers: :class:`checker.waivers.WaiverStage`; baseline: :class:`checker.baseline.BaselineStage`)."""
+
+    def apply(self, job: Job, results: list[Result]) -> list[Result]:
+        """The job's results, possibly changed (one per rule, same order)."""
+        ...
+
+    def finish(self, summary: Summary, warn: Callable[[str], None]) -> None:
+        """Called once after the last record, before the exit code is computed: add warnings or totals."""
+        ...
+
+
 class Pipeline:
     """Validates and evaluates records, fanning results out to reporters.
 
     ``warn(message)`` receives one-line warnings as they arise (the CLI prints them on stderr); they
-    are also collected in the summary for the reports.
+    are also collected in the summary for the reports. ``stages`` run in order on every job's results.
     """
 
     def __init__(self, engine: Engine, reporters: Sequence[Reporter], settings: ScanSettings,
-                 warn: Callable[[str], None] | None = None) -> None:
+                 warn: Callable[[str], None] | None = None, stages: Sequence[ResultStage] = ()) -> None:
         self.engine = engine
         self.reporters = list(reporters)
         self.settings = settings
+        self.stages = list(stages)
         self._warn_sink = warn
         types, table = table_columns()
         self.normalizer = Normalizer(types, table)
@@ -91,6 +106,8 @@ class Pipeline:
         if summary.records == 0 and not self.settings.allow_empty:
             self.problem(Problem(ErrorKind.INPUT, "no job records in the input (use --allow-empty if "
                                                   "that is expected)"))
+        for stage in self.stages:
+            stage.finish(summary, self.warn)
         summary.exit_code = int(exit_code(gate_failures=summary.gate_failures,
                                           input_errors=summary.input_errors,
                                           plugin_errors=summary.plugin_errors,
@@ -121,6 +138,8 @@ class Pipeline:
             return
         job = Job(row, raw.provenance, unknown, self.settings.now)
         results = self.engine.evaluate(job)
+        for stage in self.stages:
+            results = stage.apply(job, results)
         summary.jobs += 1
         counts = summary.results
         for result in results:
@@ -129,10 +148,14 @@ class Pipeline:
             if status is not PASS:
                 if status is FAIL:
                     summary.failures[result.severity] += 1
-                    if result.severity >= self.settings.fail_on:
+                    if result.baseline == "existing":
+                        summary.baselined += 1
+                    elif result.severity >= self.settings.fail_on:
                         summary.gate_failures += 1
                 elif status is ERROR and result.error_kind is not None:
                     summary.error_results[result.error_kind] += 1
+                elif status is SKIP and result.waiver:
+                    summary.waived += 1
         reference = JobRef.of(job)
         for reporter in self.reporters:
             reporter.job(reference, raw.provenance, results)

@@ -135,6 +135,30 @@ def test_access_denied_in_one_region_is_an_error_in_every_report(cli: Cli, stand
     assert assf in text.stderr
 
 
+def test_live_sarif_report_validates_and_locates_jobs_and_gaps(cli: Cli, standin: BedrockStandIn,
+                                                               tmp_path: Path) -> None:
+    from jsonschema import Draft4Validator
+
+    jobs = standin.add_jobs(CALLER_ACCOUNT, "us-east-1", 1, vpcConfig=None)
+    standin.list_faults[(CALLER_ACCOUNT, "us-west-2")] = Fault()
+    sarif = tmp_path / "report.sarif"
+    completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1,us-west-2", "--max-attempts", "2",
+                    "-o", f"sarif={sarif}")
+    assert completed.returncode == 3, completed.stderr
+    document = json.loads(sarif.read_text())
+    schema = json.loads((VENDOR / "sarif-schema-2.1.0.json").read_text())
+    assert not list(Draft4Validator(schema).iter_errors(document))
+    uris = {location["physicalLocation"]["artifactLocation"]["uri"]
+            for run_ in document["runs"] for result in run_["results"] for location in result["locations"]}
+    job_id = jobs[0]["jobArn"].rsplit("/", 1)[1]
+    assert uris == {f"aws/{CALLER_ACCOUNT}/us-east-1/model-invocation-job/{job_id}.json"}
+    (invocation,) = document["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (gap,) = [n for n in invocation["toolExecutionNotifications"] if "access denied" in n["message"]["text"]]
+    assert gap["level"] == "error"
+    assert gap["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == f"aws/{CALLER_ACCOUNT}/us-west-2"
+
+
 def test_allow_partial_exit_code_reflects_findings_and_reports_keep_every_gap(
         cli: Cli, standin: BedrockStandIn, tmp_path: Path) -> None:
     standin.add_jobs(CALLER_ACCOUNT, "us-east-1", 2)

@@ -128,7 +128,7 @@ def test_an_invalid_schema_is_a_config_error_naming_it(cli: Cli, tmp_path: Path,
 def test_a_custom_rule_without_a_schema_is_a_config_error(cli: Cli, tmp_path: Path) -> None:
     policy(tmp_path, CLASSIFICATION_RULE.split("[custom-rules.schema]")[0])
     result = cli("rules")
-    assert result.returncode == 2 and "custom-rules.0: 'schema' is a required property" in result.stderr
+    assert result.returncode == 2 and "custom-rules[0]: 'schema' is a required property" in result.stderr
 
 
 def test_rules_show_prints_the_job_schema(cli: Cli, tmp_path: Path) -> None:

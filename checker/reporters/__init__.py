@@ -30,9 +30,23 @@ def _junit(stream: TextIO, context: ReportContext) -> Any:
     return JUnitReporter(stream, context)
 
 
+def _sarif(stream: TextIO, context: ReportContext) -> Any:
+    from checker.reporters.sarif import SarifReporter
+
+    return SarifReporter(stream, context)
+
+
+def _markdown(stream: TextIO, context: ReportContext) -> Any:
+    from checker.reporters.markdown import MarkdownReporter
+
+    return MarkdownReporter(stream, context)
+
+
 @hookimpl
 def register_reporters(register: Callable[[str, Any], None]) -> None:
-    """Register ``text``, ``json`` and ``junit``."""
+    """Register ``text``, ``json``, ``junit``, ``sarif`` and ``markdown``."""
     register("text", _text)
     register("json", _json)
     register("junit", _junit)
+    register("sarif", _sarif)
+    register("markdown", _markdown)

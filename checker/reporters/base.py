@@ -9,7 +9,7 @@ needs totals before the details).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Severity, Status
 
 if TYPE_CHECKING:
+    from checker.baseline import BaselineOutcome
     from checker.engine import ConfiguredRule
     from checker.plugins import PluginInfo
 
@@ -27,6 +28,8 @@ class ReportContext:
 
     ``rules``: the configured rules in run order. ``rule_plugin``: rule id -> plugin name.
     ``locations``: the inputs as the user named them. ``now``: the run's clock (UTC, aware).
+    ``warn(message)``: where a reporter sends a one-line warning for stderr (e.g. a SARIF report cut to
+    GitHub's limits); ``None`` drops it.
     """
 
     version: str
@@ -38,6 +41,7 @@ class ReportContext:
     rule_plugin: dict[str, str] = field(default_factory=dict)
     locations: Sequence[str] = ()
     soft_fail: bool = False
+    warn: Callable[[str], None] | None = None
 
 
 @dataclass
@@ -46,9 +50,12 @@ class Summary:
 
     ``records``: rows read (valid or not); ``jobs``: records that passed the schema and were evaluated.
     ``results``: count per status. ``failures``: unwaived FAIL count per severity. ``gate_failures``:
-    unwaived FAILs at or above ``fail-on``. ``problems``: count per kind (input, source, plugin).
+    unwaived FAILs at or above ``fail-on`` that are not in the baseline. ``problems``: count per kind
+    (input, source, plugin).
     ``error_results``: ERROR results per kind (input = unknown data, rule = the rule raised).
-    ``warnings``: one-line warnings (schema drift, ...). ``elapsed``: seconds.
+    ``warnings``: one-line warnings (schema drift, unused waivers, ...). ``elapsed``: seconds.
+    ``waived``: FAILs a waiver turned into SKIP. ``baselined``: FAILs in the baseline (not gating).
+    ``baseline``: the :class:`~checker.baseline.BaselineOutcome` when the scan used a baseline.
     """
 
     records: int = 0
@@ -61,6 +68,9 @@ class Summary:
     warnings: list[str] = field(default_factory=list)
     exit_code: int = 0
     elapsed: float = 0.0
+    waived: int = 0
+    baselined: int = 0
+    baseline: BaselineOutcome | None = None
 
     @property
     def input_errors(self) -> int:
@@ -86,6 +96,8 @@ class Summary:
             "error_results": {k.value: n for k, n in self.error_results.items() if k in (ErrorKind.INPUT,
                                                                                      ErrorKind.RULE)},
             "warnings": len(self.warnings),
+            "waived": self.waived,
+            "baselined": self.baselined,
             "exit_code": self.exit_code,
         }
 

@@ -16,7 +16,7 @@ import orjson
 from checker.model import JobRef, Problem, Provenance, Result
 from checker.reporters.base import ReportContext, Summary, result_source
 
-REPORT_VERSION = "1.0"
+REPORT_VERSION = "1.1"
 _SPOOL_BYTES = 1 << 20
 
 
@@ -41,6 +41,7 @@ def result_dict(result: Result, job: dict[str, Any] | None, source: dict[str, An
         "job": job,
         "source": source,
         "waiver": dict(result.waiver) if result.waiver else None,
+        "baseline": result.baseline,
     }
 
 
@@ -127,6 +128,9 @@ class JsonReporter:
         self._problems.close()
         write("\n],\"warnings\":")
         write(orjson.dumps(summary.warnings).decode())
+        if summary.baseline is not None:
+            write(",\"baseline\":")
+            write(orjson.dumps(summary.baseline.as_dict()).decode())
         write(",\"summary\":")
         write(orjson.dumps(summary.as_dict()).decode())
         write("}\n")

@@ -68,7 +68,8 @@ class JUnitReporter:
                             elapsed_sec=result.duration)
             detail = _detail(result, provenance)
             if result.status is Status.FAIL:
-                case.add_failure_info(message=xml_safe(f"[{result.severity.label}] {result.message}"),
+                marker = " [in baseline]" if result.baseline == "existing" else ""
+                case.add_failure_info(message=xml_safe(f"[{result.severity.label}]{marker} {result.message}"),
                                       output=xml_safe(detail), failure_type=result.severity.label)
             elif result.status is Status.ERROR:
                 kind = result.error_kind.value if result.error_kind else "error"
@@ -123,7 +124,19 @@ class JUnitReporter:
         self._time += total
 
     def finish(self, summary: Summary) -> None:
-        """Write ``<testsuites>`` with the totals, the spooled suites, and the closing tag."""
+        """Write ``<testsuites>`` with the totals, the spooled suites, and the closing tag.
+
+        Warnings (schema drift, unused waivers) become a ``bedrock-audit warnings`` testsuite with one
+        ``<skipped>`` testcase each, so CI test views list them without failing on them.
+        """
+        if summary.warnings:
+            cases = []
+            for warning in summary.warnings:
+                case = TestCase(xml_safe(warning.split(":", 1)[0]), classname="bedrock-audit.warning",
+                                elapsed_sec=0.0)
+                case.add_skipped_info(message=xml_safe(warning))
+                cases.append(case)
+            self._write_suite("bedrock-audit warnings", cases, {"kind": "warning"}, None)
         write = self.stream.write
         write('<?xml version="1.0" encoding="utf-8"?>\n')
         write(f'<testsuites name="bedrock-audit" tests="{self._tests}" failures="{self._failures}" '

@@ -29,8 +29,10 @@ class TextReporter:
         for result in results:
             if result.status is Status.PASS or (result.status is Status.SKIP and not result.waiver):
                 continue
+            marker = "" if result.status is not Status.FAIL else {
+                "new": "  (new)", "existing": "  (existing, in baseline)"}.get(result.baseline or "", "")
             self._line(result.status, f"{result.rule.id} {result.rule.name}", result.severity.label,
-                       f"{job.label}  {provenance}", result.message)
+                       f"{job.label}  {provenance}{marker}", result.message)
 
     def problem(self, problem: Problem) -> None:
         """One line per problem."""
@@ -66,9 +68,20 @@ class TextReporter:
         rows += [(f"FAIL {s.label}", summary.failures[s]) for s in sorted(Severity, reverse=True)
                  if summary.failures[s]]
         rows += [(f"{k.value} errors", summary.problems[k]) for k in ErrorKind if summary.problems[k]]
+        if summary.waived:
+            rows.append(("waived (SKIP)", summary.waived))
+        outcome = summary.baseline
+        if outcome is not None:
+            rows += [("FAIL new (not in baseline)", outcome.new), ("FAIL existing (in baseline)", outcome.existing),
+                     ("baseline entries fixed", len(outcome.fixed))]
         for what, count in rows:
             table.add_row(what, str(count))
         console.print(table)
+        if outcome is not None:
+            from checker.baseline import entry_label
+
+            for entry in outcome.fixed:
+                console.print(f"fixed since the baseline: {_escape(printable(entry_label(entry)))}")
         verdict = {0: "[green]gate passed[/]", 1: "[red]gate failed[/]: findings at or above "
                    f"{self.context.fail_on.label}"}.get(summary.exit_code, "[magenta]gate failed[/]: not "
                                                                         "everything could be checked")

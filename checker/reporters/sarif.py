@@ -1,0 +1,360 @@
+"""The SARIF 2.1.0 report (``-f sarif``) for GitHub code scanning and other SARIF consumers.
+
+One run. ``tool.driver.rules`` lists every rule this scan ran, each id exactly once, with name,
+short and full description, help (remediation), helpUri, default level and properties (``tags``: the
+rule's categories plus ``security``; ``security-severity`` for GitHub; ``controls``). A result is written
+for every FAIL (level from severity: critical/high -> error, medium -> warning, low/info -> note) and
+every waived result (``suppressions`` with the waiver's reason, owner and expiry; level note, so a
+consumer that ignores suppressions does not block on it). PASS and not-applicable results are not
+written. Each result names the job in its message, has a physical location -- the input file as a URI
+relative to the working directory (``%SRCROOT%``) plus ``region.startLine``, or for live AWS records the
+synthetic ``aws/<account>/<region>/model-invocation-job/<id>.json`` -- and the job ARN as a logical
+location, and a ``partialFingerprints`` entry that hashes rule id and job ARN only (stable across runs,
+input order and line moves). With ``--baseline`` results carry ``baselineState`` (new/unchanged).
+ERROR results, input/source/plugin problems and warnings are ``toolExecutionNotifications``; the
+invocation records the exit code and ``executionSuccessful`` (false when something could not be checked).
+
+GitHub's upload limits (docs.github.com, "SARIF support for code scanning": 25,000 results per run,
+10 MB gzip-compressed file) are enforced with a deterministic cut: when a report would pass either,
+the results kept are the first in this order -- unwaived before waived, higher severity first, then
+rule id, job ARN, source and line -- written in that order until both limits hold; a warning goes to
+stderr and into the report. Results are spooled to a temporary file as jobs finish (memory stays flat:
+at most ``max_results`` sort keys are held), and the document is written at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import os
+import tempfile
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+import orjson
+
+from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
+from checker.reporters.base import ReportContext, Summary
+
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "bedrockAuditFinding/v1"
+MAX_RESULTS = 25_000
+"""GitHub code scanning: results per run it accepts."""
+MAX_GZIP_BYTES = 10 * 1000 * 1000
+"""GitHub code scanning: largest gzip-compressed SARIF file it accepts (10 MB)."""
+_SIZE_MARGIN = 64 * 1024
+"""Headroom left under :data:`MAX_GZIP_BYTES` for everything around the results."""
+
+LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
+          Severity.LOW: "note", Severity.INFO: "note"}
+SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5",
+                     Severity.LOW: "3.0", Severity.INFO: "0.0"}
+"""GitHub's security-severity scores (>= 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low)."""
+
+_SPOOL_BYTES = 4 << 20
+
+
+def fingerprint(rule_id: str, job_arn: str) -> str:
+    """The ``partialFingerprints`` value of a finding: SHA-256 (hex, 32 chars) of rule id and job ARN."""
+    return hashlib.sha256(f"{rule_id}\0{job_arn}".encode()).hexdigest()[:32]
+
+
+def artifact_location(provenance: Provenance, job_arn: str | None, cwd: str) -> dict[str, Any] | None:
+    """The SARIF ``artifactLocation`` of a record.
+
+    Live AWS (``aws://<account>/<region>``): ``aws/<account>/<region>/model-invocation-job/<id>.json``.
+    A file under ``cwd``: its relative path (``%SRCROOT%``); elsewhere a ``file://`` URI; stdin: ``stdin``.
+    """
+    source = provenance.source
+    if source.startswith("aws://"):
+        account, _, region = source[len("aws://"):].partition("/")
+        if not job_arn:
+            return {"uri": quote(f"aws/{account}/{region}".rstrip("/"))}
+        job_id = job_arn.rsplit("/", 1)[-1]
+        return {"uri": quote(f"aws/{account}/{region}/model-invocation-job/{job_id}.json")}
+    if "://" in source:
+        return {"uri": quote(source.replace("://", "/", 1))}
+    if source == "-":
+        return {"uri": "stdin", "description": {"text": "standard input"}}
+    path = os.path.normpath(os.path.join(cwd, source))
+    relative = os.path.relpath(path, cwd)
+    if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+        return {"uri": quote(Path(relative).as_posix()), "uriBaseId": "%SRCROOT%"}
+    return {"uri": Path(path).as_uri()}
+
+
+def physical_location(provenance: Provenance, job_arn: str | None, cwd: str) -> dict[str, Any] | None:
+    """``{"artifactLocation": ..., "region": {"startLine": n}}`` (no region when the line is unknown)."""
+    artifact = artifact_location(provenance, job_arn, cwd)
+    if artifact is None:
+        return None
+    location: dict[str, Any] = {"artifactLocation": artifact}
+    if provenance.line is not None and provenance.line >= 1:
+        location["region"] = {"startLine": provenance.line}
+    return location
+
+
+def _location(job: JobRef | None, provenance: Provenance | None, cwd: str) -> dict[str, Any] | None:
+    location: dict[str, Any] = {}
+    if provenance is not None:
+        physical = physical_location(provenance, job.arn if job else None, cwd)
+        if physical is not None:
+            location["physicalLocation"] = physical
+    if job is not None and job.arn:
+        location["logicalLocations"] = [{"name": job.name or job.arn.rsplit("/", 1)[-1],
+                                         "fullyQualifiedName": job.arn, "kind": "resource"}]
+    return location or None
+
+
+def rule_descriptor(configured: Any, plugin: str | None) -> dict[str, Any]:
+    """The ``reportingDescriptor`` of a configured rule (effective severity: policy overrides apply)."""
+    rule = configured.rule
+    severity: Severity = configured.severity
+    properties: dict[str, Any] = {
+        "tags": ["security", *[c for c in rule.categories if c != "security"]][:20],
+        "security-severity": SECURITY_SEVERITY[severity],
+        "severity": severity.label,
+    }
+    if rule.controls:
+        properties["controls"] = {k: dict(v) for k, v in rule.controls.items()}
+    if plugin:
+        properties["plugin"] = plugin
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description},
+        "help": {
+            "text": f"{rule.remediation}\n\nWhy: {rule.rationale}\n\nMore: {rule.help_url}",
+            "markdown": f"**Remediation.** {rule.remediation}\n\n**Why.** {rule.rationale}\n\n"
+                        f"[Rule documentation]({rule.help_url})",
+        },
+        "helpUri": rule.help_url,
+        "defaultConfiguration": {"level": LEVELS[severity]},
+        "properties": properties,
+    }
+
+
+class _Worst:
+    """Heap entry ordering the *worst-ranked* result first (so the heap top is the one to evict)."""
+
+    __slots__ = ("key", "offset")
+
+    def __init__(self, key: tuple[Any, ...], offset: int) -> None:
+        self.key = key
+        self.offset = offset
+
+    def __lt__(self, other: _Worst) -> bool:
+        return self.key > other.key
+
+
+class SarifReporter:
+    """Writes one SARIF 2.1.0 log to ``stream``. ``max_results``/``max_gzip_bytes``: GitHub's limits."""
+
+    def __init__(self, stream: TextIO, context: ReportContext, max_results: int = MAX_RESULTS,
+                 max_gzip_bytes: int = MAX_GZIP_BYTES) -> None:
+        self.stream = stream
+        self.context = context
+        self.max_results = max_results
+        self.max_gzip_bytes = max_gzip_bytes
+        self.cwd = os.getcwd()
+        self._index = {c.rule.id: i for i, c in enumerate(context.rules)}
+        self._results = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed in finish()
+        self._notes = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, mode="w+b")  # noqa: SIM115
+        self._count = 0
+        self._notes_count = 0
+        self._bytes = 0
+        self._keep: list[_Worst] = []
+
+    def start(self) -> None:
+        """Nothing is written before the end (the cut needs every result)."""
+
+    def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
+        """Spool the job's FAIL and waived results; ERROR results become notifications."""
+        location = None
+        for result in results:
+            waived = result.status is Status.SKIP and bool(result.waiver)
+            if result.status is Status.ERROR:
+                location = location or _location(job, provenance, self.cwd)
+                self._notify("error", f"job {job.label}: {result.message}",
+                             f"{result.error_kind.value if result.error_kind else 'rule'}-error", location,
+                             rule_id=result.rule.id)
+                continue
+            if result.status is not Status.FAIL and not waived:
+                continue
+            location = location or _location(job, provenance, self.cwd)
+            self._spool(self._result(job, provenance, result, waived, location),
+                        (1 if waived else 0, -int(result.severity), result.rule.id, job.arn or "",
+                         provenance.source, provenance.line or 0, self._count))
+
+    def _result(self, job: JobRef, provenance: Provenance, result: Result, waived: bool,
+                location: dict[str, Any] | None) -> dict[str, Any]:
+        rule = result.rule
+        who = job.label if job.label == job.arn else f"{job.label} ({job.arn})"
+        sarif: dict[str, Any] = {
+            "ruleId": rule.id,
+            "ruleIndex": self._index[rule.id],
+            "kind": "fail",
+            "level": "note" if waived else LEVELS[result.severity],
+            "message": {"text": f"{result.message} [job {who}]"},
+            "locations": [location] if location else [],
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(rule.id, job.arn or str(provenance))},
+        }
+        properties: dict[str, Any] = {"severity": result.severity.label, "status": result.status.value,
+                                      "jobArn": job.arn, "jobName": job.name, "accountId": job.account_id,
+                                      "region": job.region, "source": str(provenance)}
+        if result.pointer:
+            properties["pointer"] = result.pointer
+        if result.waiver:
+            properties["waiver"] = dict(result.waiver)
+        if waived and result.waiver:
+            waiver = result.waiver
+            sarif["suppressions"] = [{
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"{waiver.get('reason')} (owner {waiver.get('owner')}, "
+                                 f"expires {waiver.get('expires')})",
+                "properties": {"owner": waiver.get("owner"), "expires": waiver.get("expires"),
+                               "origin": waiver.get("origin")},
+            }]
+        if result.baseline is not None:
+            sarif["baselineState"] = "unchanged" if result.baseline == "existing" else "new"
+        sarif["properties"] = properties
+        return sarif
+
+    def _spool(self, document: dict[str, Any], key: tuple[Any, ...]) -> None:
+        line = orjson.dumps(document) + b"\n"
+        offset = self._results.tell()
+        self._results.write(line)
+        self._count += 1
+        self._bytes += len(line)
+        entry = _Worst(key, offset)
+        if len(self._keep) < self.max_results:
+            heapq.heappush(self._keep, entry)
+        elif self._keep and entry.key < self._keep[0].key:
+            heapq.heapreplace(self._keep, entry)
+
+    def _notify(self, level: str, text: str, descriptor: str, location: dict[str, Any] | None = None,
+                rule_id: str | None = None) -> None:
+        note: dict[str, Any] = {"level": level, "message": {"text": text}, "descriptor": {"id": descriptor}}
+        if location:
+            note["locations"] = [location]
+        if rule_id is not None and rule_id in self._index:
+            note["associatedRule"] = {"id": rule_id, "index": self._index[rule_id]}
+        self._notes.write((b"," if self._notes_count else b"") + orjson.dumps(note))
+        self._notes_count += 1
+
+    def problem(self, problem: Problem) -> None:
+        """A notification (level error) naming the input, source or plugin that failed."""
+        message = problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
+        if problem.provenance is not None:
+            message = f"{problem.provenance}: {message}"
+        self._notify("error", message, f"{problem.kind.value}-error",
+                     _location(problem.job, problem.provenance, self.cwd))
+
+    def finish(self, summary: Summary) -> None:
+        """Apply GitHub's limits, then write the whole log."""
+        kept = self._select()
+        cut = self._count - len(kept) if kept is not None else 0
+        if cut:
+            message = (f"SARIF report cut to GitHub's limits ({self.max_results} results, "
+                       f"{self.max_gzip_bytes // 1_000_000} MB gzip): {len(kept or [])} of {self._count} results "
+                       f"kept (unwaived first, then by severity, rule id and job ARN); the JSON and JUnit "
+                       "reports have them all")
+            self._notify("warning", message, "sarif-truncated")
+            if self.context.warn is not None:
+                self.context.warn(message)
+        for warning in summary.warnings:
+            self._notify("warning", warning, "warning")
+        outcome = summary.baseline
+        if outcome is not None and outcome.fixed:
+            self._notify("note", f"{len(outcome.fixed)} baseline entries are fixed (listed in the run's "
+                                 "properties.baseline.fixed): regenerate the baseline to drop them",
+                         "baseline-fixed")
+        self._write(summary, kept, cut)
+
+    def _select(self) -> list[int] | None:
+        """``None``: write every result in input order. Otherwise the offsets to write, in cut order."""
+        if self._count <= self.max_results and self._bytes + _SIZE_MARGIN <= self.max_gzip_bytes:
+            return None
+        if self._count <= self.max_results and self._gzip_size() + _SIZE_MARGIN <= self.max_gzip_bytes:
+            return None
+        ranked = sorted(self._keep, key=lambda entry: entry.key)
+        compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+        budget = self.max_gzip_bytes - _SIZE_MARGIN
+        used = 0
+        kept: list[int] = []
+        for entry in ranked:
+            self._results.seek(entry.offset)
+            line = self._results.readline()
+            used += len(compressor.compress(line)) + len(compressor.flush(zlib.Z_SYNC_FLUSH))
+            if used > budget:
+                break
+            kept.append(entry.offset)
+        return kept
+
+    def _gzip_size(self) -> int:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+        size = 0
+        self._results.seek(0)
+        while chunk := self._results.read(1 << 20):
+            size += len(compressor.compress(chunk))
+        return size + len(compressor.flush())
+
+    def _write(self, summary: Summary, kept: list[int] | None, cut: int) -> None:
+        context = self.context
+        cwd_uri = Path(self.cwd).as_uri().rstrip("/") + "/"
+        driver = {
+            "name": "bedrock-audit",
+            "version": context.version,
+            "informationUri": "https://github.com/bedrock-audit/bedrock-audit",
+            "rules": [rule_descriptor(c, context.rule_plugin.get(c.rule.id)) for c in context.rules],
+            "properties": {"plugins": [{"name": p.name, "version": p.version, "status": p.status}
+                                       for p in context.plugins]},
+        }
+        run_head = {
+            "tool": {"driver": driver},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": cwd_uri}},
+            "columnKind": "unicodeCodePoints",
+        }
+        write = self.stream.write
+        write('{"$schema":"' + SARIF_SCHEMA_URI + '","version":"2.1.0","runs":[')
+        write(orjson.dumps(run_head).decode()[:-1] + ',"results":[')
+        self._results.seek(0)
+        first = True
+        if kept is None:
+            for line in self._results:
+                write(("" if first else ",\n") + line.decode().rstrip("\n"))
+                first = False
+        else:
+            for offset in kept:
+                self._results.seek(offset)
+                write(("" if first else ",\n") + self._results.readline().decode().rstrip("\n"))
+                first = False
+        self._results.close()
+        invocation = {
+            "executionSuccessful": summary.exit_code in (0, 1),
+            "exitCode": summary.exit_code,
+            "startTimeUtc": context.now.isoformat().replace("+00:00", "Z"),
+        }
+        write("],\n\"invocations\":[" + orjson.dumps(invocation).decode()[:-1] + ',"toolExecutionNotifications":[')
+        self._notes.seek(0)
+        while chunk := self._notes.read(1 << 16):
+            write(chunk.decode())
+        self._notes.close()
+        properties: dict[str, Any] = {
+            "failOn": context.fail_on.label,
+            "softFail": context.soft_fail,
+            "policy": context.policy_path,
+            "inputs": list(context.locations),
+            "summary": summary.as_dict(),
+        }
+        if summary.baseline is not None:
+            properties["baseline"] = summary.baseline.as_dict()
+        if cut:
+            properties["truncated"] = {"results": self._count, "kept": self._count - cut,
+                                       "maxResults": self.max_results, "maxGzipBytes": self.max_gzip_bytes}
+        write("]}],\n\"properties\":" + orjson.dumps(properties).decode() + "}]}\n")

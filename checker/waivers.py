@@ -1,0 +1,230 @@
+"""Waivers: accountable, expiring exceptions to findings, applied after the rules ran.
+
+A waiver names a rule (id, name or glob) and jobs (a glob on the job ARN or the job name, optionally an
+account, a region and tags) and carries a ``reason``, an ``owner`` and an ``expires`` date -- all three
+mandatory (``schemas/config.schema.json``, ``$defs/waiver``). Waivers come from ``[[waivers]]`` in the
+policy file and from ``--waivers FILE`` (a TOML file holding only ``[[waivers]]`` tables).
+
+What a waiver does to a FAIL result it matches (:meth:`WaiverStage.apply`):
+
+* in force (the scan's clock is before 00:00 UTC on ``expires``): the result becomes SKIP, its message
+  says who waived it, why and until when, and ``Result.waiver`` holds the waiver (``state: "active"``);
+  it never fails the gate;
+* expired: the result stays FAIL, its message says the waiver lapsed on that date, and
+  ``Result.waiver`` holds the waiver (``state: "expired"``).
+
+Only FAIL results are waived: an ERROR (the rule could not decide) means something was not checked,
+and no waiver hides that. A waiver that matched no FAIL result in the whole scan is a warning in every
+report (:meth:`WaiverStage.finish`): the finding it was written for is gone or the pattern is wrong.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from checker.model import Job, Result, Rule, Status, UnknownData
+from checker.policy import ConfigError, Policy, config_key, json_ready, rule_matches
+from checker.policy import _friendly as friendly_message
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """One waiver as written. ``origin`` names where (``"waivers.toml: waivers[2]"``).
+
+    ``rule``: rule id, name or glob. ``job``: glob matched against the job ARN and the job name.
+    ``account``/``region``: optional globs. ``tags``: ``{key: value glob}``, all must match (a job whose
+    tags are unknown never matches). ``expires``: the first day (UTC) on which the waiver no longer applies.
+    """
+
+    rule: str
+    job: str
+    reason: str
+    owner: str
+    expires: date
+    origin: str
+    account: str | None = None
+    region: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def lapses_at(self) -> datetime:
+        """00:00 UTC on ``expires``: from then on the waiver waives nothing."""
+        return datetime.combine(self.expires, time(0, 0), tzinfo=UTC)
+
+    def in_force(self, now: datetime) -> bool:
+        """True while ``now`` (aware) is before :attr:`lapses_at`."""
+        return now < self.lapses_at
+
+    def names(self, rule: Rule) -> bool:
+        """True when the waiver's ``rule`` pattern names ``rule``."""
+        return rule_matches(rule, self.rule)
+
+    def covers(self, job: Job) -> bool:
+        """True when ``job`` matches the waiver's job glob and its account, region and tag conditions."""
+        names = [job.job_arn] + ([job.job_name] if job.job_name else [])
+        if not any(fnmatch.fnmatchcase(name, self.job) for name in names):
+            return False
+        if self.account is not None and not fnmatch.fnmatchcase(job.account_id or "", self.account):
+            return False
+        if self.region is not None and not fnmatch.fnmatchcase(job.region or "", self.region):
+            return False
+        if self.tags:
+            try:
+                tags = job.tags()
+            except UnknownData:
+                return False  # unknown tags: we cannot tell that the waiver applies
+            tags = tags or {}
+            for key, pattern in self.tags.items():
+                if key not in tags or not fnmatch.fnmatchcase(tags[key], pattern):
+                    return False
+        return True
+
+    def describe(self, state: str) -> dict[str, Any]:
+        """JSON-ready form for ``Result.waiver`` (``state``: ``"active"`` or ``"expired"``)."""
+        shown: dict[str, Any] = {"rule": self.rule, "job": self.job}
+        if self.account is not None:
+            shown["account"] = self.account
+        if self.region is not None:
+            shown["region"] = self.region
+        if self.tags:
+            shown["tags"] = dict(self.tags)
+        shown.update({"reason": self.reason, "owner": self.owner, "expires": self.expires.isoformat(),
+                      "state": state, "origin": self.origin})
+        return shown
+
+    @property
+    def label(self) -> str:
+        """``"waivers.toml: waivers[2] (rule BA001, job nightly-*, owner ml-platform)"`` for messages."""
+        return f"{self.origin} (rule {self.rule}, job {self.job}, owner {self.owner})"
+
+
+def _waiver(table: Mapping[str, Any], origin: str) -> Waiver:
+    """One validated ``[[waivers]]`` table (dates already ISO strings) -> :class:`Waiver`."""
+    try:
+        expires = date.fromisoformat(table["expires"])
+    except ValueError:
+        raise ConfigError(f"{origin}.expires: {table['expires']!r} is not a date") from None
+    return Waiver(rule=table["rule"].strip(), job=table["job"].strip(), reason=table["reason"].strip(),
+                  owner=table["owner"].strip(), expires=expires, origin=origin,
+                  account=table.get("account"), region=table.get("region"), tags=dict(table.get("tags", {})))
+
+
+def policy_waivers(policy: Policy) -> list[Waiver]:
+    """The ``[[waivers]]`` of a loaded (already validated) policy file."""
+    where = str(policy.path) if policy.path else "policy"
+    tables = json_ready(policy.raw.get("waivers", []))
+    return [_waiver(table, f"{where}: waivers[{index}]") for index, table in enumerate(tables)]
+
+
+def _file_schema() -> dict[str, Any]:
+    from checker.schema import CONFIG_SCHEMA, load_schema
+
+    config = load_schema(CONFIG_SCHEMA)
+    return {
+        "$defs": config["$defs"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["waivers"],
+        "properties": {"waivers": config["properties"]["waivers"]},
+    }
+
+
+def load_waivers_file(path: Path) -> list[Waiver]:
+    """Read a ``--waivers`` TOML file: ``[[waivers]]`` tables only, each validated like the policy file's.
+
+    Raises :class:`ConfigError` (exit 2) for a missing or unreadable file, bad TOML, another top-level
+    key, or a waiver without ``rule``, ``job``, ``reason``, ``owner`` or ``expires``.
+    """
+    from checker.schema import validator_for
+
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: waivers file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a waivers file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    document = json_ready(document)
+    errors = validator_for(_file_schema()).errors(document)
+    if errors:
+        first = errors[0]
+        key = config_key(first.pointer)
+        message = friendly_message(first.message)
+        if not key and "'waivers' is a required property" in message:
+            message = "no [[waivers]] tables"
+        raise ConfigError(f"{path}: {key + ': ' if key else ''}{message}")
+    return [_waiver(table, f"{path}: waivers[{index}]") for index, table in enumerate(document["waivers"])]
+
+
+class WaiverStage:
+    """Applies waivers to each job's results and, at the end, warns about waivers that matched nothing.
+
+    ``now`` is the scan's clock (aware UTC; ``--now``): it alone decides whether a waiver is in force.
+    ``rules``: the rules this scan runs (to tell a waiver for a rule that did not run from one whose
+    finding is gone).
+    """
+
+    def __init__(self, waivers: Sequence[Waiver], now: datetime, rules: Sequence[Rule] = ()) -> None:
+        self.waivers = tuple(waivers)
+        self.now = now
+        self.rules = tuple(rules)
+        self._used = [0] * len(self.waivers)
+
+    def apply(self, job: Job, results: list[Result]) -> list[Result]:
+        """``results`` with each matched FAIL waived (SKIP) or marked lapsed (still FAIL).
+
+        When several waivers match one result, the first one in force wins; if none is in force, the
+        first expired one is named. Other statuses pass through unchanged.
+        """
+        if not self.waivers or not any(r.status is Status.FAIL for r in results):
+            return results
+        covering = [i for i, waiver in enumerate(self.waivers) if waiver.covers(job)]
+        if not covering:
+            return results
+        out = []
+        for result in results:
+            if result.status is Status.FAIL:
+                result = self._waive(result, [i for i in covering if self.waivers[i].names(result.rule)])
+            out.append(result)
+        return out
+
+    def _waive(self, result: Result, matching: list[int]) -> Result:
+        if not matching:
+            return result
+        for index in matching:
+            self._used[index] += 1
+        active = next((i for i in matching if self.waivers[i].in_force(self.now)), None)
+        if active is not None:
+            waiver = self.waivers[active]
+            message = (f"waived until {waiver.expires.isoformat()} by {waiver.owner}: {waiver.reason} "
+                       f"(finding: {result.message})")
+            return result._replace(status=Status.SKIP, message=message, waiver=waiver.describe("active"))
+        waiver = self.waivers[matching[0]]
+        message = (f"{result.message} (the waiver by {waiver.owner} lapsed on {waiver.expires.isoformat()}: "
+                   f"{waiver.reason})")
+        return result._replace(message=message, waiver=waiver.describe("expired"))
+
+    def finish(self, summary: Any, warn: Callable[[str], None]) -> None:
+        """Warn once per waiver that matched no FAIL result in the whole scan."""
+        for waiver, used in zip(self.waivers, self._used, strict=True):
+            if used:
+                continue
+            if self.rules and not any(waiver.names(rule) for rule in self.rules):
+                warn(f"unused waiver: {waiver.label} names no rule this scan ran")
+            elif waiver.in_force(self.now):
+                warn(f"unused waiver: {waiver.label} matched no finding; remove it if the finding is fixed")
+            else:
+                warn(f"unused waiver: {waiver.label} expired on {waiver.expires.isoformat()} and matched no "
+                     "finding; remove it")

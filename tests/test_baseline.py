@@ -1,0 +1,149 @@
+"""Baselines end to end through the console script: create one, then gate only on new failures while
+existing ones stay visible and fixed ones are listed."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import Cli, compliant_row, write_jsonl
+from gate_scenario import NOW, POLICY, arn, write_scenario
+
+from checker.schema import load_schema
+
+BAD_ROLE = "arn:aws:iam::210987654321:role/partner"
+
+
+@pytest.fixture(autouse=True)
+def pinned_rules(tmp_path: Path) -> None:
+    """BA001-BA004 only (gate_scenario.POLICY): rules added later must not change these expectations."""
+    (tmp_path / "bedrock-audit.toml").write_text(POLICY)
+
+
+def rows() -> list[dict]:
+    return [
+        compliant_row("ffffffffff01", job_name="ok"),
+        compliant_row("ffffffffff02", job_name="no-vpc", vpc_config=None),
+        compliant_row("ffffffffff03", job_name="cross-account", role_arn=BAD_ROLE, tags={}),
+    ]
+
+
+def job(i: int) -> str:
+    return f"arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/ffffffffff0{i}"
+
+
+def create(cli: Cli, *args: str) -> dict:
+    result = cli("baseline", "create", *args, "-o", "baseline.json", "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert "baseline.json: baseline of" in result.stderr
+    return json.loads((cli.cwd / "baseline.json").read_text())
+
+
+def test_create_records_every_failure_keyed_by_rule_and_job(cli: Cli, tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "jobs.jsonl", rows())
+    document = create(cli, "jobs.jsonl")
+    validator = jsonschema.Draft202012Validator(load_schema("baseline.schema.json"),
+                                                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert list(validator.iter_errors(document)) == []
+    assert [(e["rule_id"], e["job_arn"]) for e in document["entries"]] == [
+        ("BA001", job(2)), ("BA002", job(3)), ("BA004", job(3))]
+    assert document["created_at"] == NOW and document["rules"] == ["BA001", "BA002", "BA003", "BA004"]
+
+
+def test_scan_with_the_baseline_fails_only_on_new_failures(cli: Cli, tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "jobs.jsonl", rows())
+    create(cli, "jobs.jsonl")
+    same = cli("scan", "jobs.jsonl", "--baseline", "baseline.json", "-f", "json")
+    assert same.returncode == 0, same.stdout
+    report = json.loads(same.stdout)
+    assert {r["baseline"] for r in report["results"] if r["status"] == "FAIL"} == {"existing"}
+    assert report["summary"]["baselined"] == 3 and report["summary"]["gate_failures"] == 0
+    assert report["baseline"] == {"path": "baseline.json", "entries": 3, "new": 0, "existing": 3, "fixed": [],
+                                  "unchecked": 0}
+    # the existing failures are still reported, in every format
+    text = cli("scan", "jobs.jsonl", "--baseline", "baseline.json").stdout
+    assert text.count("(existing, in baseline)") == 3 and "gate passed" in text
+
+    # a new job with a finding, one job fixed, the file reordered and its lines moved
+    changed = [rows()[2], compliant_row("ffffffffff04", job_name="brand-new", timeout_duration_in_hours=100),
+               rows()[0], compliant_row("ffffffffff02", job_name="no-vpc")]
+    write_jsonl(tmp_path / "jobs.jsonl", ["", *changed])
+    result = cli("scan", "jobs.jsonl", "--baseline", "baseline.json", "-f", "json", "-o", "markdown=r.md",
+                 "-o", "sarif=r.sarif")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    marks = {(r["rule_id"], r["job"]["name"]): r["baseline"] for r in report["results"] if r["status"] == "FAIL"}
+    assert marks == {("BA002", "cross-account"): "existing", ("BA004", "cross-account"): "existing",
+                     ("BA003", "brand-new"): "new"}
+    outcome = report["baseline"]
+    assert (outcome["new"], outcome["existing"], outcome["unchecked"]) == (1, 2, 0)
+    assert [(e["rule_id"], e["job_arn"]) for e in outcome["fixed"]] == [("BA001", job(2))]
+    markdown = (tmp_path / "r.md").read_text()
+    assert "**1** new failures (these gate), 2 existing (reported, not gating), 1 fixed" in markdown
+    sarif = json.loads((tmp_path / "r.sarif").read_text())
+    states = {(r["ruleId"], r["properties"]["jobName"]): r["baselineState"] for r in sarif["runs"][0]["results"]}
+    assert states[("BA003", "brand-new")] == "new" and states[("BA002", "cross-account")] == "unchanged"
+    # --fail-on still applies to new failures: BA003 is medium
+    assert cli("scan", "jobs.jsonl", "--baseline", "baseline.json", "--fail-on", "high").returncode == 0
+
+
+def test_entries_of_jobs_not_scanned_are_unchecked_not_fixed(cli: Cli, tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "jobs.jsonl", rows())
+    create(cli, "jobs.jsonl")
+    write_jsonl(tmp_path / "subset.jsonl", rows()[:2])
+    report = json.loads(cli("scan", "subset.jsonl", "--baseline", "baseline.json", "-f", "json").stdout)
+    assert report["baseline"]["fixed"] == [] and report["baseline"]["unchecked"] == 2
+    report = json.loads(cli("scan", "jobs.jsonl", "--baseline", "baseline.json", "--ignore", "BA004",
+                            "-f", "json").stdout)
+    assert report["baseline"]["unchecked"] == 1 and report["baseline"]["fixed"] == []
+
+
+def test_a_waiver_that_lapses_after_the_baseline_was_created_fails_the_gate(cli: Cli, tmp_path: Path) -> None:
+    write_scenario(tmp_path)
+    document = create(cli, "jobs.jsonl", "--waivers", "waivers.toml")
+    keys = {(e["rule_id"], e["job_arn"]) for e in document["entries"]}
+    assert ("BA001", arn("legacy-etl")) not in keys  # waived then: not a failure to accept
+    assert ("BA003", arn("nightly-summaries")) in keys  # its waiver had already lapsed
+    assert cli("scan", "jobs.jsonl", "--waivers", "waivers.toml", "--baseline", "baseline.json",
+               "--now", NOW).returncode == 0
+    later = cli("scan", "jobs.jsonl", "--waivers", "waivers.toml", "--baseline", "baseline.json",
+                "--now", "2025-10-01", "-f", "json")
+    assert later.returncode == 1
+    (lapsed,) = [r for r in json.loads(later.stdout)["results"] if r["rule_id"] == "BA001" and r["status"] == "FAIL"]
+    assert lapsed["baseline"] == "new" and "lapsed on 2025-09-30" in lapsed["message"]
+
+
+def test_no_baseline_is_written_from_an_incomplete_scan(cli: Cli, tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "jobs.jsonl", [*rows(), "{broken"])
+    (tmp_path / "baseline.json").write_text("previous")
+    result = cli("baseline", "create", "jobs.jsonl", "-o", "baseline.json")
+    assert result.returncode == 3
+    assert "baseline not written" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "baseline.json").read_text() == "previous"
+    assert [p for p in os.listdir(tmp_path) if p.endswith(".tmp")] == []
+
+
+def test_baseline_usage_errors_exit_2(cli: Cli, tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "jobs.jsonl", rows())
+    for args, expected in [
+        (["baseline", "create", "jobs.jsonl"], "name the baseline file with -o FILE"),
+        (["baseline", "create", "-o", "b.json"], "no input given"),
+        (["scan", "jobs.jsonl", "--baseline", "missing.json"], "missing.json: baseline file not found"),
+        (["scan", "jobs.jsonl", "--baseline", "jobs.jsonl"], "jobs.jsonl: not a baseline file: invalid JSON"),
+        (["scan", "jobs.jsonl", "--baseline", "other.json"], "other.json: not a bedrock-audit baseline"),
+    ]:
+        (tmp_path / "other.json").write_text('{"entries": []}')
+        result = cli(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert expected in result.stderr, (args, result.stderr)
+        assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_baseline_help_teaches(cli: Cli) -> None:
+    result = cli("baseline", "create", "--help")
+    assert result.returncode == 0
+    assert "bedrock-audit scan exports/ --baseline" in result.stdout
+    assert "--baseline" in cli("scan", "--help").stdout

@@ -19,12 +19,29 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from checker import __version__
+from checker.aws.cli_options import (
+    AccountOption,
+    AccountsFileOption,
+    AllRegionsFlag,
+    AwsFlag,
+    AwsFlags,
+    ConcurrencyOption,
+    ExternalIdOption,
+    FetchAwsFlag,
+    MaxAttemptsOption,
+    ProfileOption,
+    RegionOption,
+    RoleArnOption,
+    StatusOption,
+    SubmittedAfterOption,
+)
 from checker.exitcodes import ExitCode
 
 EPILOG = (
     "Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or configuration error; "
     "3 input error (unreadable, unparsable or schema-invalid records, no records, data a rule needed "
-    "was missing); 4 plugin or rule error. The highest applicable code wins."
+    "was missing, an AWS account/region that could not be listed; --allow-partial keeps these out); "
+    "4 plugin or rule error. The highest applicable code wins."
 )
 
 app = typer.Typer(
@@ -132,6 +149,10 @@ ConfigOption = Annotated[
 TracebackOption = Annotated[
     bool, typer.Option("--traceback", help="Show the Python stack when bedrock-audit itself fails.")
 ]
+AllowPartialOption = Annotated[bool, typer.Option(
+    "--allow-partial", help="Gaps (a denied or unreachable AWS account/region, unreadable input, unknown "
+                            "data) are still reported but do not exit 3: the exit code reflects findings. "
+                            "Needs at least one job checked.")]
 WaiversOption = Annotated[
     list[Path] | None,
     typer.Option("--waivers", metavar="FILE", envvar="BEDROCK_AUDIT_WAIVERS",
@@ -185,7 +206,8 @@ def scan(
     paths: Annotated[list[str] | None, typer.Argument(
         metavar="PATH",
         help="Job exports to check: .jsonl/.ndjson, .json (row array, AWS list/get output, DDSQL tabular "
-             "response) or .csv files, folders of them, or - for stdin.",
+             "response) or .csv files, folders of them, - for stdin, or aws://REGION,... for live AWS "
+             "(see --aws).",
         show_default=False)] = None,
     format: Annotated[str, typer.Option(
         "--format", "-f", metavar="FORMAT", envvar="BEDROCK_AUDIT_FORMAT",
@@ -224,6 +246,19 @@ def scan(
              "needed for stdin only when guessing fails.")] = None,
     disable_plugin: DisableOption = None,
     show_traceback: TracebackOption = False,
+    allow_partial: AllowPartialOption = False,
+    aws: AwsFlag = False,
+    region: RegionOption = None,
+    all_regions: AllRegionsFlag = False,
+    profile: ProfileOption = None,
+    role_arn: RoleArnOption = None,
+    account: AccountOption = None,
+    accounts_file: AccountsFileOption = None,
+    external_id: ExternalIdOption = None,
+    status: StatusOption = None,
+    submitted_after: SubmittedAfterOption = None,
+    max_attempts: MaxAttemptsOption = None,
+    concurrency: ConcurrencyOption = None,
 ) -> None:
     """Check job records against the policy and write reports.
 
@@ -238,10 +273,18 @@ def scan(
       bedrock-audit scan jobs.jsonl --waivers waivers.toml --baseline baseline.json
 
       datadog-export | bedrock-audit scan - --input-format csv
+
+      bedrock-audit scan --aws --region us-east-1 --region eu-west-1 -o junit=bedrock-audit.xml
+
+    \b
+      bedrock-audit scan --aws --all-regions --accounts-file accounts.txt \\
+        --role-arn 'arn:aws:iam::{account_id}:role/BedrockAudit' --allow-partial -f json > audit.json
     """
+    flags = AwsFlags(aws, region, all_regions, profile, role_arn, account, accounts_file, external_id, status,
+                     submitted_after, max_attempts, concurrency)
     _guard(show_traceback, lambda: _scan(paths or [], format, output or [], config, fail_on, select, ignore,
                                          soft_fail, allow_empty, now, input_format, disable_plugin,
-                                         waivers or [], baseline))
+                                         waivers or [], baseline, allow_partial, flags))
 
 
 def parse_now(text: str | None) -> datetime:
@@ -263,22 +306,31 @@ def parse_now(text: str | None) -> datetime:
 def _scan(paths: list[str], format: str, outputs: list[str], config: Path | None, fail_on: str | None,
           select: list[str] | None, ignore: list[str] | None, soft_fail: bool, allow_empty: bool,
           now_text: str | None, input_format: str | None, disabled: list[str] | None,
-          waiver_files: list[Path] | None = None, baseline: Path | None = None) -> int:
+          waiver_files: list[Path] | None = None, baseline: Path | None = None, allow_partial: bool = False,
+          aws: AwsFlags | None = None) -> int:
+    from checker.aws.cli_options import check_locations
     from checker.policy import ConfigError
 
+    live = aws.location() if aws is not None else None
+    if live is not None:
+        paths = [*paths, live]
     if not paths:
-        raise ConfigError("no input given: name files, folders, or - for stdin (see bedrock-audit scan --help)")
+        raise ConfigError("no input given: name files, folders, or - for stdin, or use --aws (see "
+                          "bedrock-audit scan --help)")
+    shown = check_locations(paths)
     now = parse_now(now_text)
     registry = _load(disabled)
     with _plugin_failures_win(registry):
         return _scan_with(registry, paths, format, outputs, config, fail_on, select, ignore, soft_fail,
-                          allow_empty, now, input_format, waiver_files or [], baseline)
+                          allow_empty, now, input_format, waiver_files or [], baseline, shown=shown,
+                          allow_partial=allow_partial)
 
 
 def _scan_with(registry: Any, paths: list[str], format: str, outputs: list[str], config: Path | None,
                fail_on: str | None, select: list[str] | None, ignore: list[str] | None, soft_fail: bool,
                allow_empty: bool, now: datetime, input_format: str | None, waiver_files: list[Path] | None = None,
-               baseline: Path | None = None) -> int:
+               baseline: Path | None = None, *, shown: list[str] | None = None,
+               allow_partial: bool = False) -> int:
     from checker.custom_rules import with_custom_rules
     from checker.engine import Engine
     from checker.inputs import Inputs
@@ -320,7 +372,8 @@ def _scan_with(registry: Any, paths: list[str], format: str, outputs: list[str],
     context = ReportContext(
         version=__version__, now=now, fail_on=gate,
         policy_path=str(policy.path) if policy.path else None, rules=configured, plugins=registry.plugins,
-        rule_plugin=rule_plugin, locations=paths, soft_fail=soft_fail or policy.soft_fail, warn=_warn,
+        rule_plugin=rule_plugin, locations=shown if shown is not None else paths,
+        soft_fail=soft_fail or policy.soft_fail, warn=_warn,
     )
     opened: list[Any] = []
     try:
@@ -333,7 +386,8 @@ def _scan_with(registry: Any, paths: list[str], format: str, outputs: list[str],
         pipeline = Pipeline(
             Engine(configured), reporters,
             ScanSettings(fail_on=gate, soft_fail=soft_fail or policy.soft_fail,
-                         allow_empty=allow_empty or policy.allow_empty, now=now),
+                         allow_empty=allow_empty or policy.allow_empty, allow_partial=allow_partial,
+                         now=now),
             warn=_warn, stages=stages,
         )
         inputs = Inputs(registry.sources, _note)
@@ -352,6 +406,87 @@ def _plugin_format(registry: Any, name: str) -> str | None:
     """``"report format 'x' of plugin acme (acme-bedrock-rules 1.0)"``; ``None`` for a built-in format."""
     info = registry.plugin(registry.reporter_plugin[name])
     return None if info.builtin else f"report format {name!r} of plugin {info.label}"
+
+
+@app.command()
+def fetch(
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="PATH",
+        help="Where to write the jobs as JSON Lines in the table shape (atomically), or - for stdout.",
+        show_default=False)] = None,
+    allow_partial: Annotated[bool, typer.Option(
+        "--allow-partial", help="Exit 0 even when an account/region could not be listed (every gap is "
+                                "still printed and written to the file).")] = False,
+    show_traceback: TracebackOption = False,
+    aws: FetchAwsFlag = False,
+    region: RegionOption = None,
+    all_regions: AllRegionsFlag = False,
+    profile: ProfileOption = None,
+    role_arn: RoleArnOption = None,
+    account: AccountOption = None,
+    accounts_file: AccountsFileOption = None,
+    external_id: ExternalIdOption = None,
+    status: StatusOption = None,
+    submitted_after: SubmittedAfterOption = None,
+    max_attempts: MaxAttemptsOption = None,
+    concurrency: ConcurrencyOption = None,
+) -> None:
+    """Read live jobs from AWS and write them as table-shape JSON Lines, for later offline scans.
+
+    Scanning the file gives the same results as scanning AWS directly: jobs whose tags could not be read
+    are marked (their tag rules still ERROR), and an account/region that could not be listed is recorded
+    as a gap line that the scan reports again. Gaps make the exit code 3, unless --allow-partial.
+
+    Examples:
+
+    \b
+      bedrock-audit fetch --aws --region us-east-1 -o jobs.jsonl
+      bedrock-audit scan jobs.jsonl
+
+    \b
+      bedrock-audit fetch --aws --all-regions --account 111111111111 --account 222222222222 \\
+        --role-arn 'arn:aws:iam::{account_id}:role/BedrockAudit' -o org-jobs.jsonl
+    """
+    flags = AwsFlags(aws, region, all_regions, profile, role_arn, account, accounts_file, external_id, status,
+                     submitted_after, max_attempts, concurrency)
+    _guard(show_traceback, lambda: _fetch(output, allow_partial, flags))
+
+
+def _fetch(output: str | None, allow_partial: bool, flags: AwsFlags) -> int:
+    from checker.aws.cli_options import check_locations
+    from checker.fetch import fetch_exit_code, write_rows
+    from checker.normalize import Normalizer
+    from checker.policy import ConfigError
+    from checker.reporters.output import AtomicFile, StdoutOutput
+    from checker.schema import table_columns
+    from checker.sources.aws import SOURCE
+
+    if output is None:
+        raise ConfigError("name the output with -o PATH (or -o - for stdout), e.g. -o jobs.jsonl")
+    if output != "-" and os.path.splitext(output)[1].lower() in (".json", ".csv"):
+        raise ConfigError(f"-o {output}: fetch writes JSON Lines, and scans choose the format by extension: "
+                          "name it .jsonl")
+    location = flags.location(implied=True)
+    assert location is not None
+    check_locations([location])
+    out: Any = StdoutOutput() if output == "-" else AtomicFile(output)
+    try:
+        summary = write_rows(SOURCE.read(location, None), out.stream, Normalizer(*table_columns()),
+                             lambda problem: print(f"bedrock-audit: error: {problem.provenance}: "
+                                                   f"{problem.message}", file=sys.stderr))
+    except BaseException:
+        out.abort()
+        raise
+    out.commit()
+    code = fetch_exit_code(summary, allow_partial)
+    if summary.tags_unknown:
+        _warn(f"tags unknown for {summary.tags_unknown} job(s): written with \"_unknown\": "
+              "{\"tags\": ...}, so their tag rules ERROR when the file is scanned")
+    if output != "-":
+        gaps = f"; it records {len(summary.problems)} gap(s), which scanning it reports again" \
+            if summary.problems else ""
+        _note(f"wrote {summary.records} job(s) to {output}{gaps}")
+    return int(code)
 
 
 def _stages(policy: Any, waiver_files: list[Path], baseline: Path | None, now: datetime,

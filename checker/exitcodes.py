@@ -21,16 +21,20 @@ class ExitCode(enum.IntEnum):
     PLUGIN = 4
 
 
-def exit_code(*, gate_failures: int, input_errors: int, plugin_errors: int, soft_fail: bool) -> ExitCode:
+def exit_code(*, gate_failures: int, input_errors: int, plugin_errors: int, soft_fail: bool,
+              allow_partial: bool = False) -> ExitCode:
     """The exit code of a finished scan.
 
     ``gate_failures``: unwaived FAIL results at or above ``fail-on``. ``input_errors``: input and source
     problems plus ERROR results caused by unknown data. ``plugin_errors``: plugin problems plus ERROR
     results of rules that raised. ``soft_fail`` turns FINDINGS into OK and never hides 2-4.
+    ``allow_partial`` (``--allow-partial``): input errors do not set INPUT, so the code reflects findings
+    (the reports still list every gap); the caller grants it only when something was checked at all.
+    It never hides PLUGIN.
     """
     if plugin_errors:
         return ExitCode.PLUGIN
-    if input_errors:
+    if input_errors and not allow_partial:
         return ExitCode.INPUT
     if gate_failures and not soft_fail:
         return ExitCode.FINDINGS

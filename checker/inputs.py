@@ -118,7 +118,7 @@ class Inputs:
                 return  # empty input: no records (the scan decides whether that is allowed)
             source = self.sniff(head)
             if source is None:
-                names = ", ".join(self.sources)
+                names = ", ".join(name for name, known in self.sources.items() if not known.schemes)
                 yield source_problem(
                     f"cannot tell the format of this input; name it with --input-format ({names})", location
                 )

@@ -6,7 +6,8 @@ Every source (files, stdin, live AWS) hands its raw ``dict`` rows to :class:`Nor
   members it has no value for and never sends null, so an absent member means null; the API never
   returns tags, so tags are *unknown* unless the record carries them (fetched by ListTagsForResource).
 * Table shape: a column absent from the row is *unknown* ("column vpc_config not in input"); ``null`` is
-  data. ``account_id`` absent -> taken from the job ARN.
+  data. ``account_id`` absent -> taken from the job ARN. A ``_unknown`` object (:data:`UNKNOWN_KEY`)
+  declares more columns unknown, with the reason.
 * Column values by DDSQL type (``x-ddsql-type`` in the table schema): ``json`` columns given as JSON text
   are decoded and their keys snake-cased (Datadog does not document the key case inside json columns);
   ``timestamp`` values (RFC 3339, DDSQL's zone-less UTC text, Unix epoch milliseconds, ``datetime``)
@@ -257,6 +258,13 @@ API_TAGS_UNKNOWN = (
 )
 
 
+UNKNOWN_KEY = "_unknown"
+"""Reserved key of a table-shape row: ``{"_unknown": {column: reason}}`` declares columns unknown, with
+the reason (``bedrock-audit fetch`` writes it for a job whose tags could not be read, so scanning the
+file later gives the same ERROR as scanning live). Declared columns are dropped from the row; it can
+only make data unknown, never known."""
+
+
 class Normalizer:
     """Turns raw rows into table-shape rows. Built once per run from the table schema's columns.
 
@@ -286,6 +294,9 @@ class Normalizer:
         """
         if "jobArn" in raw and "job_arn" not in raw:
             return self._from_api(raw)
+        declared = raw.get(UNKNOWN_KEY)
+        if isinstance(declared, dict):
+            raw = {k: v for k, v in raw.items() if k != UNKNOWN_KEY}
         if self._known.issuperset(raw):
             row = dict(raw)
         else:  # extra columns, or camelCase column names: snake-case them
@@ -302,6 +313,10 @@ class Normalizer:
         if row.get("account_id") is None and "account_id" in unknown:
             del unknown["account_id"]
             row["account_id"] = _account_from_arn(row.get("job_arn"))
+        if isinstance(declared, dict):
+            for column, reason in declared.items():
+                row.pop(str(column), None)
+                unknown[str(column)] = str(reason)
         return row, unknown
 
     def _from_api(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -27,11 +27,14 @@ PASS, FAIL, ERROR, SKIP = Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP
 @dataclass
 class ScanSettings:
     """How a scan judges its outcome: ``fail_on`` (lowest gating severity), ``soft_fail``,
-    ``allow_empty`` (no records at all is fine), ``now`` (the clock rules and waivers see; aware UTC)."""
+    ``allow_empty`` (no records at all is fine), ``allow_partial`` (gaps -- unreadable sources, denied
+    AWS calls, unknown data -- are reported but do not set exit 3, provided at least one job was
+    evaluated), ``now`` (the clock rules and waivers see; aware UTC)."""
 
     fail_on: Severity = Severity.LOW
     soft_fail: bool = False
     allow_empty: bool = False
+    allow_partial: bool = False
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -108,7 +111,8 @@ class Pipeline:
         summary.exit_code = int(exit_code(gate_failures=summary.gate_failures,
                                           input_errors=summary.input_errors,
                                           plugin_errors=summary.plugin_errors,
-                                          soft_fail=self.settings.soft_fail))
+                                          soft_fail=self.settings.soft_fail,
+                                          allow_partial=self.settings.allow_partial and summary.jobs > 0))
         summary.elapsed = time.perf_counter() - started
         for reporter in self.reporters:
             reporter.finish(summary)

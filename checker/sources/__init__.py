@@ -10,8 +10,8 @@ from checker.hookspecs import hookimpl
 
 @hookimpl
 def register_sources(register: Callable[[Any], None]) -> None:
-    """Register JSONL, JSON documents and CSV."""
-    from checker.sources import csvfile, jsondoc, jsonl
+    """Register JSONL, JSON documents, CSV and live AWS (``aws://``)."""
+    from checker.sources import aws, csvfile, jsondoc, jsonl
 
-    for module in (jsonl, jsondoc, csvfile):
+    for module in (jsonl, jsondoc, csvfile, aws):
         register(module.SOURCE)

@@ -56,6 +56,30 @@ class Source(Protocol):
         ...
 
 
+GAP_KEY = "_gap"
+"""Reserved key of a JSON Lines line ``{"_gap": {"location": "aws://ACCOUNT/REGION", "message": "..."}}``:
+part of a source could not be read when the file was written (``bedrock-audit fetch`` writes one per
+account/region it could not list). Reading the file reports it again as the same SOURCE problem, so a
+gap survives the round trip through a file instead of silently shrinking what was checked."""
+
+
+def gap_record(problem: Problem) -> dict[str, Any]:
+    """The ``_gap`` line for a SOURCE problem (see :data:`GAP_KEY`)."""
+    location = problem.provenance.source if problem.provenance else None
+    return {GAP_KEY: {"location": location, "message": problem.message}}
+
+
+def gap_problem(value: Any, provenance: Provenance) -> Problem:
+    """The SOURCE problem recorded by a ``_gap`` line (``value`` is the line's ``_gap`` object); a
+    malformed one is an input problem at ``provenance``."""
+    if isinstance(value, dict) and isinstance(value.get("message"), str) and value["message"]:
+        location = value.get("location")
+        where = Provenance(location) if isinstance(location, str) and location else provenance
+        return Problem(ErrorKind.SOURCE, value["message"], where)
+    return input_problem(f"line {provenance.line}: malformed {GAP_KEY} line (expected "
+                         f'{{"{GAP_KEY}": {{"location": ..., "message": ...}}}})', provenance)
+
+
 def input_problem(message: str, provenance: Provenance) -> Problem:
     """A bad line or row: reported, counted, and the next row is still read (exit 3)."""
     return Problem(ErrorKind.INPUT, message, provenance)

@@ -1,7 +1,8 @@
 """JSON Lines (``.jsonl``/``.ndjson``): one row per line, streamed; line numbers kept.
 
 Blank lines are ignored. A line that is not valid UTF-8 or JSON, is not an object, or is longer than
-:data:`~checker.sources.base.MAX_LINE_BYTES` is an input error; the next line is still read.
+:data:`~checker.sources.base.MAX_LINE_BYTES` is an input error; the next line is still read. A
+``{"_gap": ...}`` line (:data:`~checker.sources.base.GAP_KEY`) is the source error it records.
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from typing import IO
 import orjson
 
 from checker.model import Provenance
-from checker.sources.base import MAX_LINE_BYTES, Item, RawRecord, describe_json_type, input_problem
+from checker.sources.base import (
+    GAP_KEY,
+    MAX_LINE_BYTES,
+    Item,
+    RawRecord,
+    describe_json_type,
+    gap_problem,
+    input_problem,
+)
 from checker.sources.documents import LIST_KEY, rows_of_document
 
 
@@ -74,6 +83,9 @@ class JsonLinesSource:
                 yield input_problem(f"line {number}: {_describe(exc)}", Provenance(location, number, record))
                 continue
             if type(value) is dict:
+                if GAP_KEY in value and len(value) == 1:  # written by `bedrock-audit fetch`
+                    yield gap_problem(value[GAP_KEY], Provenance(location, number, record))
+                    continue
                 if LIST_KEY in value:  # a page of `aws bedrock list-model-invocation-jobs` on one line
                     for item in rows_of_document(value, None, location):
                         yield _at_line(item, number)

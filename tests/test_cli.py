@@ -180,3 +180,43 @@ def test_reports_to_files_and_stdout_at_once(cli: Cli, jsonl, tmp_path: Path) ->
     assert (tmp_path / "r.xml").read_text().startswith("<?xml")
     assert "vpc-config-required" in (tmp_path / "r.txt").read_text()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_report_path_that_is_a_link_is_written_through_the_link(cli: Cli, jsonl, tmp_path: Path) -> None:
+    path = jsonl([compliant_row(vpc_config=None)])
+    (tmp_path / "2025-06").mkdir()
+    (tmp_path / "2025-06" / "report.json").write_text("old")
+    (tmp_path / "latest.json").symlink_to(Path("2025-06") / "report.json")
+    result = cli("scan", str(path), "-o", "json=latest.json")
+    assert result.returncode == 1, result.stderr
+    assert (tmp_path / "latest.json").is_symlink()
+    assert json.loads((tmp_path / "2025-06" / "report.json").read_text())["summary"]["exit_code"] == 1
+    assert not list(tmp_path.glob("**/.*.tmp"))
+
+
+def test_a_report_to_a_pipe_or_device_is_streamed_into_it_not_replaced(cli: Cli, jsonl, tmp_path: Path) -> None:
+    """`-o junit=/dev/stdout`, `-o json=>(jq ...)`, a FIFO: the destination is not a file to rename over
+    (as root, renaming over /dev/stdout would replace the device node)."""
+    import os
+    import stat
+
+    path = jsonl([compliant_row(vpc_config=None)])
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        result = cli("scan", str(path), "-o", f"json={fifo}", "-o", "junit=null.xml")
+        received = b""
+        while chunk := os.read(reader, 65536):
+            received += chunk
+    finally:
+        os.close(reader)
+    assert result.returncode == 1, result.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert json.loads(received)["summary"]["exit_code"] == 1
+    assert not list(tmp_path.glob(".*.tmp"))
+    (tmp_path / "null.xml").unlink()
+    (tmp_path / "devnull").symlink_to(os.devnull)
+    result = cli("scan", str(path), "-o", "json=devnull")
+    assert result.returncode == 1, result.stderr
+    assert (tmp_path / "devnull").is_symlink() and stat.S_ISCHR(os.stat(os.devnull).st_mode)

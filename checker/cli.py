@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -81,14 +82,30 @@ def _note(message: str) -> None:
     print(f"bedrock-audit: note: {_printable(message)}", file=sys.stderr)
 
 
+class _Terminated(BaseException):
+    """SIGTERM arrived (a CI runner cancelling the job): unwind like Ctrl-C, so report files are discarded."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def _guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
-    """Run a command body; map known errors to exit codes, unknown ones to an internal error (4)."""
+    """Run a command body; map known errors to exit codes, unknown ones to an internal error (4).
+
+    SIGINT exits 130 and SIGTERM 143 (128 + signal number), after the report files were discarded.
+    """
     from checker.policy import ConfigError
     from checker.reporters.guard import ReporterFailed
     from checker.reporters.output import OutputError
 
+    with contextlib.suppress(ValueError):  # ValueError: not the main thread (an embedding caller's)
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = action()
+    except _Terminated:
+        print("bedrock-audit: terminated", file=sys.stderr)
+        raise typer.Exit(128 + signal.SIGTERM) from None
     except (ConfigError, OutputError) as exc:
         _error(str(exc), ExitCode.USAGE)
     except ReporterFailed as exc:

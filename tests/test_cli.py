@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Cli, compliant_row, fake_plugin_dir, sample_rows
+import pytest
+from conftest import Cli, compliant_row, console_script, fake_plugin_dir, sample_rows
 
 RAISING_PLUGIN = '''
 from checker import Rule, Severity, hookimpl, passed
@@ -220,3 +221,36 @@ def test_a_report_to_a_pipe_or_device_is_streamed_into_it_not_replaced(cli: Cli,
     result = cli("scan", str(path), "-o", "json=devnull")
     assert result.returncode == 1, result.stderr
     assert (tmp_path / "devnull").is_symlink() and stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+@pytest.mark.parametrize(("signame", "code", "said"), [("SIGINT", 130, "interrupted"),
+                                                       ("SIGTERM", 143, "terminated")])
+def test_a_scan_stopped_by_a_signal_leaves_no_report_and_no_temp_file(
+        jsonl, tmp_path: Path, signame: str, code: int, said: str) -> None:
+    """Ctrl-C, or a CI runner cancelling the job (SIGTERM), mid-scan: the previous report stays as it was,
+    no half report and no hidden temporary file is left, and no traceback is shown."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    line = json.dumps(compliant_row(vpc_config=None))
+    path = jsonl([line] * 40_000)
+    (tmp_path / "r.json").write_text("previous")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("BEDROCK_AUDIT_")}
+    process = subprocess.Popen(  # default SIGINT handling even when the test runner ignores it
+        [console_script(), "scan", str(path), "-o", "json=r.json", "-o", "junit=r.xml", "-f", "sarif"],
+        cwd=tmp_path, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".r.json.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)  # well into the scan
+    process.send_signal(getattr(signal, signame))
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == code, stderr
+    assert stderr.decode().strip().splitlines()[-1] == f"bedrock-audit: {said}"
+    assert b"Traceback" not in stderr
+    assert (tmp_path / "r.json").read_text() == "previous"
+    assert not (tmp_path / "r.xml").exists()
+    assert not list(tmp_path.glob(".*.tmp"))

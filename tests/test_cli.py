@@ -254,3 +254,19 @@ def test_a_scan_stopped_by_a_signal_leaves_no_report_and_no_temp_file(
     assert (tmp_path / "r.json").read_text() == "previous"
     assert not (tmp_path / "r.xml").exists()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("command", [["scan"], ["fetch"], ["baseline", "create"], ["rules"], ["rules", "show"],
+                                     ["plugins"]])
+def test_help_examples_survive_an_80_column_terminal_intact(cli: Cli, command: list[str]) -> None:
+    """Every command's --help has examples, and each one can be copied: click rewraps paragraphs to the
+    terminal width, which cut `... --fail-on` / `high` onto two lines."""
+    result = cli(*command, "--help", env={"COLUMNS": "80"})
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("Example"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" "))
+    examples = [line.strip() for line in lines[start + 1:end] if line.strip()]
+    assert examples
+    for previous, line in zip(["bedrock-audit"] + examples, examples, strict=False):
+        assert line.startswith(("bedrock-audit ", "datadog-export ", "BEDROCK_AUDIT_")) or previous.endswith("\\"), line

@@ -87,6 +87,18 @@ def test_disabling_the_broken_plugin_lets_the_scan_pass(cli: Cli, jobs: Path, br
     assert "not loaded" in version.stdout
 
 
+def test_disabling_an_installed_plugin_while_autoload_is_off_is_not_a_usage_error(
+        cli: Cli, jobs: Path, broken: dict[str, str]) -> None:
+    """An org-wide BEDROCK_AUDIT_DISABLE_PLUGIN=broken plus a job's AUTOLOAD=1: the plugin is installed,
+    so its name is known, and it is not loaded either way."""
+    both = {**broken, "BEDROCK_AUDIT_DISABLE_PLUGIN": "broken", "BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    result = cli("scan", str(jobs), env=both)
+    assert result.returncode == 0, result.stderr
+    assert cli("plugins", env=both).returncode == 0
+    misspelt = cli("scan", str(jobs), env={**both, "BEDROCK_AUDIT_DISABLE_PLUGIN": "brokne"})
+    assert misspelt.returncode == 2 and "--disable-plugin brokne: no plugin has that name" in misspelt.stderr
+
+
 def test_a_misspelt_disable_plugin_name_is_a_usage_error(cli: Cli, jobs: Path) -> None:
     result = cli("scan", str(jobs), "--disable-plugin", "acmee")
     assert result.returncode == 2

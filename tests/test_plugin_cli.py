@@ -214,3 +214,19 @@ def test_a_plugin_report_format_that_raises_is_named_and_leaves_no_file(cli: Cli
     assert ("report format 'fragile' of plugin fragile (fragile-report 0.2) failed in job(): ValueError: "
             "cannot format good-one") in result.stderr
     assert "Traceback" not in result.stderr and not out.exists() and not (tmp_path / "r.json").exists()
+
+
+def test_a_plugin_rule_that_changes_the_record_cannot_change_other_rules_verdicts(cli: Cli, tmp_path: Path) -> None:
+    """A sloppy plugin rule (sorted first) that 'normalises' the record in place must not turn BA001's
+    FAIL into a PASS, rename the job in the reports, or add the tag a waiver looks for."""
+    body = ("job.row.update(vpc_config={'subnet_ids': ['subnet-0123456789abcdef0'], 'security_group_ids': "
+            "['sg-0123456789abcdef0']}, job_name='renamed'); job.get('tags')['env'] = 'legacy'; return passed()")
+    site = rule_plugin(tmp_path / "site", "sloppy-rules", "sloppy", "AAA001", "sloppy-rule", body)
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", [compliant_row("aaaaaaaaaaaa", job_name="no-vpc", vpc_config=None)])
+    (tmp_path / "bedrock-audit.toml").write_text(
+        '[[waivers]]\nrule = "BA001"\njob = "*"\ntags = { env = "legacy" }\nreason = "legacy"\nowner = "ml"\n'
+        'expires = 2999-01-01\n')
+    code, report = scan_json(cli, jobs, site, "--select", "BA001", "--select", "AAA001")
+    assert results_of(report, "AAA001") == {"no-vpc": ("PASS", "")}
+    assert results_of(report, "BA001")["no-vpc"][0] == "FAIL"
+    assert code == 1

@@ -106,6 +106,18 @@ def test_ddsql_tabular_with_ragged_columns_is_a_source_error(tmp_path: Path) -> 
     assert records == [] and problems[0].kind is ErrorKind.SOURCE and "different lengths" in problems[0].message
 
 
+@pytest.mark.parametrize("columns", ["x", None, {"job_arn": ["a"]}])
+def test_ddsql_tabular_whose_columns_are_not_an_array_is_a_source_error_not_zero_rows(
+        tmp_path: Path, columns: Any) -> None:
+    path = tmp_path / "tabular.json"
+    path.write_text(json.dumps({"data": {"attributes": {"columns": columns}}}))
+    records, problems, _ = read(str(path))
+    assert records == []
+    assert [(p.kind, p.message) for p in problems] == [
+        (ErrorKind.SOURCE, "DDSQL tabular response: data.attributes.columns must be an array, got "
+                           f"{'string' if columns == 'x' else 'null' if columns is None else 'object'}")]
+
+
 def test_csv_with_bom_crlf_and_hstore(tmp_path: Path) -> None:
     records, problems, _ = read(str(Path(__file__).parent.parent / "examples" / "jobs.csv"))
     assert problems == [] and len(records) == 7

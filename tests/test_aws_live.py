@@ -466,6 +466,12 @@ def test_credentials_never_appear_in_reports_or_logs(cli: Cli, standin: BedrockS
     (("--aws", "--accounts-file", "missing.txt", "--role-arn", ROLE), "--accounts-file missing.txt"),
     (("aws://us-east-1?regoin=eu-west-1",), "unknown option 'regoin' (did you mean region?)"),
     (("aws://us-east-1/extra",), "expected aws://REGIONS or aws://ACCOUNT/REGIONS"),
+    # an empty value (an unset CI variable) must not quietly become the default region or no assertion
+    (("--aws", "--region", ""), "--region: empty region name"),
+    (("--aws", "--region", " , "), "--region: empty region name"),
+    (("aws://?region=",), "--region: empty region name"),
+    (("--aws", "--account", ""), "--account: empty account ID"),
+    (("--aws", "--role-arn", ROLE, "--account", ""), "--account: empty account ID"),
 ])
 def test_user_mistakes_are_usage_errors_naming_the_flag(standin: BedrockStandIn,
                                                         monkeypatch: pytest.MonkeyPatch, tmp_path: Path,

@@ -72,6 +72,22 @@ def test_external_id_is_redacted_wherever_a_location_is_shown() -> None:
     assert redact(target.uri()) == target.uri(redact=True)
 
 
+@pytest.mark.parametrize("location", [
+    "aws://us-east-1?aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "aws://us-east-1?region=eu-west-1&region=eu-west-1&secret=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "aws://AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY@us-east-1",
+    "aws://us-east-1?external-id=acme-external&status=Bogus&x=1",
+])
+def test_a_bad_location_is_not_echoed_with_credentials_in_it(location: str) -> None:
+    """A location is echoed in usage errors; credentials typed into it must not reach the CI log."""
+    with pytest.raises(LocationError) as caught:
+        parse_location(location)
+    message = str(caught.value)
+    for secret in ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAIOSFODNN7EXAMPLE", "acme-external"):
+        assert secret not in message, message
+    assert message.startswith("aws://")
+
+
 def test_accounts_file(tmp_path: Path) -> None:
     path = tmp_path / "accounts.txt"
     path.write_text("\ufeff# org accounts\n111111111111\t222222222222\n333333333333, 111111111111  # dup\n")

@@ -147,3 +147,7 @@ def test_baseline_help_teaches(cli: Cli) -> None:
     assert result.returncode == 0
     assert "bedrock-audit scan exports/ --baseline" in result.stdout
     assert "--baseline" in cli("scan", "--help").stdout
+    # its exit codes are its own: findings never make it exit 1, and it has no --fail-on/--allow-partial
+    text = " ".join(result.stdout.split())
+    assert "Exit codes: 0 baseline written" in text
+    assert "1 findings" not in text and "--fail-on" not in text and "--allow-partial" not in text

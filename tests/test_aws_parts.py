@@ -142,6 +142,22 @@ def test_allow_partial_on_files_keeps_the_errors_and_gates_on_findings(cli: Cli,
     assert cli("scan", str(only_bad), "--allow-partial").returncode == 3  # nothing was checked at all
 
 
+def test_a_passing_partial_scan_does_not_read_as_a_clean_pass(cli: Cli, jsonl: Any, tmp_path: Path) -> None:
+    """--allow-partial: exit 0, but the verdict a person reads (text last line, Markdown headline in the
+    job summary) must say that something was not checked."""
+    path = jsonl([compliant_row(), "{not json"])
+    completed = cli("scan", str(path), "--allow-partial", "-o", f"markdown={tmp_path / 'r.md'}",
+                    env={"NO_COLOR": "1"})
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    last = completed.stdout.strip().splitlines()[-1]
+    assert last == "gate passed on a partial scan: 1 gap not gating (--allow-partial) (exit 0)"
+    headline = (tmp_path / "r.md").read_text().splitlines()[0]
+    assert headline == ("## ⚠️ bedrock-audit: gate passed on a partial scan: 1 gap not gating "
+                        "(--allow-partial) (exit 0)")
+    clean = cli("scan", str(jsonl([compliant_row()], name="clean.jsonl")), env={"NO_COLOR": "1"})
+    assert clean.stdout.strip().splitlines()[-1] == "gate passed (exit 0)"
+
+
 def test_unknown_declared_in_a_table_row_makes_its_rules_error(cli: Cli, jsonl: Any) -> None:
     row = compliant_row()
     del row["tags"]

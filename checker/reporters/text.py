@@ -85,6 +85,9 @@ class TextReporter:
         verdict = {0: "[green]gate passed[/]", 1: "[red]gate failed[/]: findings at or above "
                    f"{self.context.fail_on.label}"}.get(summary.exit_code, "[magenta]gate failed[/]: not "
                                                                         "everything could be checked")
+        if summary.partial_note:  # --allow-partial: say what was not checked next to the verdict
+            verdict = (f"[yellow]gate passed on a partial scan[/]: {summary.partial_note}" if summary.exit_code == 0
+                       else f"{verdict}; partial scan: {summary.partial_note}")
         console.print(f"{verdict} (exit {summary.exit_code})")
 
 

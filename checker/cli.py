@@ -625,7 +625,7 @@ def _baseline_create_with(registry: Any, paths: list[str], output: Path, config:
         _error(f"baseline not written: {summary.input_errors} input and {summary.plugin_errors} plugin/rule "
                "errors (see above; a baseline must come from a complete scan)", ExitCode(summary.exit_code))
     out.commit()
-    _note(f"{output}: baseline of {writer.count} failures in {summary.jobs} jobs written")
+    _note(f"{output}: baseline of {writer.count} failures on {writer.jobs} jobs written ({summary.jobs} jobs scanned)")
     return 0
 
 

@@ -155,7 +155,7 @@ def test_a_passing_partial_scan_does_not_read_as_a_clean_pass(cli: Cli, jsonl: A
     assert headline == ("## ⚠️ bedrock-audit: gate passed on a partial scan: 1 gap not gating "
                         "(--allow-partial) (exit 0)")
     clean = cli("scan", str(jsonl([compliant_row()], name="clean.jsonl")), env={"NO_COLOR": "1"})
-    assert clean.stdout.strip().splitlines()[-1] == "gate passed (exit 0)"
+    assert clean.stdout.strip().splitlines()[-1] == "gate passed: exit 0"
 
 
 def test_unknown_declared_in_a_table_row_makes_its_rules_error(cli: Cli, jsonl: Any) -> None:

@@ -65,10 +65,14 @@ class TextReporter:
 
             for entry in outcome.fixed:
                 out.note("", "fixed since the baseline", entry_label(entry))
-        if summary.exit_code == 0:
+        partial = summary.partial_note  # --allow-partial: say what was not checked next to the verdict
+        if summary.exit_code == 0 and partial:
+            out.note("yellow", "gate passed on a partial scan", f"{partial} (exit 0)")
+        elif summary.exit_code == 0:
             out.note("green", "gate passed", f"exit {summary.exit_code}")
         elif summary.exit_code == 1:
-            out.note("red", "gate failed", f"findings at or above {self.context.fail_on.label} (exit 1)")
+            out.note("red", "gate failed", f"findings at or above {self.context.fail_on.label}"
+                     + (f"; partial scan: {partial}" if partial else "") + " (exit 1)")
         else:
             out.note("magenta", "gate failed", f"not everything could be checked (exit {summary.exit_code})")
 

@@ -160,6 +160,11 @@ class BaselineWriter:
         """Entries recorded so far."""
         return len(self._entries)
 
+    @property
+    def jobs(self) -> int:
+        """Distinct job ARNs among the entries recorded so far."""
+        return len({arn for _, arn in self._entries})
+
     def finish(self, summary: Summary) -> None:
         """Write the baseline document."""
         document = {

@@ -44,6 +44,12 @@ EPILOG = (
     "was missing, an AWS account/region that could not be listed; --allow-partial keeps these out); "
     "4 plugin or rule error. The highest applicable code wins."
 )
+BASELINE_EPILOG = (
+    "Exit codes: 0 baseline written (findings never fail this command); 2 usage or configuration error; "
+    "3 input error (unreadable, unparsable or schema-invalid records, no records, data a rule needed was "
+    "missing, an AWS account/region that could not be listed); 4 plugin or rule error. On 2-4 nothing is "
+    "written."
+)
 
 app = typer.Typer(
     name="bedrock-audit",
@@ -546,7 +552,7 @@ def _check_format(name: str, reporters: dict[str, Any]) -> None:
 FormatOption = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")]
 
 
-@baseline_app.command("create", epilog=EPILOG)
+@baseline_app.command("create", epilog=BASELINE_EPILOG)
 def baseline_create(
     paths: Annotated[list[str] | None, typer.Argument(
         metavar="PATH", help="Job exports, as for `bedrock-audit scan`.", show_default=False)] = None,
@@ -642,7 +648,7 @@ def _baseline_create_with(registry: Any, paths: list[str], output: Path, config:
         _error(f"baseline not written: {summary.input_errors} input and {summary.plugin_errors} plugin/rule "
                "errors (see above; a baseline must come from a complete scan)", ExitCode(summary.exit_code))
     out.commit()
-    _note(f"{output}: baseline of {writer.count} failures in {summary.jobs} jobs written")
+    _note(f"{output}: baseline of {writer.count} failures on {writer.jobs} jobs written ({summary.jobs} jobs scanned)")
     return 0
 
 

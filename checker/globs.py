@@ -35,9 +35,14 @@ def expand_all(patterns: Sequence[str], job: Job) -> list[str]:
     """:func:`expand` applied to every pattern, in order (the job's ARN is parsed once)."""
     if not any("{" in pattern for pattern in patterns):
         return list(patterns)
-    account, region, partition = job.account_id or "?", job.region or "?", job.partition or "aws"
-    return [pattern.replace("{account_id}", account).replace("{region}", region)
-            .replace("{partition}", partition) for pattern in patterns]
+    return list(_expanded(tuple(patterns), job.account_id or "?", job.region or "?", job.partition or "aws"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _expanded(patterns: tuple[str, ...], account: str, region: str, partition: str) -> tuple[str, ...]:
+    """The expansion for one identity; cached, since jobs of one account and region share it."""
+    return tuple(pattern.replace("{account_id}", account).replace("{region}", region)
+                 .replace("{partition}", partition) for pattern in patterns)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -124,6 +124,7 @@ class Job:
     unknown: Mapping[str, str] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     _arn: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _times: dict[str, datetime | None] | None = field(default=None, init=False, repr=False, compare=False)
 
     def arn_parts(self) -> dict[str, str]:
         """Partition, region and account of the job ARN (see :func:`arn_parts`), parsed once."""
@@ -181,10 +182,15 @@ class Job:
 
     def timestamp(self, column: str) -> datetime | None:
         """A timestamp column as an aware UTC ``datetime`` (``None`` if null). Raises :class:`UnknownData`."""
+        times = self._times
+        if times is None:
+            times = self._times = {}
+        elif column in times:
+            return times[column]
         value = self.get(column)
-        if value is None:
-            return None
-        return parse_rfc3339(value)
+        parsed = None if value is None else parse_rfc3339(value)
+        times[column] = parsed
+        return parsed
 
 
 def parse_rfc3339(text: str) -> datetime:
@@ -192,6 +198,13 @@ def parse_rfc3339(text: str) -> datetime:
 
     Fractional seconds beyond microseconds are truncated. Raises ``ValueError`` on other text.
     """
+    try:  # the common case: datetime parses RFC 3339 with "Z" and up to any fraction since Python 3.11
+        parsed = datetime.fromisoformat(text.upper())
+    except ValueError:
+        pass
+    else:
+        if parsed.tzinfo is not None:
+            return parsed.astimezone(UTC)
     head, sep, frac_and_zone = text.partition(".")
     if sep:
         digits = re.match(r"\d*", frac_and_zone)

@@ -15,7 +15,8 @@ What a waiver does to a FAIL result it matches (:meth:`WaiverStage.apply`):
 
 Only FAIL results are waived: an ERROR (the rule could not decide) means something was not checked,
 and no waiver hides that. A waiver that matched no FAIL result in the whole scan is a warning in every
-report (:meth:`WaiverStage.finish`): the finding it was written for is gone or the pattern is wrong.
+report (:meth:`WaiverStage.finish`): the finding it was written for is gone or the pattern is wrong -- or,
+said as such, it met only ERROR results, or its ``tags`` condition met jobs whose tags are unknown.
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ class Waiver:
 
     def covers(self, job: Job) -> bool:
         """True when ``job`` matches the waiver's job glob and its account, region and tag conditions."""
+        return self.coverage(job) is True
+
+    def coverage(self, job: Job) -> bool | None:
+        """Like :meth:`covers`, but ``None`` when everything matches except that the tags condition
+        cannot be checked because the job's tags are unknown (such a waiver never applies)."""
         names = [job.job_arn] + ([job.job_name] if job.job_name else [])
         if not any(fnmatch.fnmatchcase(name, self.job) for name in names):
             return False
@@ -78,7 +84,7 @@ class Waiver:
             try:
                 tags = job.tags()
             except UnknownData:
-                return False  # unknown tags: we cannot tell that the waiver applies
+                return None  # unknown tags: we cannot tell that the waiver applies
             tags = tags or {}
             for key, pattern in self.tags.items():
                 if key not in tags or not fnmatch.fnmatchcase(tags[key], pattern):
@@ -181,24 +187,47 @@ class WaiverStage:
         self.now = now
         self.rules = tuple(rules)
         self._used = [0] * len(self.waivers)
+        self._blocked = [0] * len(self.waivers)  # FAILs it would waive, but the job's tags are unknown
+        self._errors = [0] * len(self.waivers)  # ERROR results it covers (never waived)
 
     def apply(self, job: Job, results: list[Result]) -> list[Result]:
         """``results`` with each matched FAIL waived (SKIP) or marked lapsed (still FAIL).
 
         When several waivers match one result, the first one in force wins; if none is in force, the
-        first expired one is named. Other statuses pass through unchanged.
+        first expired one is named. A FAIL that a waiver would match but for its tags condition, on a
+        job whose tags are unknown, stays FAIL and says so. Other statuses pass through unchanged.
         """
-        if not self.waivers or not any(r.status is Status.FAIL for r in results):
+        if not self.waivers or not any(r.status in (Status.FAIL, Status.ERROR) for r in results):
             return results
-        covering = [i for i, waiver in enumerate(self.waivers) if waiver.covers(job)]
-        if not covering:
+        coverage = [waiver.coverage(job) for waiver in self.waivers]
+        covering = [i for i, covered in enumerate(coverage) if covered is True]
+        blocked = [i for i, covered in enumerate(coverage) if covered is None]
+        if not covering and not blocked:
             return results
         out = []
         for result in results:
-            if result.status is Status.FAIL:
-                result = self._waive(result, [i for i in covering if self.waivers[i].names(result.rule)])
+            if result.status is Status.ERROR:
+                for index in covering:
+                    if self.waivers[index].names(result.rule):
+                        self._errors[index] += 1
+            elif result.status is Status.FAIL:
+                matching = [i for i in covering if self.waivers[i].names(result.rule)]
+                if matching:
+                    result = self._waive(result, matching)
+                else:
+                    result = self._blocked_by_tags(result, [i for i in blocked
+                                                            if self.waivers[i].names(result.rule)])
             out.append(result)
         return out
+
+    def _blocked_by_tags(self, result: Result, indexes: list[int]) -> Result:
+        if not indexes:
+            return result
+        for index in indexes:
+            self._blocked[index] += 1
+        waiver = self.waivers[indexes[0]]
+        return result._replace(message=f"{result.message} (waiver {waiver.origin} by {waiver.owner} does not "
+                                        "apply: the job's tags are unknown)")
 
     def _waive(self, result: Result, matching: list[int]) -> Result:
         if not matching:
@@ -217,14 +246,27 @@ class WaiverStage:
         return result._replace(message=message, waiver=waiver.describe("expired"))
 
     def finish(self, summary: Any, warn: Callable[[str], None]) -> None:
-        """Warn once per waiver that matched no FAIL result in the whole scan."""
-        for waiver, used in zip(self.waivers, self._used, strict=True):
+        """Warn once per waiver that matched no FAIL result in the whole scan, saying why: it names no
+        rule that ran, its tags condition met unknown tags, it met only ERROR results, or it matched
+        nothing (the finding is fixed or the pattern is wrong)."""
+        for waiver, used, blocked, errors in zip(self.waivers, self._used, self._blocked, self._errors,
+                                                 strict=True):
             if used:
                 continue
             if self.rules and not any(waiver.names(rule) for rule in self.rules):
                 warn(f"unused waiver: {waiver.label} names no rule this scan ran")
+            elif blocked:
+                warn(f"unused waiver: {waiver.label} could not apply to {_count(blocked, 'finding')}: the job's "
+                     "tags are unknown, so its tags condition cannot be checked")
+            elif errors:
+                warn(f"unused waiver: {waiver.label} matched {_count(errors, 'result')} that its rule could not "
+                     "decide (ERROR), which no waiver hides: supply the missing data")
             elif waiver.in_force(self.now):
                 warn(f"unused waiver: {waiver.label} matched no finding; remove it if the finding is fixed")
             else:
                 warn(f"unused waiver: {waiver.label} expired on {waiver.expires.isoformat()} and matched no "
                      "finding; remove it")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")

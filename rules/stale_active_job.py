@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
+from checker import Job, Rule, Severity, UnknownData, Verdict, failed, not_applicable, passed
 
 ACTIVE_STATUSES = frozenset({"Submitted", "Validating", "Scheduled", "InProgress", "Stopping"})
 """Statuses of a job that has not ended (ModelInvocationJobStatus, botocore bedrock/2023-04-20; the
@@ -24,7 +24,11 @@ def _duration(delta: timedelta) -> str:
 
 def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     """FAIL when ``job.now`` is more than ``grace_minutes`` past ``job_expiration_time``, or more than
-    ``max_active_hours`` after ``submit_time``. The clock is the scan's (``--now``), never the system's."""
+    ``max_active_hours`` after ``submit_time``. The clock is the scan's (``--now``), never the system's.
+
+    Raises :class:`UnknownData` (ERROR, exit 3) when the clock is more than ``grace_minutes`` before
+    ``submit_time``: the export was taken after the clock (``--now`` set too early), so the job's age
+    cannot be judged -- it must not pass for looking young."""
     status = job.get("status")
     if status is None:
         return not_applicable("status is null")
@@ -38,6 +42,9 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
         return not_applicable("job_expiration_time is null and there is no submit_time/max_active_hours "
                               "to judge the job's age by")
     grace = timedelta(minutes=params["grace_minutes"])
+    if submitted is not None and now + grace < submitted:
+        raise UnknownData("submit_time", f"the scan clock {_stamp(now)} is before the job's submit_time "
+                                         f"{_stamp(submitted)}: set --now to when the export was taken")
     if expires is not None and now > expires + grace:
         return failed(f"job is still {status} {_duration(now - expires)} after its expiration time "
                       f"{_stamp(expires)} (scan clock {_stamp(now)})", "/job_expiration_time")
@@ -56,7 +63,8 @@ RULE = Rule(
         "the scan's clock is more than grace_minutes past its job_expiration_time, or more than "
         "max_active_hours (default 168, the longest timeout the service accepts; null: no limit) past "
         "its submit_time. The clock is --now (default: the current time): scan an old export with "
-        "--now set to when it was taken."
+        "--now set to when it was taken; a clock more than grace_minutes before the job's submit_time "
+        "cannot judge its age and is an ERROR."
     ),
     rationale=(
         "jobExpirationTime is 'the time at which the batch inference job times or timed out'; a job "

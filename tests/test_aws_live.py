@@ -466,6 +466,12 @@ def test_credentials_never_appear_in_reports_or_logs(cli: Cli, standin: BedrockS
     (("--aws", "--accounts-file", "missing.txt", "--role-arn", ROLE), "--accounts-file missing.txt"),
     (("aws://us-east-1?regoin=eu-west-1",), "unknown option 'regoin' (did you mean region?)"),
     (("aws://us-east-1/extra",), "expected aws://REGIONS or aws://ACCOUNT/REGIONS"),
+    # an empty value (an unset CI variable) must not quietly become the default region or no assertion
+    (("--aws", "--region", ""), "--region: empty region name"),
+    (("--aws", "--region", " , "), "--region: empty region name"),
+    (("aws://?region=",), "--region: empty region name"),
+    (("--aws", "--account", ""), "--account: empty account ID"),
+    (("--aws", "--role-arn", ROLE, "--account", ""), "--account: empty account ID"),
 ])
 def test_user_mistakes_are_usage_errors_naming_the_flag(standin: BedrockStandIn,
                                                         monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
@@ -515,3 +521,13 @@ def test_all_regions_scans_every_bedrock_region_of_the_partition(cli: Cli, stand
     assert len(regions) >= 30 and {"us-east-1", "eu-central-1", "ap-northeast-1"} <= regions
     assert "ap-east-1" not in regions and "cn-north-1" not in regions
     assert report(completed)["summary"]["jobs"] == 1
+
+
+def test_all_regions_in_a_partition_without_bedrock_says_why_nothing_was_scanned(cli: Cli,
+                                                                                 standin: BedrockStandIn) -> None:
+    """botocore lists no Bedrock endpoint in aws-cn: the scan fails closed (no records) and says why."""
+    completed = run(cli, standin, "scan", "--aws", "--all-regions", env={"AWS_DEFAULT_REGION": "cn-north-1"})
+    assert completed.returncode == 3
+    assert ("--all-regions: botocore's endpoint data lists no Amazon Bedrock region in partition aws-cn "
+            "(the partition of cn-north-1)") in completed.stderr
+    assert standin.calls("ListModelInvocationJobs") == []

@@ -72,6 +72,22 @@ def test_external_id_is_redacted_wherever_a_location_is_shown() -> None:
     assert redact(target.uri()) == target.uri(redact=True)
 
 
+@pytest.mark.parametrize("location", [
+    "aws://us-east-1?aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "aws://us-east-1?region=eu-west-1&region=eu-west-1&secret=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "aws://AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY@us-east-1",
+    "aws://us-east-1?external-id=acme-external&status=Bogus&x=1",
+])
+def test_a_bad_location_is_not_echoed_with_credentials_in_it(location: str) -> None:
+    """A location is echoed in usage errors; credentials typed into it must not reach the CI log."""
+    with pytest.raises(LocationError) as caught:
+        parse_location(location)
+    message = str(caught.value)
+    for secret in ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAIOSFODNN7EXAMPLE", "acme-external"):
+        assert secret not in message, message
+    assert message.startswith("aws://")
+
+
 def test_accounts_file(tmp_path: Path) -> None:
     path = tmp_path / "accounts.txt"
     path.write_text("\ufeff# org accounts\n111111111111\t222222222222\n333333333333, 111111111111  # dup\n")
@@ -124,6 +140,22 @@ def test_allow_partial_on_files_keeps_the_errors_and_gates_on_findings(cli: Cli,
     assert json.loads(strict.stdout)["errors"] == json.loads(partial.stdout)["errors"] != []
     only_bad = jsonl(["{not json"], name="bad.jsonl")
     assert cli("scan", str(only_bad), "--allow-partial").returncode == 3  # nothing was checked at all
+
+
+def test_a_passing_partial_scan_does_not_read_as_a_clean_pass(cli: Cli, jsonl: Any, tmp_path: Path) -> None:
+    """--allow-partial: exit 0, but the verdict a person reads (text last line, Markdown headline in the
+    job summary) must say that something was not checked."""
+    path = jsonl([compliant_row(), "{not json"])
+    completed = cli("scan", str(path), "--allow-partial", "-o", f"markdown={tmp_path / 'r.md'}",
+                    env={"NO_COLOR": "1"})
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    last = completed.stdout.strip().splitlines()[-1]
+    assert last == "gate passed on a partial scan: 1 gap not gating (--allow-partial) (exit 0)"
+    headline = (tmp_path / "r.md").read_text().splitlines()[0]
+    assert headline == ("## ⚠️ bedrock-audit: gate passed on a partial scan: 1 gap not gating "
+                        "(--allow-partial) (exit 0)")
+    clean = cli("scan", str(jsonl([compliant_row()], name="clean.jsonl")), env={"NO_COLOR": "1"})
+    assert clean.stdout.strip().splitlines()[-1] == "gate passed: exit 0"
 
 
 def test_unknown_declared_in_a_table_row_makes_its_rules_error(cli: Cli, jsonl: Any) -> None:

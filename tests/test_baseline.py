@@ -53,6 +53,14 @@ def test_create_records_every_failure_keyed_by_rule_and_job(cli: Cli, tmp_path: 
     assert document["created_at"] == NOW and document["rules"] == ["BA001", "BA002", "BA003", "BA004"]
 
 
+def test_create_note_counts_the_failing_jobs_not_the_scanned_ones(cli: Cli, tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "jobs.jsonl", rows())
+    write_jsonl(tmp_path / "again.jsonl", rows())  # the same jobs exported twice: one entry per key
+    result = cli("baseline", "create", "jobs.jsonl", "again.jsonl", "-o", "baseline.json", "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert "baseline.json: baseline of 3 failures on 2 jobs written (6 jobs scanned)" in result.stderr
+
+
 def test_scan_with_the_baseline_fails_only_on_new_failures(cli: Cli, tmp_path: Path) -> None:
     write_jsonl(tmp_path / "jobs.jsonl", rows())
     create(cli, "jobs.jsonl")
@@ -147,3 +155,7 @@ def test_baseline_help_teaches(cli: Cli) -> None:
     assert result.returncode == 0
     assert "bedrock-audit scan exports/ --baseline" in result.stdout
     assert "--baseline" in cli("scan", "--help").stdout
+    # its exit codes are its own: findings never make it exit 1, and it has no --fail-on/--allow-partial
+    text = " ".join(result.stdout.split())
+    assert "Exit codes: 0 baseline written" in text
+    assert "1 findings" not in text and "--fail-on" not in text and "--allow-partial" not in text

@@ -176,3 +176,19 @@ def test_readme_gitlab_setup_is_the_checked_example() -> None:
     assert snippet is not None
     example = (ROOT / "examples" / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8")
     assert example.split("\n", 1)[1] == snippet.group(1)  # the example's first line is a comment
+
+
+def test_pre_commit_hook_leaves_bedrock_audits_own_files_alone(tools: Path) -> None:
+    """The baseline and JSON report that README tells you to commit are not job exports: a hook that
+    scanned them would fail every commit with exit 3 ("unrecognised JSON document")."""
+    (hook,) = load_yaml(tools, ROOT / ".pre-commit-hooks.yaml")
+    files, exclude = re.compile(hook["files"]), re.compile(hook.get("exclude", "^$"))
+
+    def selected(name: str) -> bool:  # pre-commit: matches `files` and does not match `exclude`
+        return bool(files.search(name)) and not exclude.search(name)
+
+    for name in ("bedrock-audit-baseline.json", "ci/bedrock-audit-baseline.json", "bedrock-audit.json",
+                 "reports/bedrock-audit.json", "jobs-baseline.json"):
+        assert not selected(name), name
+    for name in ("exports/bedrock-jobs.jsonl", "jobs.csv", "data/batch_jobs.json", "bedrock-audit-jobs.jsonl"):
+        assert selected(name), name

@@ -4,6 +4,7 @@ XML parser; the text report's colour rules."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -115,3 +116,42 @@ def test_text_report_strips_terminal_escapes_from_data(cli: Cli, jsonl) -> None:
                                     role_arn="arn:aws:iam::210987654321:role/\x1b[2Jevil")]))
     result = cli("scan", path)
     assert "\x1b" not in result.stdout
+
+
+def run_in_terminal(args: list[str], env: dict[str, str], cwd: Path) -> str:
+    """Run the console script with stdout on a pseudo-terminal; return what it printed."""
+    import os
+    import pty
+    import subprocess
+
+    from conftest import console_script
+
+    leader, follower = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("BEDROCK_AUDIT_") and k != "NO_COLOR"}
+    environment.update({"COLUMNS": "120", "TERM": "xterm-256color", **env})
+    process = subprocess.Popen([console_script(), *args], stdout=follower, stderr=subprocess.DEVNULL,
+                               cwd=cwd, env=environment)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_text_report_on_a_terminal_uses_colour_and_a_table_unless_no_color(jsonl, tmp_path: Path) -> None:
+    path = str(jsonl([compliant_row(vpc_config=None, role_arn="arn:aws:iam::210987654321:role/\x1b[2Jevil")]))
+    coloured = run_in_terminal(["scan", path], {}, tmp_path)
+    assert "\x1b[" in coloured and "┏" in coloured and "vpc-config-required" in coloured
+    assert "\x1b[2J" not in coloured and "\\x1b[2Jevil" in coloured  # data cannot drive the terminal
+    assert re.search(r"\x1b\[[0-9;]*3[1-7]m", coloured)  # a colour (red FAIL)
+    plain = run_in_terminal(["scan", path], {"NO_COLOR": "1"}, tmp_path)
+    assert "┏" in plain and "vpc-config-required" in plain
+    assert not re.search(r"\x1b\[[0-9;]*3[0-9]m", plain)  # NO_COLOR: no colour (bold and dim are not colours)

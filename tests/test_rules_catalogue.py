@@ -181,6 +181,22 @@ def test_ba010_uses_the_scan_clock() -> None:
     assert "scan clock 2025-07-01T00:00:00Z" in late.message("BA010", "fresh0000001")
 
 
+def test_ba010_a_scan_clock_before_the_job_was_submitted_cannot_pass_it() -> None:
+    """--now set before the export was taken (e.g. the start of the export's period) would make every job
+    submitted later look young: the age cannot be judged, so BA010 ERRORs (exit 3) instead of passing."""
+    fixture = RULES / "ba010-stale-active-job.jsonl"
+    early = run_rule(fixture, "BA010", now=datetime(2025, 6, 7, tzinfo=UTC))
+    sets = early.sets("BA010")
+    assert sets["PASS"] == {"expired00001", "tooold000001"} and sets["FAIL"] == set()  # submitted before it
+    assert sets["ERROR"] == {"fresh0000001", "withingrace1", "pastgrace001", "youngnoexp01", "expirygone01"}
+    assert early.message("BA010", "fresh0000001") == (
+        "BA010 cannot decide: the scan clock 2025-06-07T00:00:00Z is before the job's submit_time "
+        "2025-06-09T00:00:00Z: set --now to when the export was taken")
+    # within grace_minutes of the submission (a clock a little behind AWS's) is still judged
+    close = run_rule(fixture, "BA010", now=datetime(2025, 6, 8, 23, 0, tzinfo=UTC))
+    assert "withingrace1" in close.sets("BA010")["PASS"]
+
+
 def test_status_override_from_the_policy_applies_to_new_rules() -> None:
     # BA010 narrowed to InProgress: jobs in other active statuses are SKIP "not applicable"
     fixture = RULES / "ba010-stale-active-job.jsonl"

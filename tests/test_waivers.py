@@ -234,3 +234,34 @@ def test_scenario_waived_lapsed_and_unused(cli: Cli, tmp_path: Path) -> None:
     assert by_job[("BA001", arn("legacy-etl"))]["status"] == "SKIP"
     assert by_job[("BA003", arn("nightly-summaries"))]["waiver"]["state"] == "expired"
     assert len(report["warnings"]) == 1 and "retired-*" in report["warnings"][0]
+
+
+def test_a_tag_waiver_blocked_by_unknown_tags_says_so(cli: Cli, tmp_path: Path, jsonl) -> None:
+    """The finding it was written for is still there: the warning must not tell the user to remove the
+    waiver as if the finding were fixed, and the finding says why its waiver did not apply."""
+    row = compliant_row("eeeeeeeeee06", job_name="legacy-etl", vpc_config=None)
+    del row["tags"]  # tags unknown: the waiver's tags condition cannot be checked
+    path = str(jsonl([row]))
+    name = waivers_file(tmp_path, job="legacy-*", extra='tags = { env = "legacy" }')
+    code, report, stderr = json_scan(cli, path, "--waivers", name, "--now", NOW)
+    assert code == 3  # BA001 FAIL (not waived) + BA004 ERROR
+    (ba001,) = [r for r in report["results"] if r["rule_id"] == "BA001"]
+    assert ba001["status"] == "FAIL" and ba001["waiver"] is None
+    assert "waiver waivers.toml: waivers[0] by ml-platform does not apply: the job's tags are unknown" \
+        in ba001["message"]
+    (warning,) = report["warnings"]
+    assert warning.startswith("unused waiver: waivers.toml: waivers[0]")
+    assert "could not apply to 1 finding: the job's tags are unknown" in warning
+    assert "remove it" not in warning and "remove it" not in stderr
+
+
+def test_a_waiver_that_met_only_errors_says_no_waiver_hides_them(cli: Cli, tmp_path: Path, jsonl) -> None:
+    row = compliant_row("eeeeeeeeee07")
+    del row["tags"]  # BA004 cannot decide
+    path = str(jsonl([row]))
+    name = waivers_file(tmp_path, rule="BA004")
+    code, report, _ = json_scan(cli, path, "--waivers", name, "--now", NOW)
+    assert code == 3
+    (warning,) = report["warnings"]
+    assert "matched 1 result that its rule could not decide (ERROR), which no waiver hides" in warning
+    assert "remove it" not in warning

@@ -31,7 +31,8 @@ _PATTERNS = [
     re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|APKA)[A-Z0-9]{12,}\b"),
     re.compile(r"(?i)(x-amz-security-token|x-amz-signature|x-amz-credential|signature|credential|"
                r"aws_secret_access_key|aws_session_token|secretaccesskey|sessiontoken)(\s*[:=]\s*)[^\s,&;\"']+"),
-    re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])"),
+    # a secret access key: 40 characters of base64 without padding, so "key=SECRET" is caught too
+    re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"),
 ]
 
 

@@ -128,6 +128,11 @@ def target_from_options(*, regions: Sequence[str] = (), all_regions: bool = Fals
                         concurrency: int | str | None = None) -> AwsTarget:
     """Check the live-scan options and build an :class:`AwsTarget`. Option names in messages are the
     CLI flags (``--role-arn``). Raises :class:`LocationError`."""
+    if any(not value.replace(",", "").strip() for value in regions):
+        raise LocationError("--region: empty region name (leave --region out to scan the default region)")
+    if any(not value.replace(",", "").strip() for value in accounts):
+        raise LocationError("--account: empty account ID (leave --account out to scan the credentials' "
+                            "own account)")
     region_list = _dedupe(_split_commas(regions))
     for region in region_list:
         if not _REGION.match(region):
@@ -162,35 +167,37 @@ def target_from_options(*, regions: Sequence[str] = (), all_regions: bool = Fals
 
 
 def parse_location(location: str) -> AwsTarget:
-    """``aws://...`` (see the module doc) -> :class:`AwsTarget`. Raises :class:`LocationError`."""
+    """``aws://...`` (see the module doc) -> :class:`AwsTarget`. Raises :class:`LocationError`, whose
+    message shows the location without credentials or external ID (:func:`_shown`)."""
+    shown = _shown(location)
     parts = urllib.parse.urlsplit(location)
     if parts.scheme.lower() != SCHEME:
-        raise LocationError(f"{location}: not an {SCHEME}:// location")
+        raise LocationError(f"{shown}: not an {SCHEME}:// location")
     if parts.fragment:
-        raise LocationError(f"{location}: unexpected '#{parts.fragment}'")
+        raise LocationError(f"{shown}: unexpected '#{parts.fragment}'")
     host = urllib.parse.unquote(parts.netloc)
     path = urllib.parse.unquote(parts.path).strip("/")
     try:
         pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
     except ValueError:
-        raise LocationError(f"{location}: malformed options after '?' (expected name=value&...)") from None
+        raise LocationError(f"{shown}: malformed options after '?' (expected name=value&...)") from None
     options: dict[str, list[str]] = {}
     for name, value in pairs:
         key = name.strip().lower().replace("_", "-")
         if key not in _OPTIONS:
-            raise LocationError(f"{location}: unknown option {name!r}{_suggest(key, _OPTIONS)} "
+            raise LocationError(f"{shown}: unknown option {name!r}{_suggest(key, _OPTIONS)} "
                                 f"(known: {', '.join(_OPTIONS)})")
         if key in options and key not in _REPEATABLE:
-            raise LocationError(f"{location}: option {key!r} given twice")
+            raise LocationError(f"{shown}: option {key!r} given twice")
         options.setdefault(key, []).append(value)
     accounts = list(options.get("account", []))
     if _ACCOUNT.match(host):
         accounts.insert(0, host)
         host = path
     elif path:
-        raise LocationError(f"{location}: expected aws://REGIONS or aws://ACCOUNT/REGIONS, not a path "
+        raise LocationError(f"{shown}: expected aws://REGIONS or aws://ACCOUNT/REGIONS, not a path "
                             f"after the regions")
-    all_regions = host == ALL_REGIONS or _flag(options.get("all-regions"), location)
+    all_regions = host == ALL_REGIONS or _flag(options.get("all-regions"), shown)
     regions = [] if host in ("", ALL_REGIONS) else [host]
     regions += options.get("region", [])
 
@@ -319,6 +326,14 @@ def _dedupe(values: Iterable[str]) -> list[str]:
 def _suggest(value: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _shown(location: str) -> str:
+    """``location`` as a message may echo it: credential-shaped text (an access key ID, a secret key,
+    ``aws_secret_access_key=...``) replaced by ``***`` and the external ID redacted."""
+    from checker.aws.faults import Scrubber
+
+    return redact(Scrubber()(location))
 
 
 def redact(location: str) -> str:

@@ -57,7 +57,8 @@ def plan_regions(regions: Sequence[str], all_regions: bool, default_region: str 
     """Decide the regions to scan.
 
     ``regions``: as the user named them; ``all_regions``: every region with a Bedrock endpoint in the
-    partition of ``default_region`` (``aws`` when there is none). With neither, ``default_region`` is
+    partition of ``default_region`` (``aws`` when there is none; a note says so when that partition has
+    none, e.g. ``aws-cn``). With neither, ``default_region`` is
     scanned. A region botocore does not know at all raises ``ValueError`` (most likely a typo; the
     message suggests the nearest name); a known region without a Bedrock endpoint is skipped, and the
     plan's notes say so. Regions of different partitions in one scan raise ``ValueError`` (one set of
@@ -66,7 +67,11 @@ def plan_regions(regions: Sequence[str], all_regions: bool, default_region: str 
     table = partitions()
     if all_regions:
         home = (partition_of(default_region) if default_region else None) or "aws"
-        return RegionPlan(scan=table[home][1], partition=home)
+        notes: tuple[str, ...] = ()
+        if not table[home][1]:
+            notes = (f"--all-regions: botocore's endpoint data lists no Amazon Bedrock region in partition "
+                     f"{home} (the partition of {default_region}); nothing to scan",)
+        return RegionPlan(scan=table[home][1], partition=home, notes=notes)
     wanted = list(regions)
     if not wanted:
         if not default_region:
@@ -92,9 +97,9 @@ def plan_regions(regions: Sequence[str], all_regions: bool, default_region: str 
         raise ValueError(f"--region: regions of different partitions ({', '.join(sorted(seen_partitions))}) "
                          "need different credentials; scan them separately")
     partition = seen_partitions.pop()
-    notes = tuple(f"{region}: Amazon Bedrock has no endpoint in this region (botocore endpoint data); "
+    skip_notes = tuple(f"{region}: Amazon Bedrock has no endpoint in this region (botocore endpoint data); "
                   "skipped, no jobs can exist there" for region in skipped)
-    return RegionPlan(scan=tuple(scan), skipped=tuple(skipped), partition=partition, notes=notes)
+    return RegionPlan(scan=tuple(scan), skipped=tuple(skipped), partition=partition, notes=skip_notes)
 
 
 def default_region(profile: str | None) -> str | None:

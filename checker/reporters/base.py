@@ -79,6 +79,18 @@ class Summary:
                 + self.error_results[ErrorKind.INPUT] + self.error_results[ErrorKind.SOURCE])
 
     @property
+    def partial_gaps(self) -> int:
+        """Input/source errors and unknown-data ERROR results that ``--allow-partial`` kept out of the exit
+        code (0 unless the code is 0 or 1): a verdict that reads "passed" must also say these."""
+        return self.input_errors if self.exit_code in (0, 1) else 0
+
+    @property
+    def partial_note(self) -> str:
+        """``"1 gap not gating (--allow-partial)"`` for :attr:`partial_gaps`, or ``""``."""
+        gaps = self.partial_gaps
+        return f"{gaps} gap{'' if gaps == 1 else 's'} not gating (--allow-partial)" if gaps else ""
+
+    @property
     def plugin_errors(self) -> int:
         """Problems and ERROR results that mean exit 4."""
         return (self.problems[ErrorKind.PLUGIN] + self.problems[ErrorKind.RULE]

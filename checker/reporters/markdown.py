@@ -126,6 +126,9 @@ class MarkdownReporter:
         verdict = {0: "✅ bedrock-audit: gate passed", 1: "❌ bedrock-audit: gate failed"}.get(
             summary.exit_code, "⚠️ bedrock-audit: not everything could be checked")
         soft = " (soft fail)" if context.soft_fail and summary.gate_failures else ""
+        if summary.partial_note:  # --allow-partial: a partial scan never gets a plain green tick
+            verdict = ("⚠️ bedrock-audit: gate passed on a partial scan" if summary.exit_code == 0
+                       else f"{verdict}; partial scan") + f": {summary.partial_note}"
         yield f"## {verdict}{soft} (exit {summary.exit_code})\n\n"
         policy = f" · policy {code(context.policy_path)}" if context.policy_path else ""
         yield (f"**{summary.jobs}** jobs evaluated from **{summary.records}** records · fails on "

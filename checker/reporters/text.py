@@ -1,5 +1,5 @@
 """The human report (``-f text``, the default): one line per finding or error as it is found, then a
-summary table. Colour only on a terminal and never when ``NO_COLOR`` is set (rich decides both)."""
+summary table. rich (colour, unless ``NO_COLOR`` is set) on a terminal; plain text elsewhere."""
 
 from __future__ import annotations
 
@@ -13,13 +13,16 @@ _STYLE = {Status.FAIL: "bold red", Status.ERROR: "bold magenta", Status.SKIP: "y
 
 
 class TextReporter:
-    """Findings as lines, then totals. PASS results are counted, not listed; waived ones are listed."""
+    """Findings as lines, then totals. PASS results are counted, not listed; waived ones are listed.
+
+    On a terminal the output is rendered with rich (colour, a boxed table); anywhere else (a CI log, a
+    file, a pipe) as plain text, which is what rich would print there minus the boxes -- and keeps a
+    non-interactive scan from paying rich's import and per-line rendering.
+    """
 
     def __init__(self, stream: TextIO, context: ReportContext) -> None:
-        from rich.console import Console
-
         self.context = context
-        self.console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
+        self.out: _RichOut | _PlainOut = _RichOut(stream) if _isatty(stream) else _PlainOut(stream)
 
     def start(self) -> None:
         """Nothing before the first finding."""
@@ -31,16 +34,85 @@ class TextReporter:
                 continue
             marker = "" if result.status is not Status.FAIL else {
                 "new": "  (new)", "existing": "  (existing, in baseline)"}.get(result.baseline or "", "")
-            self._line(result.status, f"{result.rule.id} {result.rule.name}", result.severity.label,
-                       f"{job.label}  {provenance}{marker}", result.message)
+            self.out.line(result.status, f"{result.rule.id} {result.rule.name}", result.severity.label,
+                          f"{job.label}  {provenance}{marker}", result.message)
 
     def problem(self, problem: Problem) -> None:
         """One line per problem."""
         where = str(problem.provenance) if problem.provenance else (problem.plugin or "")
         message = problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
-        self._line(Status.ERROR, f"{problem.kind.value} error", "", where, message)
+        self.out.line(Status.ERROR, f"{problem.kind.value} error", "", where, message)
 
-    def _line(self, status: Status, what: str, severity: str, where: str, message: str) -> None:
+    def finish(self, summary: Summary) -> None:
+        """Totals by status and severity, problems, warnings and the gate verdict."""
+        out = self.out
+        for warning in summary.warnings:
+            out.note("yellow", "warning", warning)
+        rows: list[tuple[str, Any]] = [("records read", summary.records), ("jobs evaluated", summary.jobs)]
+        rows += [(f"results {s.value}", summary.results[s]) for s in Status]
+        rows += [(f"FAIL {s.label}", summary.failures[s]) for s in sorted(Severity, reverse=True)
+                 if summary.failures[s]]
+        rows += [(f"{k.value} errors", summary.problems[k]) for k in ErrorKind if summary.problems[k]]
+        if summary.waived:
+            rows.append(("waived (SKIP)", summary.waived))
+        outcome = summary.baseline
+        if outcome is not None:
+            rows += [("FAIL new (not in baseline)", outcome.new), ("FAIL existing (in baseline)", outcome.existing),
+                     ("baseline entries fixed", len(outcome.fixed))]
+        out.table("bedrock-audit summary", [(what, str(count)) for what, count in rows])
+        if outcome is not None:
+            from checker.baseline import entry_label
+
+            for entry in outcome.fixed:
+                out.note("", "fixed since the baseline", entry_label(entry))
+        partial = summary.partial_note  # --allow-partial: say what was not checked next to the verdict
+        if summary.exit_code == 0 and partial:
+            out.note("yellow", "gate passed on a partial scan", f"{partial} (exit 0)")
+        elif summary.exit_code == 0:
+            out.note("green", "gate passed", f"exit {summary.exit_code}")
+        elif summary.exit_code == 1:
+            out.note("red", "gate failed", f"findings at or above {self.context.fail_on.label}"
+                     + (f"; partial scan: {partial}" if partial else "") + " (exit 1)")
+        else:
+            out.note("magenta", "gate failed", f"not everything could be checked (exit {summary.exit_code})")
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _PlainOut:
+    """Plain text, no escape sequences of ours; control characters in data shown as escapes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.write = stream.write
+
+    def line(self, status: Status, what: str, severity: str, where: str, message: str) -> None:
+        head = f"{status.value:<5} {printable(what)}" + (f" [{severity}]" if severity else "")
+        tail = f"  {printable(where)}" if where else ""
+        self.write(f"{head}{tail}\n      " + printable(message).replace("\n", "\n      ") + "\n")
+
+    def note(self, style: str, label: str, text: str) -> None:
+        self.write(f"{label}: {printable(text)}\n")
+
+    def table(self, title: str, rows: list[tuple[str, str]]) -> None:
+        width = max(len(what) for what, _ in rows)
+        digits = max(len(count) for _, count in rows)
+        self.write(title + "\n" + "".join(f"  {what:<{width}}  {count:>{digits}}\n" for what, count in rows))
+
+
+class _RichOut:
+    """rich on a terminal: colour (unless NO_COLOR) and a boxed summary table."""
+
+    def __init__(self, stream: TextIO) -> None:
+        from rich.console import Console
+
+        self.console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
+
+    def line(self, status: Status, what: str, severity: str, where: str, message: str) -> None:
         from rich.text import Text
 
         line = Text()
@@ -53,42 +125,17 @@ class TextReporter:
         line.append("\n      " + printable(message).replace("\n", "\n      "))
         self.console.print(line)
 
-    def finish(self, summary: Summary) -> None:
-        """Totals by status and severity, problems, warnings and the gate verdict."""
+    def note(self, style: str, label: str, text: str) -> None:
+        from rich.text import Text
+
+        self.console.print(Text.assemble((label, style), ": ", printable(text)))
+
+    def table(self, title: str, rows: list[tuple[str, str]]) -> None:
         from rich.table import Table
 
-        console = self.console
-        for warning in summary.warnings:
-            console.print(f"[yellow]warning[/]: {_escape(printable(warning))}")
-        table = Table(title="bedrock-audit summary", show_header=True, title_justify="left")
+        table = Table(title=title, show_header=True, title_justify="left")
         table.add_column("what")
         table.add_column("count", justify="right")
-        rows: list[tuple[str, Any]] = [("records read", summary.records), ("jobs evaluated", summary.jobs)]
-        rows += [(f"results {s.value}", summary.results[s]) for s in Status]
-        rows += [(f"FAIL {s.label}", summary.failures[s]) for s in sorted(Severity, reverse=True)
-                 if summary.failures[s]]
-        rows += [(f"{k.value} errors", summary.problems[k]) for k in ErrorKind if summary.problems[k]]
-        if summary.waived:
-            rows.append(("waived (SKIP)", summary.waived))
-        outcome = summary.baseline
-        if outcome is not None:
-            rows += [("FAIL new (not in baseline)", outcome.new), ("FAIL existing (in baseline)", outcome.existing),
-                     ("baseline entries fixed", len(outcome.fixed))]
         for what, count in rows:
-            table.add_row(what, str(count))
-        console.print(table)
-        if outcome is not None:
-            from checker.baseline import entry_label
-
-            for entry in outcome.fixed:
-                console.print(f"fixed since the baseline: {_escape(printable(entry_label(entry)))}")
-        verdict = {0: "[green]gate passed[/]", 1: "[red]gate failed[/]: findings at or above "
-                   f"{self.context.fail_on.label}"}.get(summary.exit_code, "[magenta]gate failed[/]: not "
-                                                                        "everything could be checked")
-        console.print(f"{verdict} (exit {summary.exit_code})")
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+            table.add_row(what, count)
+        self.console.print(table)

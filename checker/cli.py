@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -63,7 +64,19 @@ app = typer.Typer(
 )
 baseline_app = typer.Typer(help="Record today's failures so that a scan with --baseline fails only on "
                            "new ones.", no_args_is_help=True)
-rules_app = typer.Typer(help="List the rules, or show one in full.", no_args_is_help=False)
+rules_app = typer.Typer(help="""List every rule (id, name, severity, whether the current policy runs it,
+plugin, title), or show one in full. Includes the policy file's [[custom-rules]] (plugin "policy").
+Exits 4 if a plugin failed to load (the rules that did load are still listed), 2 if the policy file is
+wrong.
+
+Examples:
+
+\b
+  bedrock-audit rules
+  bedrock-audit rules -f json --config bedrock-audit.toml
+  bedrock-audit rules --framework nist-800-53
+  bedrock-audit rules show BA004
+""", no_args_is_help=False)
 app.add_typer(rules_app, name="rules")
 app.add_typer(baseline_app, name="baseline")
 
@@ -87,14 +100,30 @@ def _note(message: str) -> None:
     print(f"bedrock-audit: note: {_printable(message)}", file=sys.stderr)
 
 
+class _Terminated(BaseException):
+    """SIGTERM arrived (a CI runner cancelling the job): unwind like Ctrl-C, so report files are discarded."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def _guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
-    """Run a command body; map known errors to exit codes, unknown ones to an internal error (4)."""
+    """Run a command body; map known errors to exit codes, unknown ones to an internal error (4).
+
+    SIGINT exits 130 and SIGTERM 143 (128 + signal number), after the report files were discarded.
+    """
     from checker.policy import ConfigError
     from checker.reporters.guard import ReporterFailed
     from checker.reporters.output import OutputError
 
+    with contextlib.suppress(ValueError):  # ValueError: not the main thread (an embedding caller's)
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = action()
+    except _Terminated:
+        print("bedrock-audit: terminated", file=sys.stderr)
+        raise typer.Exit(128 + signal.SIGTERM) from None
     except (ConfigError, OutputError) as exc:
         _error(str(exc), ExitCode.USAGE)
     except ReporterFailed as exc:
@@ -270,19 +299,13 @@ def scan(
 
     Examples:
 
-      bedrock-audit scan jobs.jsonl
-
-      bedrock-audit scan exports/ -f json -o junit=bedrock-audit.xml --fail-on high
-
-      bedrock-audit scan jobs.jsonl -o sarif=bedrock-audit.sarif -f markdown >> "$GITHUB_STEP_SUMMARY"
-
-      bedrock-audit scan jobs.jsonl --waivers waivers.toml --baseline baseline.json
-
-      datadog-export | bedrock-audit scan - --input-format csv
-
-      bedrock-audit scan --aws --region us-east-1 --region eu-west-1 -o junit=bedrock-audit.xml
-
     \b
+      bedrock-audit scan jobs.jsonl
+      bedrock-audit scan exports/ -f json -o junit=bedrock-audit.xml --fail-on high
+      bedrock-audit scan jobs.jsonl -o sarif=bedrock-audit.sarif -f markdown >> "$GITHUB_STEP_SUMMARY"
+      bedrock-audit scan jobs.jsonl --waivers waivers.toml --baseline baseline.json
+      datadog-export | bedrock-audit scan - --input-format csv
+      bedrock-audit scan --aws --region us-east-1 --region eu-west-1 -o junit=bedrock-audit.xml
       bedrock-audit scan --aws --all-regions --accounts-file accounts.txt \\
         --role-arn 'arn:aws:iam::{account_id}:role/BedrockAudit' --allow-partial -f json > audit.json
     """
@@ -560,8 +583,8 @@ def baseline_create(
 
     Example:
 
+    \b
       bedrock-audit baseline create exports/ -o bedrock-audit-baseline.json
-
       bedrock-audit scan exports/ --baseline bedrock-audit-baseline.json
     """
     _guard(show_traceback, lambda: _baseline_create(paths or [], output, config, waivers or [], select, ignore,
@@ -698,7 +721,15 @@ def rules_show(
     show_traceback: TracebackOption = False,
 ) -> None:
     """Print one rule in full: metadata, the plugin that provides it, its parameters with their defaults
-    and its parameter schema (-f json: one JSON document). Custom rules of the policy file too."""
+    and its parameter schema (-f json: one JSON document). Custom rules of the policy file too.
+
+    Examples:
+
+    \b
+      bedrock-audit rules show BA004
+      bedrock-audit rules show timeout-bounds -f json
+      bedrock-audit rules show ORG001 --config examples/custom-rules.toml
+    """
     def show() -> int:
         from checker.custom_rules import with_custom_rules
         from checker.listing import as_json, rule_document, rule_text
@@ -725,7 +756,16 @@ def plugins(
     show_traceback: TracebackOption = False,
 ) -> None:
     """List plugins: loaded, failed (with the cause) and disabled, with distribution, version, hooks and
-    what they registered. Exits 4 if a plugin failed."""
+    what they registered. Exits 4 if a plugin failed.
+
+    Examples:
+
+    \b
+      bedrock-audit plugins
+      bedrock-audit plugins -f json
+      bedrock-audit plugins --disable-plugin acme
+      BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD=1 bedrock-audit plugins
+    """
     def show() -> int:
         from checker.listing import as_json, plugins_text
 

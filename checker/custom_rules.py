@@ -13,6 +13,10 @@ is evaluated with :class:`checker.schema.SchemaValidator` (python-jsonschema's v
   ``dependentSchemas`` of the root schema and of the subschemas that apply to the root (``allOf``,
   ``anyOf``, ``oneOf``, ``not``, ``if``/``then``/``else``, local ``$ref``); a root schema that can reach
   any column (``additionalProperties``, ``patternProperties``, ``propertyNames``, ...) reads them all.
+* A column the schema names that the record does not have at all (a typo such as ``tgas``, or an
+  API-only member a table export lacks) is unknown too: ERROR, never a PASS.
+* Every key of the schema must be a Draft 2020-12 keyword (or an ``x-`` annotation): JSON Schema
+  ignores unknown keywords, so ``requried`` would make a rule that passes every record.
 * References (``$ref``) must point into the schema itself (``#/$defs/...``): nothing is fetched.
 * Ids follow rule ids (``ORG001``); the ``BA`` prefix is reserved for built-in rules; an id or name that
   another rule (built-in, plugin, or another custom rule) already uses is a configuration error (exit 2).
@@ -21,11 +25,12 @@ is evaluated with :class:`checker.schema.SchemaValidator` (python-jsonschema's v
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from checker.model import Job, Rule, Severity, Verdict, failed, passed
+from checker.model import Job, Rule, Severity, UnknownData, Verdict, failed, passed
 from checker.policy import ConfigError, Policy
 
 if TYPE_CHECKING:
@@ -127,7 +132,15 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
     :class:`~checker.policy.ConfigError` for a schema that is not a valid JSON Schema, holds TOML dates,
     or uses the reserved ``BA`` prefix.
     """
-    from checker.schema import SchemaValidator, metaschema_errors, remote_ref
+    from checker.schema import (
+        KEYWORDS,
+        TABLE_SCHEMA,
+        SchemaValidator,
+        load_schema,
+        metaschema_errors,
+        remote_ref,
+        unknown_keyword,
+    )
 
     rule_id = str(table["id"])
     if rule_id.startswith(RESERVED_PREFIX) and rule_id[len(RESERVED_PREFIX)].isdigit():
@@ -140,6 +153,14 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
     invalid = metaschema_errors(dict(schema))
     if invalid:
         raise ConfigError(f"{where}.schema is not a valid JSON Schema: {invalid}")
+    unknown = unknown_keyword(schema)
+    if unknown is not None:
+        place, key = unknown
+        close = difflib.get_close_matches(key, sorted(KEYWORDS), n=1, cutoff=0.7)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(f"{where}.schema{_toml_path(place)}: unknown keyword {key!r}{hint}: JSON Schema "
+                          "ignores keywords it does not know, so the rule would not check it (annotations of "
+                          "your own: prefix them with x-)")
     remote = remote_ref(schema)
     if remote is not None:  # the validators would fetch it over the network: a policy must be hermetic
         raise ConfigError(f"{where}.schema: $ref {remote!r} points outside the schema; only references "
@@ -150,10 +171,13 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
         reason = " ".join(str(exc).split()).split(" Failed validating")[0][:300]
         raise ConfigError(f"{where}.schema: {reason}") from None
     reads = referenced_columns(schema)
+    absent = _absent_reasons(reads or (), frozenset(load_schema(TABLE_SCHEMA)["properties"]))
 
     def check(job: Job, params: Mapping[str, Any]) -> Verdict:
         for column in sorted(job.unknown) if reads is None else sorted(reads):
             job.get(column)  # raises UnknownData: the engine makes it an ERROR naming the column
+            if column not in job.row:  # not a column of the table, or an API-only member a table export lacks
+                raise UnknownData(column, absent[column])
         errors = validator.errors(job.row)
         if not errors:
             return passed()
@@ -182,6 +206,24 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
         )
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
+
+
+def _toml_path(path: tuple[str | int, ...]) -> str:
+    """``("allOf", 0, "properties", "job_name")`` -> ``".allOf[0].properties.job_name"``."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+
+
+def _absent_reasons(columns: Iterable[str], known: frozenset[str]) -> dict[str, str]:
+    """Why each column is unknown for a record that lacks it (a typo gets a suggestion)."""
+    reasons = {}
+    for column in columns:
+        reason = f"column {column} not in input"
+        if column not in known:
+            close = difflib.get_close_matches(column, sorted(known), n=1, cutoff=0.6)
+            hint = f": did you mean {close[0]}?" if close else ""
+            reason += f" (nor a column of the aws.bedrock_model_invocation_job table{hint})"
+        reasons[column] = reason
+    return reasons
 
 
 def custom_rules(policy: Policy) -> list[CustomRule]:

@@ -5,14 +5,22 @@ validated options) and calls each rule's check function. A rule that raises is a
 the rule and the job (exit 4); a rule that needs unknown data is an ERROR naming the column (exit 3); a
 rule that returns something other than a :class:`~checker.model.Verdict` is an ERROR too. Nothing a rule
 does can end the scan or turn into a PASS.
+
+Rules must not change the record, but a third-party rule that does (an in-place "normalisation") must not
+change what the other rules, the waivers and the reports see: each rule whose check function lives
+outside bedrock-audit's own packages (``rules``, ``checker``: the built-in and ``[[custom-rules]]`` rules,
+tested pure) gets its own copy of the job. Only plugin rules pay for the copy (a JSON round trip).
 """
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from checker.model import ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict
 
@@ -35,13 +43,14 @@ class Engine:
 
     def __init__(self, rules: Sequence[ConfiguredRule]) -> None:
         self.rules = tuple(rules)
+        self._private = tuple(not _own(configured.rule) for configured in self.rules)
 
     def evaluate(self, job: Job) -> list[Result]:
         """One :class:`~checker.model.Result` per configured rule, in rule order. Never raises."""
         results: list[Result] = []
         append = results.append
         clock = time.perf_counter
-        for configured in self.rules:
+        for configured, private in zip(self.rules, self._private, strict=True):
             rule = configured.rule
             start = clock()
             try:
@@ -50,7 +59,7 @@ class Engine:
                     if status not in configured.applies_to:
                         append(_not_applicable(configured, status, clock() - start))
                         continue
-                verdict = rule.check(job, configured.params)
+                verdict = rule.check(_private_copy(job) if private else job, configured.params)
             except UnknownData as exc:
                 append(Result(rule, configured.severity, Status.ERROR, f"{rule.id} cannot decide: {exc}",
                               f"/{exc.column}", ErrorKind.INPUT, clock() - start))
@@ -69,6 +78,23 @@ class Engine:
                 message = f"{rule.title} (the rule gave no message)"
             append(Result(rule, configured.severity, verdict.status, message, verdict.pointer, None, duration))
         return results
+
+
+_OWN_PACKAGES = ("rules.", "checker.")
+
+
+def _own(rule: Rule) -> bool:
+    """True for bedrock-audit's own rules (built-in and custom): their check reads the shared record."""
+    return str(getattr(rule.check, "__module__", "") or "").startswith(_OWN_PACKAGES)
+
+
+def _private_copy(job: Job) -> Job:
+    """``job`` with a deep copy of its record, for a rule that might change it."""
+    try:
+        row = orjson.loads(orjson.dumps(job.row))
+    except TypeError:  # not JSON (e.g. an integer beyond 64 bits): the slow, general copy
+        row = copy.deepcopy(job.row)
+    return Job(row, job.provenance, dict(job.unknown), job.now)
 
 
 def _not_applicable(configured: ConfiguredRule, status: Any, duration: float) -> Result:

@@ -1,9 +1,10 @@
 """Turn the locations a user named (files, folders, ``-``, URIs) into one stream of raw rows.
 
 The format of a file comes from ``--input-format``, else its extension, else sniffing its first bytes.
-Folders are walked (sorted) for files with a registered extension; the other files are listed in a
-note on stderr, never skipped silently. A location that cannot be read is a SOURCE problem; reading goes on
-with the next location.
+Folders are walked (sorted, following links to folders, each folder read once) for files with a
+registered extension; the other files are listed in a note on stderr, never skipped silently, and a
+sub-folder that cannot be listed is a SOURCE problem. A location that cannot be read is a SOURCE
+problem; reading goes on with the next location.
 """
 
 from __future__ import annotations
@@ -75,8 +76,11 @@ class Inputs:
     def _read_folder(self, folder: str, forced: Source | None) -> Iterator[Item]:
         found = False
         ignored: list[str] = []
-        for root, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        unlisted: list[OSError] = []
+        visited = {os.path.realpath(folder)}
+        for root, dirs, files in os.walk(folder, onerror=unlisted.append, followlinks=True):
+            yield from _unlisted(unlisted)
+            dirs[:] = _not_yet_visited(root, sorted(d for d in dirs if not d.startswith(".")), visited)
             for name in sorted(files):
                 path = os.path.join(root, name)
                 if name.startswith("."):
@@ -86,10 +90,12 @@ class Inputs:
                     yield from self._read_file(path, forced)
                 else:
                     ignored.append(path)
+        failed = bool(unlisted)
+        yield from _unlisted(unlisted)
         if ignored:
             shown = ", ".join(ignored[:5]) + (f" and {len(ignored) - 5} more" if len(ignored) > 5 else "")
             self.note(f"{folder}: not read (no job-export extension): {shown}")
-        if not found:
+        if not found and not failed:
             yield source_problem("folder holds no .jsonl, .ndjson, .json or .csv files", folder)
 
     def _read_file(self, path: str, forced: Source | None) -> Iterator[Item]:
@@ -124,6 +130,25 @@ class Inputs:
                 )
                 return
         yield from _guarded(source, location, stream)
+
+
+def _unlisted(errors: list[OSError]) -> Iterator[Item]:
+    """A SOURCE problem per folder ``os.walk`` could not list (it would skip them silently); clears the list."""
+    for error in errors:
+        yield source_problem(f"cannot read folder: {error.strerror or error}", str(error.filename))
+    errors.clear()
+
+
+def _not_yet_visited(root: str, names: list[str], visited: set[str]) -> list[str]:
+    """The sub-folders of ``root`` to descend into: links to folders are followed, but a folder already
+    read (through another link, or a link back up the tree) is not read twice."""
+    kept = []
+    for name in names:
+        real = os.path.realpath(os.path.join(root, name))
+        if real not in visited:
+            visited.add(real)
+            kept.append(name)
+    return kept
 
 
 def _guarded(source: Source, location: str, stream: IO[bytes] | None) -> Iterator[Item]:

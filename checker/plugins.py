@@ -171,7 +171,10 @@ def load_plugins(disabled: Iterable[str] = (), autoload: bool | None = None,
             info = PluginInfo(name, getattr(plugin, "__name__", type(plugin).__name__), None, None,
                               builtin=False)
             _add(manager, registry, info, skip, functools.partial(_identity, plugin))
-        registry.unknown_disabled = sorted(skip - {p.name for p in registry.plugins})
+        known = {p.name for p in registry.plugins}
+        if not autoload:  # installed but not loaded: its name is still a plugin's name
+            known.update(entry_point.name for entry_point in _entry_points())
+        registry.unknown_disabled = sorted(skip - known)
         _collect(manager, registry)
     return registry
 

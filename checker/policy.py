@@ -2,7 +2,8 @@
 
 Discovery (``../shared/DESIGN.md`` §7): ``--config PATH`` (or ``BEDROCK_AUDIT_CONFIG``), else the first
 ``bedrock-audit.toml`` -- or ``pyproject.toml`` with a ``[tool.bedrock-audit]`` table -- found from the
-working directory upwards. Precedence: flags > environment (``BEDROCK_AUDIT_*``) > file > defaults;
+working directory upwards (a ``pyproject.toml`` that does not parse is skipped unless it seems to hold
+that table: then its TOML error is reported). Precedence: flags > environment (``BEDROCK_AUDIT_*``) > file > defaults;
 the CLI resolves flags and environment, this module merges them over the file.
 
 Every mistake is a :class:`ConfigError` (exit 2) naming the file and the key.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,12 +66,31 @@ def discover(start: Path) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
-                with pyproject.open("rb") as handle:
-                    if PYPROJECT_TABLE in tomllib.load(handle).get("tool", {}):
-                        return pyproject
-            except (OSError, tomllib.TOMLDecodeError):
+                raw = pyproject.read_bytes()
+            except OSError:
+                continue
+            try:
+                if PYPROJECT_TABLE in tomllib.loads(raw.decode("utf-8", "replace")).get("tool", {}):
+                    return pyproject
+            except tomllib.TOMLDecodeError:
+                if _mentions_our_table(raw):
+                    return pyproject  # ours, and broken: load_policy says where, rather than skip it
                 continue  # somebody else's broken pyproject is not our policy
     return None
+
+
+_OUR_TABLE = re.compile(rb"""tool\s*\.\s*["']?bedrock-audit""")
+_TOOL_HEADER = re.compile(rb"""^\s*\[\s*["']?tool["']?\s*\]""", re.MULTILINE)
+_OUR_KEY = re.compile(rb"""^\s*["']?bedrock-audit["']?\s*[.=]""", re.MULTILINE)
+
+
+def _mentions_our_table(raw: bytes) -> bool:
+    """Whether an unparsable ``pyproject.toml`` seems to hold ``[tool.bedrock-audit]`` (``[tool.bedrock-audit]``,
+    ``tool.bedrock-audit.x = ...``, or a ``bedrock-audit`` key under ``[tool]``)."""
+    if _OUR_TABLE.search(raw):
+        return True
+    header = _TOOL_HEADER.search(raw)
+    return header is not None and _OUR_KEY.search(raw, header.end()) is not None
 
 
 def load_policy(path: Path | None) -> Policy:

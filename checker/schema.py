@@ -297,6 +297,53 @@ def remote_ref(schema: Any) -> str | None:
     return None
 
 
+KEYWORDS = frozenset({
+    "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$vocabulary", "$comment", "$defs",
+    "prefixItems", "items", "contains", "additionalProperties", "properties", "patternProperties",
+    "dependentSchemas", "propertyNames", "if", "then", "else", "allOf", "anyOf", "oneOf", "not",
+    "unevaluatedItems", "unevaluatedProperties", "type", "const", "enum", "multipleOf", "maximum",
+    "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems",
+    "minItems", "uniqueItems", "maxContains", "minContains", "maxProperties", "minProperties", "required",
+    "dependentRequired", "title", "description", "default", "deprecated", "readOnly", "writeOnly", "examples",
+    "format", "contentEncoding", "contentMediaType", "contentSchema", "definitions",
+})
+"""The keywords of JSON Schema Draft 2020-12 (core, applicator, unevaluated, validation, meta-data,
+format-annotation and content vocabularies, json-schema.org/draft/2020-12), plus ``definitions``, the
+pre-2019 home of ``$ref`` targets."""
+
+_ONE_SUBSCHEMA = frozenset({"additionalProperties", "propertyNames", "items", "contains", "unevaluatedItems",
+                            "unevaluatedProperties", "if", "then", "else", "not", "contentSchema"})
+_SUBSCHEMA_LISTS = frozenset({"prefixItems", "allOf", "anyOf", "oneOf"})
+_SUBSCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"})
+
+
+def unknown_keyword(schema: Any, path: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], str] | None:
+    """The first key of ``schema`` (or of a subschema) that is not a Draft 2020-12 keyword, as ``(path of the
+    schema holding it, key)``, or ``None``. Keys starting with ``x-`` are annotations of one's own.
+
+    JSON Schema ignores keywords it does not know, so ``{"requried": ["owner"]}`` accepts everything:
+    schemas written by hand (custom rules) are checked with this. Property names (under ``properties``,
+    ``$defs``, ...) and data (``enum``, ``const``, ``default``, ``examples``) are not keywords and not checked.
+    """
+    if not isinstance(schema, Mapping):
+        return None
+    for key, value in schema.items():
+        if key not in KEYWORDS and not str(key).startswith("x-"):
+            return path, str(key)
+        children: list[tuple[tuple[str | int, ...], Any]] = []
+        if key in _ONE_SUBSCHEMA:
+            children = [((*path, key), value)]
+        elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
+            children = [((*path, key, index), item) for index, item in enumerate(value)]
+        elif key in _SUBSCHEMA_MAPS and isinstance(value, Mapping):
+            children = [((*path, key, name), item) for name, item in value.items()]
+        for child_path, child in children:
+            found = unknown_keyword(child, child_path)
+            if found is not None:
+                return found
+    return None
+
+
 def table_columns() -> tuple[dict[str, str], frozenset[str]]:
     """``({column: ddsql_type}, table_columns)`` from the table schema's ``x-ddsql-type`` annotations.
 

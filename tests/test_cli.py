@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Cli, compliant_row, fake_plugin_dir, sample_rows
+import pytest
+from conftest import Cli, compliant_row, console_script, fake_plugin_dir, sample_rows
 
 RAISING_PLUGIN = '''
 from checker import Rule, Severity, hookimpl, passed
@@ -180,3 +181,92 @@ def test_reports_to_files_and_stdout_at_once(cli: Cli, jsonl, tmp_path: Path) ->
     assert (tmp_path / "r.xml").read_text().startswith("<?xml")
     assert "vpc-config-required" in (tmp_path / "r.txt").read_text()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_report_path_that_is_a_link_is_written_through_the_link(cli: Cli, jsonl, tmp_path: Path) -> None:
+    path = jsonl([compliant_row(vpc_config=None)])
+    (tmp_path / "2025-06").mkdir()
+    (tmp_path / "2025-06" / "report.json").write_text("old")
+    (tmp_path / "latest.json").symlink_to(Path("2025-06") / "report.json")
+    result = cli("scan", str(path), "-o", "json=latest.json")
+    assert result.returncode == 1, result.stderr
+    assert (tmp_path / "latest.json").is_symlink()
+    assert json.loads((tmp_path / "2025-06" / "report.json").read_text())["summary"]["exit_code"] == 1
+    assert not list(tmp_path.glob("**/.*.tmp"))
+
+
+def test_a_report_to_a_pipe_or_device_is_streamed_into_it_not_replaced(cli: Cli, jsonl, tmp_path: Path) -> None:
+    """`-o junit=/dev/stdout`, `-o json=>(jq ...)`, a FIFO: the destination is not a file to rename over
+    (as root, renaming over /dev/stdout would replace the device node)."""
+    import os
+    import stat
+
+    path = jsonl([compliant_row(vpc_config=None)])
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        result = cli("scan", str(path), "-o", f"json={fifo}", "-o", "junit=null.xml")
+        received = b""
+        while chunk := os.read(reader, 65536):
+            received += chunk
+    finally:
+        os.close(reader)
+    assert result.returncode == 1, result.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert json.loads(received)["summary"]["exit_code"] == 1
+    assert not list(tmp_path.glob(".*.tmp"))
+    (tmp_path / "null.xml").unlink()
+    (tmp_path / "devnull").symlink_to(os.devnull)
+    result = cli("scan", str(path), "-o", "json=devnull")
+    assert result.returncode == 1, result.stderr
+    assert (tmp_path / "devnull").is_symlink() and stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+@pytest.mark.parametrize(("signame", "code", "said"), [("SIGINT", 130, "interrupted"),
+                                                       ("SIGTERM", 143, "terminated")])
+def test_a_scan_stopped_by_a_signal_leaves_no_report_and_no_temp_file(
+        jsonl, tmp_path: Path, signame: str, code: int, said: str) -> None:
+    """Ctrl-C, or a CI runner cancelling the job (SIGTERM), mid-scan: the previous report stays as it was,
+    no half report and no hidden temporary file is left, and no traceback is shown."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    line = json.dumps(compliant_row(vpc_config=None))
+    path = jsonl([line] * 40_000)
+    (tmp_path / "r.json").write_text("previous")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("BEDROCK_AUDIT_")}
+    process = subprocess.Popen(  # default SIGINT handling even when the test runner ignores it
+        [console_script(), "scan", str(path), "-o", "json=r.json", "-o", "junit=r.xml", "-f", "sarif"],
+        cwd=tmp_path, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".r.json.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)  # well into the scan
+    process.send_signal(getattr(signal, signame))
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == code, stderr
+    assert stderr.decode().strip().splitlines()[-1] == f"bedrock-audit: {said}"
+    assert b"Traceback" not in stderr
+    assert (tmp_path / "r.json").read_text() == "previous"
+    assert not (tmp_path / "r.xml").exists()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("command", [["scan"], ["fetch"], ["baseline", "create"], ["rules"], ["rules", "show"],
+                                     ["plugins"]])
+def test_help_examples_survive_an_80_column_terminal_intact(cli: Cli, command: list[str]) -> None:
+    """Every command's --help has examples, and each one can be copied: click rewraps paragraphs to the
+    terminal width, which cut `... --fail-on` / `high` onto two lines."""
+    result = cli(*command, "--help", env={"COLUMNS": "80"})
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("Example"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" "))
+    examples = [line.strip() for line in lines[start + 1:end] if line.strip()]
+    assert examples
+    for previous, line in zip(["bedrock-audit"] + examples, examples, strict=False):
+        assert line.startswith(("bedrock-audit ", "datadog-export ", "BEDROCK_AUDIT_")) or previous.endswith("\\"), line

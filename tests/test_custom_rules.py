@@ -190,3 +190,52 @@ def test_formats_in_a_custom_schema_are_checked() -> None:
     assert_passes(rule, example_row(client_request_token="3f9c2a7e-5b1d-4e8a-9c6f-0d2b4a8e1c57"))
     assert_fails(rule, example_row(client_request_token="not-a-uuid"), pointer="/client_request_token",
                  message="is not a 'uuid'")
+
+
+@pytest.mark.parametrize(("schema", "expected"), [
+    ('properties.tags.requried = ["owner"]',
+     "custom-rules[0].schema.properties.tags: unknown keyword 'requried' (did you mean 'required'?)"),
+    ("properties.timeout_duration_in_hours.maximun = 24",
+     "schema.properties.timeout_duration_in_hours: unknown keyword 'maximun' (did you mean 'maximum'?)"),
+    ('allOf = [{ properties = { job_name = { patern = "^etl-" } } }]',
+     "schema.allOf[0].properties.job_name: unknown keyword 'patern' (did you mean 'pattern'?)"),
+    ('dependencies.tags = ["owner"]', "schema: unknown keyword 'dependencies'"),
+])
+def test_a_misspelt_schema_keyword_is_a_config_error_not_a_rule_that_passes_everything(
+        cli: Cli, tmp_path: Path, schema: str, expected: str) -> None:
+    """JSON Schema ignores keywords it does not know: `requried` would make the rule pass every job."""
+    head = CLASSIFICATION_RULE.split("[custom-rules.schema]")[0]
+    policy(tmp_path, f"{head}[custom-rules.schema]\n{schema}\n")
+    result = cli("scan", str(write_jsonl(tmp_path / "jobs.jsonl", [compliant_row()])))
+    assert result.returncode == 2, result.stdout
+    assert expected in result.stderr
+
+
+def test_property_names_and_data_may_look_like_anything_and_x_annotations_are_allowed(
+        cli: Cli, tmp_path: Path) -> None:
+    head = CLASSIFICATION_RULE.split("[custom-rules.schema]")[0]
+    policy(tmp_path, f'''{head}[custom-rules.schema]
+x-owner = "security"
+"$comment" = "tag keys are data, not keywords"
+properties.tags.properties.requried.const = "yes"
+properties.tags.properties.patern.enum = [{{ maximun = 1 }}]
+properties.tags."$defs".foo.type = "string"
+''')
+    code, results, _ = org001(cli, [write_jsonl(tmp_path / "jobs.jsonl", [
+        compliant_row(tags={"owner": "a", "cost-center": "b", "requried": "no"})])])
+    assert code == 1
+    assert results[0]["status"] == "FAIL" and results[0]["pointer"] == "/tags/requried"
+
+
+def test_a_column_the_record_does_not_have_is_an_error_never_a_pass(cli: Cli, tmp_path: Path) -> None:
+    """`properties.tgas...` (a typo) or an API-only member a table export lacks: the rule cannot check it."""
+    head = CLASSIFICATION_RULE.split("[custom-rules.schema]")[0]
+    policy(tmp_path, f'{head}[custom-rules.schema]\nproperties.tgas.required = ["owner"]\n')
+    code, results, _ = org001(cli, [write_jsonl(tmp_path / "jobs.jsonl", [compliant_row()])])
+    assert code == 3
+    assert results[0]["status"] == "ERROR"
+    assert results[0]["message"] == ("ORG001 cannot decide: column tgas not in input (nor a column of the "
+                                     "aws.bedrock_model_invocation_job table: did you mean tags?)")
+    policy(tmp_path, f'{head}[custom-rules.schema]\nproperties.model_invocation_type.const = "Batch"\n')
+    code, results, _ = org001(cli, [write_jsonl(tmp_path / "jobs.jsonl", [compliant_row()])])
+    assert code == 3 and results[0]["message"].endswith(": column model_invocation_type not in input")

@@ -87,6 +87,18 @@ def test_disabling_the_broken_plugin_lets_the_scan_pass(cli: Cli, jobs: Path, br
     assert "not loaded" in version.stdout
 
 
+def test_disabling_an_installed_plugin_while_autoload_is_off_is_not_a_usage_error(
+        cli: Cli, jobs: Path, broken: dict[str, str]) -> None:
+    """An org-wide BEDROCK_AUDIT_DISABLE_PLUGIN=broken plus a job's AUTOLOAD=1: the plugin is installed,
+    so its name is known, and it is not loaded either way."""
+    both = {**broken, "BEDROCK_AUDIT_DISABLE_PLUGIN": "broken", "BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    result = cli("scan", str(jobs), env=both)
+    assert result.returncode == 0, result.stderr
+    assert cli("plugins", env=both).returncode == 0
+    misspelt = cli("scan", str(jobs), env={**both, "BEDROCK_AUDIT_DISABLE_PLUGIN": "brokne"})
+    assert misspelt.returncode == 2 and "--disable-plugin brokne: no plugin has that name" in misspelt.stderr
+
+
 def test_a_misspelt_disable_plugin_name_is_a_usage_error(cli: Cli, jobs: Path) -> None:
     result = cli("scan", str(jobs), "--disable-plugin", "acmee")
     assert result.returncode == 2
@@ -202,3 +214,19 @@ def test_a_plugin_report_format_that_raises_is_named_and_leaves_no_file(cli: Cli
     assert ("report format 'fragile' of plugin fragile (fragile-report 0.2) failed in job(): ValueError: "
             "cannot format good-one") in result.stderr
     assert "Traceback" not in result.stderr and not out.exists() and not (tmp_path / "r.json").exists()
+
+
+def test_a_plugin_rule_that_changes_the_record_cannot_change_other_rules_verdicts(cli: Cli, tmp_path: Path) -> None:
+    """A sloppy plugin rule (sorted first) that 'normalises' the record in place must not turn BA001's
+    FAIL into a PASS, rename the job in the reports, or add the tag a waiver looks for."""
+    body = ("job.row.update(vpc_config={'subnet_ids': ['subnet-0123456789abcdef0'], 'security_group_ids': "
+            "['sg-0123456789abcdef0']}, job_name='renamed'); job.get('tags')['env'] = 'legacy'; return passed()")
+    site = rule_plugin(tmp_path / "site", "sloppy-rules", "sloppy", "AAA001", "sloppy-rule", body)
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", [compliant_row("aaaaaaaaaaaa", job_name="no-vpc", vpc_config=None)])
+    (tmp_path / "bedrock-audit.toml").write_text(
+        '[[waivers]]\nrule = "BA001"\njob = "*"\ntags = { env = "legacy" }\nreason = "legacy"\nowner = "ml"\n'
+        'expires = 2999-01-01\n')
+    code, report = scan_json(cli, jobs, site, "--select", "BA001", "--select", "AAA001")
+    assert results_of(report, "AAA001") == {"no-vpc": ("PASS", "")}
+    assert results_of(report, "BA001")["no-vpc"][0] == "FAIL"
+    assert code == 1

@@ -88,3 +88,33 @@ def test_pyproject_table_is_used(cli: Cli, jsonl, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
     assert report["policy"]["path"].endswith("pyproject.toml")
     assert next(r for r in report["rules"] if r["id"] == "BA003")["params"]["max_hours"] == 120
+
+
+@pytest.mark.parametrize("table", ['[tool.bedrock-audit]\nselect = [BA001]\n',
+                                   '[tool . "bedrock-audit"]\nfail-on = "high\n',
+                                   '[tool]\nbedrock-audit = { fail-on = high }\n'])
+def test_a_broken_pyproject_with_our_table_is_an_error_not_someone_elses_policy(
+        cli: Cli, jsonl, tmp_path: Path, table: str) -> None:
+    """A TOML slip in [tool.bedrock-audit] must not silently hand the gate to a parent's policy file."""
+    path = str(jsonl([compliant_row()]))
+    (tmp_path / "bedrock-audit.toml").write_text('ignore = ["BA*"]\nselect = ["BA014"]\n')
+    project = tmp_path / "service"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "service"\n' + table)
+    assert discover(project) == project / "pyproject.toml"
+    result = cli("scan", path, cwd=project)
+    assert result.returncode == 2, result.stdout
+    assert "pyproject.toml: invalid TOML" in result.stderr
+    (project / "pyproject.toml").write_text('[project]\nname = "service"\ndependencies = ["bedrock-audit"\n')
+    assert discover(project) == tmp_path / "bedrock-audit.toml"  # broken, but not about us
+
+
+def test_a_pyproject_that_is_not_utf8_is_skipped_unless_it_holds_our_table(tmp_path: Path) -> None:
+    project = tmp_path / "service"
+    project.mkdir()
+    (project / "pyproject.toml").write_bytes(b'[project]\nname = "service"  # caf\xe9\n')
+    assert discover(project) is None or not str(discover(project)).startswith(str(tmp_path))
+    (project / "pyproject.toml").write_bytes(b'[tool.bedrock-audit]\nfail-on = "high"  # caf\xe9\n')
+    assert discover(project) == project / "pyproject.toml"
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        load_policy(discover(project))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import DATA, compliant_row, sample_api_job, sample_rows
@@ -104,6 +106,18 @@ def test_ddsql_tabular_with_ragged_columns_is_a_source_error(tmp_path: Path) -> 
     assert records == [] and problems[0].kind is ErrorKind.SOURCE and "different lengths" in problems[0].message
 
 
+@pytest.mark.parametrize("columns", ["x", None, {"job_arn": ["a"]}])
+def test_ddsql_tabular_whose_columns_are_not_an_array_is_a_source_error_not_zero_rows(
+        tmp_path: Path, columns: Any) -> None:
+    path = tmp_path / "tabular.json"
+    path.write_text(json.dumps({"data": {"attributes": {"columns": columns}}}))
+    records, problems, _ = read(str(path))
+    assert records == []
+    assert [(p.kind, p.message) for p in problems] == [
+        (ErrorKind.SOURCE, "DDSQL tabular response: data.attributes.columns must be an array, got "
+                           f"{'string' if columns == 'x' else 'null' if columns is None else 'object'}")]
+
+
 def test_csv_with_bom_crlf_and_hstore(tmp_path: Path) -> None:
     records, problems, _ = read(str(Path(__file__).parent.parent / "examples" / "jobs.csv"))
     assert problems == [] and len(records) == 7
@@ -165,3 +179,53 @@ def test_format_is_sniffed_when_the_extension_says_nothing(tmp_path: Path) -> No
 def test_empty_files_yield_nothing(tmp_path: Path, name: str) -> None:
     (tmp_path / name).write_text("")
     assert read(str(tmp_path / name))[:2] == ([], [])
+
+
+def test_a_folder_that_cannot_be_listed_is_a_source_error_not_a_silent_skip(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    exports = tmp_path / "exports"
+    (exports / "2025-06").mkdir(parents=True)
+    (exports / "a.jsonl").write_text(json.dumps(compliant_row()) + "\n")
+    (exports / "2025-06" / "b.jsonl").write_text(json.dumps(compliant_row("b7k2m9q4p1ab")) + "\n")
+    locked = str(exports / "2025-06")
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:  # what chmod 000 does to anyone but root
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    records, problems, _ = read(str(exports))
+    assert len(records) == 1
+    assert [(p.kind, p.message, p.provenance.source if p.provenance else None) for p in problems] == [
+        (ErrorKind.SOURCE, "cannot read folder: Permission denied", locked)]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads a chmod 000 folder")
+def test_an_unreadable_top_folder_says_so(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "a.jsonl").write_text(json.dumps(compliant_row()) + "\n")
+    exports.chmod(0)
+    try:
+        _, problems, _ = read(str(exports))
+    finally:
+        exports.chmod(0o755)
+    assert [p.message for p in problems] == ["cannot read folder: Permission denied"]
+
+
+def test_a_linked_folder_is_read_once_and_a_link_loop_ends(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "b.jsonl").write_text(json.dumps(compliant_row("b7k2m9q4p1ab")) + "\n")
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "a.jsonl").write_text(json.dumps(compliant_row()) + "\n")
+    (exports / "linked").symlink_to(real, target_is_directory=True)
+    (exports / "loop").symlink_to(exports, target_is_directory=True)
+    records, problems, _ = read(str(exports))
+    assert problems == []
+    assert sorted(Path(r.provenance.source).name for r in records) == ["a.jsonl", "b.jsonl"]

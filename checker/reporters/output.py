@@ -21,36 +21,53 @@ class OutputError(Exception):
 class AtomicFile:
     """A text file that appears at ``path`` only on :meth:`commit`. UTF-8, ``\\n`` line ends.
 
+    A ``path`` that is a symbolic link is written through it: the file it points to is replaced and the
+    link stays. A ``path`` that exists but is not a regular file (``/dev/stdout``, a FIFO, a process
+    substitution such as ``>(jq .)``) cannot be renamed over -- as root that would replace the device
+    node -- so it is opened and written as a stream: what was written stays written on abort.
     Raises :class:`OutputError` at construction if the folder does not exist or is not writable.
     """
 
     def __init__(self, path: str) -> None:
         self.path = Path(path)
-        folder = self.path.parent
+        self._temp: str | None = None
         if self.path.is_dir():
             raise OutputError(f"{path}: is a directory")
+        if self.path.exists() and not self.path.is_file():
+            try:
+                self.stream: TextIO = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            except OSError as exc:
+                raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            return
+        target = Path(os.path.realpath(self.path))
+        folder = target.parent
         if not folder.is_dir():
-            raise OutputError(f"{path}: folder {folder} does not exist")
+            shown = folder if self.path.is_symlink() else self.path.parent
+            raise OutputError(f"{path}: folder {shown} does not exist")
         try:
-            fd, self._temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+            fd, self._temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        self.stream: TextIO = open(fd, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        self.target = target
+        self.stream = open(fd, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
 
     def commit(self) -> None:
-        """Flush, fsync and rename into place."""
+        """Flush, fsync and rename into place (a stream destination: flush and close)."""
         self.stream.flush()
+        if self._temp is None:
+            self.stream.close()
+            return
         os.fsync(self.stream.fileno())
         self.stream.close()
         os.chmod(self._temp, 0o644)
-        os.replace(self._temp, self.path)
+        os.replace(self._temp, self.target)
 
     def abort(self) -> None:
-        """Discard the temporary file."""
+        """Discard the temporary file (a stream destination: close it)."""
         try:
             self.stream.close()
         finally:
-            if os.path.exists(self._temp):
+            if self._temp is not None and os.path.exists(self._temp):
                 os.unlink(self._temp)
 
 

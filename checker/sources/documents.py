@@ -79,9 +79,8 @@ def rows_of_document(document: Any, text: str | None, location: str) -> Iterator
             start = match.end() - 1 if match else None
         yield from _rows_of_array(summaries, text, start, location)
         return
-    columns = _tabular_columns(document)
-    if columns is not None:
-        yield from _rows_of_tabular(document, columns, location)
+    if _is_tabular(document):
+        yield from _rows_of_tabular(document, location)
         return
     if "jobArn" in document or "job_arn" in document:
         yield RawRecord(document, Provenance(location, 1 if text is not None else None, 1))
@@ -114,18 +113,19 @@ def _rows_of_array(elements: list[Any], text: str | None, start: int | None, loc
             )
 
 
-def _tabular_columns(document: dict[str, Any]) -> list[Any] | None:
+def _is_tabular(document: dict[str, Any]) -> bool:
+    """True when ``document`` has ``data.attributes.columns`` (a DDSQL tabular response)."""
     data = document.get("data")
-    if isinstance(data, dict):
-        attributes = data.get("attributes")
-        if isinstance(attributes, dict) and "columns" in attributes:
-            columns = attributes["columns"]
-            return columns if isinstance(columns, list) else []
-    return None
+    return isinstance(data, dict) and isinstance(data.get("attributes"), dict) and "columns" in data["attributes"]
 
 
-def _rows_of_tabular(document: dict[str, Any], columns: list[Any], location: str) -> Iterator[Item]:
+def _rows_of_tabular(document: dict[str, Any], location: str) -> Iterator[Item]:
     attributes = document["data"]["attributes"]
+    columns = attributes["columns"]
+    if not isinstance(columns, list):  # a malformed response must not read as "no rows"
+        yield source_problem("DDSQL tabular response: data.attributes.columns must be an array, got "
+                             f"{describe_json_type(columns)}", location)
+        return
     state = attributes.get("state")
     if isinstance(state, str) and state.lower() in ("running", "pending", "queued"):
         yield source_problem(

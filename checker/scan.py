@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from checker.engine import Engine
 from checker.exitcodes import exit_code
@@ -65,10 +65,7 @@ class Pipeline:
         self.settings = settings
         self.stages = list(stages)
         self._warn_sink = warn
-        types, table = table_columns()
-        self.normalizer = Normalizer(types, table)
-        self.validator = table_validator()
-        self.known_columns = frozenset(load_schema(TABLE_SCHEMA)["properties"])
+        self.evaluator = Evaluator(engine, settings.now)
         self._drift_seen: set[str] = set()
         self.summary = Summary()
 
@@ -77,6 +74,12 @@ class Pipeline:
         self.summary.warnings.append(message)
         if self._warn_sink is not None:
             self._warn_sink(message)
+
+    def _source_problem(self, problem: Problem) -> None:
+        """A problem a source yielded: a bad line or row counts as a record read."""
+        if problem.provenance is not None and problem.kind is ErrorKind.INPUT:
+            self.summary.records += 1
+        self.problem(problem)
 
     def problem(self, problem: Problem) -> None:
         """Report a problem to every reporter and count it."""
@@ -99,9 +102,7 @@ class Pipeline:
             if isinstance(item, RawRecord):
                 self.record(item)
             else:
-                if item.provenance is not None and item.kind is ErrorKind.INPUT:
-                    self.summary.records += 1
-                self.problem(item)
+                self._source_problem(item)
         summary = self.summary
         if summary.records == 0 and not self.settings.allow_empty:
             self.problem(Problem(ErrorKind.INPUT, "no job records in the input (use --allow-empty if "
@@ -119,25 +120,20 @@ class Pipeline:
         return summary
 
     def record(self, raw: RawRecord) -> None:
-        """Normalise, validate and evaluate one raw row."""
+        """Normalise, validate and evaluate one raw row, then report it."""
+        self.consume(self.evaluator(raw))
+
+    def consume(self, outcome: Outcome) -> None:
+        """Count and report one evaluated record: waivers and baselines (stages) run here."""
         summary = self.summary
         summary.records += 1
-        row, unknown = self.normalizer.normalize(raw.data)
-        if raw.unknown:
-            unknown.update(raw.unknown)
-        if not self.known_columns.issuperset(row):
-            self._note_drift(row, raw.provenance)
-        errors = self.validator.errors(row)
-        if errors:
-            first = errors[0]
-            more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-            arn, name = row.get("job_arn"), row.get("job_name")
-            known = JobRef(arn, name if isinstance(name, str) else None) if isinstance(arn, str) else None
-            self.problem(Problem(ErrorKind.INPUT, f"schema-invalid record: {first}{more}", raw.provenance,
-                                 first.pointer, known))
+        if outcome.extra_columns:
+            self._note_drift(outcome.extra_columns, outcome.provenance)
+        if outcome.problem is not None:
+            self.problem(outcome.problem)
             return
-        job = Job(row, raw.provenance, unknown, self.settings.now)
-        results = self.engine.evaluate(job)
+        job, results = outcome.job, outcome.results
+        assert job is not None
         for stage in self.stages:
             results = stage.apply(job, results)
         summary.jobs += 1
@@ -158,11 +154,57 @@ class Pipeline:
                     summary.waived += 1
         reference = JobRef.of(job)
         for reporter in self.reporters:
-            reporter.job(reference, raw.provenance, results)
+            reporter.job(reference, outcome.provenance, results)
 
-    def _note_drift(self, row: dict[str, object], provenance: Provenance) -> None:
-        for column in row:
-            if column not in self.known_columns and column not in self._drift_seen:
+    def _note_drift(self, columns: Iterable[str], provenance: Provenance) -> None:
+        for column in columns:
+            if column not in self._drift_seen:
                 self._drift_seen.add(str(column))
                 self.warn(f"schema drift: column {column!r} (first seen at {provenance}) is not in the "
                           "aws.bedrock_model_invocation_job schema; kept, not checked")
+
+
+class Outcome(NamedTuple):
+    """One raw row after normalisation, validation and the rules (before waivers, baselines and reports).
+
+    Either ``problem`` (a schema-invalid record) or ``job`` with its ``results`` is set.
+    ``extra_columns``: columns the table schema does not know (schema drift), usually empty.
+    """
+
+    provenance: Provenance
+    problem: Problem | None
+    job: Job | None
+    results: list[Result]
+    extra_columns: tuple[str, ...] = ()
+
+
+class Evaluator:
+    """Normalise, validate and evaluate one raw row: the per-record work, free of reporting and of any
+    state that spans records (``benchmarks/pool_experiment.py`` runs it in worker processes)."""
+
+    def __init__(self, engine: Engine, now: datetime) -> None:
+        self.engine = engine
+        self.now = now
+        types, table = table_columns()
+        self.normalizer = Normalizer(types, table)
+        self.validator = table_validator()
+        self.known_columns = frozenset(load_schema(TABLE_SCHEMA)["properties"])
+
+    def __call__(self, raw: RawRecord) -> Outcome:
+        """The :class:`Outcome` of ``raw``. Never raises for bad data (rules are isolated by the engine)."""
+        row, unknown = self.normalizer.normalize(raw.data)
+        if raw.unknown:
+            unknown.update(raw.unknown)
+        extra: tuple[str, ...] = ()
+        if not self.known_columns.issuperset(row):
+            extra = tuple(str(c) for c in row if c not in self.known_columns)
+        errors = self.validator.errors(row)
+        if errors:
+            first = errors[0]
+            more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+            arn, name = row.get("job_arn"), row.get("job_name")
+            known = JobRef(arn, name if isinstance(name, str) else None) if isinstance(arn, str) else None
+            return Outcome(raw.provenance, Problem(ErrorKind.INPUT, f"schema-invalid record: {first}{more}",
+                                                   raw.provenance, first.pointer, known), None, [], extra)
+        job = Job(row, raw.provenance, unknown, self.now)
+        return Outcome(raw.provenance, None, job, self.engine.evaluate(job), extra)

@@ -93,6 +93,26 @@ def _mentions_our_table(raw: bytes) -> bool:
     return header is not None and _OUR_KEY.search(raw, header.end()) is not None
 
 
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """Parse the TOML file at ``path``; ``what`` (``"policy"``, ``"waivers"``) names it in messages.
+
+    Raises :class:`ConfigError` with one line for a missing, unreadable, non-UTF-8 or invalid file.
+    """
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: {what} file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a {what} file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+
+
 def load_policy(path: Path | None) -> Policy:
     """Read and validate the policy file at ``path`` (``None``: an empty policy).
 
@@ -100,19 +120,7 @@ def load_policy(path: Path | None) -> Policy:
     """
     if path is None:
         return Policy()
-    try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: policy file not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a policy file") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
+    document = read_toml(path, "policy")
     if path.name == "pyproject.toml":
         document = document.get("tool", {}).get(PYPROJECT_TABLE, {})
     return policy_from_mapping(document, path)

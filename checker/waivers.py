@@ -22,7 +22,6 @@ said as such, it met only ERROR results, or its ``tags`` condition met jobs whos
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.model import Job, Result, Rule, Status, UnknownData
-from checker.policy import ConfigError, Policy, config_key, json_ready, rule_matches
+from checker.policy import ConfigError, Policy, config_key, json_ready, read_toml, rule_matches
 from checker.policy import _friendly as friendly_message
 
 
@@ -149,20 +148,7 @@ def load_waivers_file(path: Path) -> list[Waiver]:
     """
     from checker.schema import validator_for
 
-    try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: waivers file not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a waivers file") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    document = json_ready(document)
+    document = json_ready(read_toml(path, "waivers"))
     errors = validator_for(_file_schema()).errors(document)
     if errors:
         first = errors[0]

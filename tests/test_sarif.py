@@ -17,7 +17,7 @@ from gate_scenario import NOW, POLICY, SCAN_ARGS, arn, write_scenario
 from test_reports import mixed_input, run  # noqa: F401 - fixtures shared with the other reports
 
 from checker.engine import ConfiguredRule
-from checker.model import JobRef, Provenance, Result, Severity, Status
+from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Severity, Status
 from checker.plugins import load_plugins
 from checker.reporters.base import ReportContext, Summary
 from checker.reporters.sarif import SarifReporter, artifact_location, fingerprint
@@ -256,3 +256,20 @@ def test_rule_controls_go_into_the_rule_properties() -> None:
         "nist-800-53": {"SC-7": "Boundary Protection", "AC-4": "Information Flow Enforcement"}}
     bare = dataclasses.replace(configured.rule, controls={})
     assert "controls" not in rule_descriptor(ConfiguredRule(bare, {}, Severity.HIGH, None), None)["properties"]
+
+
+@pytest.mark.parametrize("prefix", ["", "x"])
+def test_notifications_past_the_copy_buffer_keep_non_ascii_text_whole(prefix: str) -> None:
+    # notifications are spooled as UTF-8 and copied out in 64 KiB chunks: with and without the one-byte
+    # prefix, one of the two runs puts a chunk boundary inside a two-byte character
+    out = io.StringIO()
+    reporter = SarifReporter(out, context(builtin_rules()))
+    reporter.start()
+    message = prefix + "é" * 40_000
+    for line in (1, 2):
+        reporter.problem(Problem(ErrorKind.INPUT, message, Provenance("jöbs.jsonl", line, line)))
+    reporter.finish(Summary())
+    log = json.loads(out.getvalue())
+    assert_valid(log)
+    texts = [n["message"]["text"] for n in log["runs"][0]["invocations"][0]["toolExecutionNotifications"]]
+    assert texts == [f"jöbs.jsonl:1: {message}", f"jöbs.jsonl:2: {message}"]

@@ -24,6 +24,7 @@ at most ``max_results`` sort keys are held), and the document is written at the 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import heapq
 import os
@@ -342,8 +343,10 @@ class SarifReporter:
         }
         write("],\n\"invocations\":[" + orjson.dumps(invocation).decode()[:-1] + ',"toolExecutionNotifications":[')
         self._notes.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()  # a chunk may end inside a multi-byte character
         while chunk := self._notes.read(1 << 16):
-            write(chunk.decode())
+            write(decoder.decode(chunk))
+        write(decoder.decode(b"", final=True))
         self._notes.close()
         properties: dict[str, Any] = {
             "failOn": context.fail_on.label,

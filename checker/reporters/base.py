@@ -144,6 +144,19 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def problem_text(problem: Problem) -> str:
+    """The problem's message, naming the offending field when there is one (a schema-invalid record):
+    ``"schema-invalid record: /vpc_config: ... (field /vpc_config)"``. What every human-readable report
+    and JUnit/SARIF show for a problem."""
+    return problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
+
+
+def problem_where(problem: Problem) -> str:
+    """Where a problem arose, for human-readable reports: ``file:line`` (or the location of a failed
+    source), else the name of the plugin that failed, else ``""``."""
+    return str(problem.provenance) if problem.provenance else (problem.plugin or "")
+
+
 def result_source(provenance: Provenance) -> dict[str, Any]:
     """``{"path", "line", "record"}`` of a provenance (JSON-ready; absent parts are null)."""
     return {"path": provenance.source, "line": provenance.line, "record": provenance.record}

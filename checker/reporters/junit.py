@@ -27,7 +27,7 @@ from typing import TextIO
 from junit_xml import TestCase, TestSuite
 
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Status
-from checker.reporters.base import ReportContext, Summary
+from checker.reporters.base import ReportContext, Summary, problem_text
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPOOL_BYTES = 4 << 20
@@ -90,7 +90,7 @@ class JUnitReporter:
         classname, name = _PROBLEM_CASES[problem.kind]
         case = TestCase(name, classname=classname, elapsed_sec=0.0)
         where = str(problem.provenance) if problem.provenance else ""
-        message = problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
+        message = problem_text(problem)
         case.add_error_info(message=xml_safe(f"{where}: {message}" if where else message),
                             output=xml_safe(where), error_type=problem.kind.value)
         if problem.job and problem.job.arn:

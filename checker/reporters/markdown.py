@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
-from checker.reporters.base import ReportContext, Summary, printable
+from checker.reporters.base import ReportContext, Summary, printable, problem_text, problem_where
 
 MAX_ROWS = 20
 """Rows per table (per rule, waivers, errors, fixed baseline entries)."""
@@ -101,9 +101,7 @@ class MarkdownReporter:
 
     def problem(self, problem: Problem) -> None:
         """Keep the first rows of the errors table."""
-        where = str(problem.provenance) if problem.provenance else (problem.plugin or "")
-        message = problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
-        self._error(problem.kind.value, where, message)
+        self._error(problem.kind.value, problem_where(problem), problem_text(problem))
 
     def _error(self, kind: str, where: str, message: str) -> None:
         self._error_count += 1

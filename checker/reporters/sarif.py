@@ -37,7 +37,7 @@ from urllib.parse import quote
 import orjson
 
 from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
-from checker.reporters.base import ReportContext, Summary
+from checker.reporters.base import ReportContext, Summary, problem_text
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "bedrockAuditFinding/v1"
@@ -249,7 +249,7 @@ class SarifReporter:
 
     def problem(self, problem: Problem) -> None:
         """A notification (level error) naming the input, source or plugin that failed."""
-        message = problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
+        message = problem_text(problem)
         if problem.provenance is not None:
             message = f"{problem.provenance}: {message}"
         self._notify("error", message, f"{problem.kind.value}-error",

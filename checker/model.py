@@ -217,6 +217,13 @@ def parse_rfc3339(text: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+def format_rfc3339(moment: datetime, timespec: str = "auto") -> str:
+    """An aware UTC ``datetime`` as RFC 3339 text ending in ``Z``: ``2025-06-02T01:00:04.218000Z``;
+    ``timespec`` as for :meth:`datetime.isoformat` (``"seconds"`` -> ``2025-06-02T01:00:04Z``). A moment
+    with another offset keeps it (``+02:00``); convert with ``astimezone(UTC)`` first."""
+    return moment.isoformat(timespec=timespec).replace("+00:00", "Z")
+
+
 def arn_parts(arn: str) -> dict[str, str]:
     """Partition, region and account of a Bedrock ARN; ``{}`` if it is not one.
 

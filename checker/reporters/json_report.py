@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 import orjson
 
-from checker.model import JobRef, Problem, Provenance, Result
+from checker.model import JobRef, Problem, Provenance, Result, format_rfc3339
 from checker.reporters.base import ReportContext, Summary, result_source
 
 REPORT_VERSION = "1.1"
@@ -81,7 +81,7 @@ class JsonReporter:
                     for p in context.plugins
                 ],
             },
-            "generated_at": context.now.isoformat().replace("+00:00", "Z"),
+            "generated_at": format_rfc3339(context.now),
             "inputs": list(context.locations),
             "policy": {"path": context.policy_path, "fail_on": context.fail_on.label,
                        "soft_fail": context.soft_fail},

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
+from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, format_rfc3339
 from checker.reporters.base import ReportContext, Summary, printable, problem_text, problem_where
 
 MAX_ROWS = 20
@@ -130,7 +130,7 @@ class MarkdownReporter:
         yield f"## {verdict}{soft} (exit {summary.exit_code})\n\n"
         policy = f" · policy {code(context.policy_path)}" if context.policy_path else ""
         yield (f"**{summary.jobs}** jobs evaluated from **{summary.records}** records · fails on "
-               f"**{context.fail_on.label}** and above{policy} · {context.now.isoformat().replace('+00:00', 'Z')}"
+               f"**{context.fail_on.label}** and above{policy} · {format_rfc3339(context.now)}"
                "\n\n")
         plain_skips = summary.results[Status.SKIP] - summary.waived
         yield "| status | results |\n|---|---:|\n"

@@ -36,7 +36,7 @@ from urllib.parse import quote
 
 import orjson
 
-from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
+from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, format_rfc3339
 from checker.reporters.base import ReportContext, Summary, problem_text
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -338,7 +338,7 @@ class SarifReporter:
         invocation = {
             "executionSuccessful": summary.exit_code in (0, 1),
             "exitCode": summary.exit_code,
-            "startTimeUtc": context.now.isoformat().replace("+00:00", "Z"),
+            "startTimeUtc": format_rfc3339(context.now),
         }
         write("],\n\"invocations\":[" + orjson.dumps(invocation).decode()[:-1] + ',"toolExecutionNotifications":[')
         self._notes.seek(0)

@@ -38,6 +38,7 @@ from checker.aws.cli_options import (
     SubmittedAfterOption,
 )
 from checker.exitcodes import ExitCode
+from checker.reporters.base import printable  # already loaded by `import checker`
 
 if TYPE_CHECKING:
     from checker.engine import ConfiguredRule
@@ -90,23 +91,17 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(baseline_app, name="baseline")
 
 
-def _printable(message: str) -> str:
-    from checker.reporters.base import printable
-
-    return printable(message)
-
-
 def _error(message: str, code: ExitCode) -> NoReturn:
-    print(f"bedrock-audit: error: {_printable(message)}", file=sys.stderr)
+    print(f"bedrock-audit: error: {printable(message)}", file=sys.stderr)
     raise typer.Exit(int(code))
 
 
 def _warn(message: str) -> None:
-    print(f"bedrock-audit: warning: {_printable(message)}", file=sys.stderr)
+    print(f"bedrock-audit: warning: {printable(message)}", file=sys.stderr)
 
 
 def _note(message: str) -> None:
-    print(f"bedrock-audit: note: {_printable(message)}", file=sys.stderr)
+    print(f"bedrock-audit: note: {printable(message)}", file=sys.stderr)
 
 
 class _Terminated(BaseException):

@@ -173,19 +173,14 @@ class SchemaValidator:
 
     def is_valid(self, instance: Any) -> bool:
         """True when python-jsonschema would accept ``instance``."""
-        try:
-            if self._fast.is_valid(instance):
-                return True
-        except (ValueError, TypeError, OverflowError):  # e.g. lone surrogates, huge ints: ask the reference
-            pass
-        return not self._reference_errors(instance)
+        return not self.errors(instance)
 
     def errors(self, instance: Any) -> list[SchemaError]:
         """Every violation (``[]`` if valid), as python-jsonschema reports them."""
         try:
             if self._fast.is_valid(instance):
                 return []
-        except (ValueError, TypeError, OverflowError):
+        except (ValueError, TypeError, OverflowError):  # e.g. lone surrogates, huge ints: ask the reference
             pass
         return self._reference_errors(instance)
 

@@ -65,13 +65,10 @@ class Waiver:
         """True when the waiver's ``rule`` pattern names ``rule``."""
         return rule_matches(rule, self.rule)
 
-    def covers(self, job: Job) -> bool:
-        """True when ``job`` matches the waiver's job glob and its account, region and tag conditions."""
-        return self.coverage(job) is True
-
     def coverage(self, job: Job) -> bool | None:
-        """Like :meth:`covers`, but ``None`` when everything matches except that the tags condition
-        cannot be checked because the job's tags are unknown (such a waiver never applies)."""
+        """True when ``job`` matches the waiver's job glob and its account, region and tag conditions;
+        ``None`` when everything matches except that the tags condition cannot be checked because the
+        job's tags are unknown (such a waiver never applies); else False."""
         names = [job.job_arn] + ([job.job_name] if job.job_name else [])
         if not any(fnmatch.fnmatchcase(name, self.job) for name in names):
             return False
@@ -216,8 +213,6 @@ class WaiverStage:
                                         "apply: the job's tags are unknown)")
 
     def _waive(self, result: Result, matching: list[int]) -> Result:
-        if not matching:
-            return result
         for index in matching:
             self._used[index] += 1
         active = next((i for i in matching if self.waivers[i].in_force(self.now)), None)

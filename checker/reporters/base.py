@@ -131,10 +131,6 @@ class Reporter(Protocol):
         """Called once at the end with the totals and the exit code; flush everything here."""
 
 
-ReporterFactory = Any
-"""``factory(stream: TextIO, context: ReportContext) -> Reporter``; registered by name."""
-
-
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 

@@ -85,10 +85,6 @@ class StdoutOutput:
                                              line_buffering=bool(sys.stdout.line_buffering))
             self.stream = self._wrapper
 
-    def isatty(self) -> bool:
-        """True when stdout is a terminal."""
-        return sys.stdout.isatty()
-
     def commit(self) -> None:
         """Flush (stdout stays open)."""
         self.stream.flush()

@@ -350,11 +350,8 @@ class JobRef(NamedTuple):
 
     @classmethod
     def of(cls, job: Job) -> JobRef:
-        """The reference of a validated job."""
-        parts = job.arn_parts()
-        account = job.row.get("account_id")
-        return cls(job.job_arn, job.job_name, account if isinstance(account, str) and account else
-                   parts.get("account"), parts.get("region"))
+        """The reference of a validated job (its :attr:`Job.account_id` and :attr:`Job.region`)."""
+        return cls(job.job_arn, job.job_name, job.account_id, job.region)
 
     @property
     def label(self) -> str:

@@ -276,6 +276,15 @@ CheckFunction = Callable[[Job, Mapping[str, Any]], Verdict]
 RULE_ID_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}[0-9]{3}$")
 RULE_NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+RESERVED_PREFIX = "BA"
+"""Rule-id prefix of bedrock-audit's built-in rules; neither plugins nor custom rules may use it."""
+
+
+def reserved_rule_id(rule_id: str) -> bool:
+    """True for an id in the built-in rules' range: :data:`RESERVED_PREFIX` then a digit (``BA001``;
+    ``BAX001`` is free)."""
+    return rule_id.startswith(RESERVED_PREFIX) and rule_id[len(RESERVED_PREFIX):][:1].isdigit()
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -37,7 +37,7 @@ from typing import Any
 import pluggy
 
 from checker import hookspecs
-from checker.model import ErrorKind, Problem, Rule
+from checker.model import RESERVED_PREFIX, ErrorKind, Problem, Rule, reserved_rule_id
 
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("builtin-sources", "checker.sources"),
@@ -367,9 +367,9 @@ def _accept_rule(registry: Registry, info: PluginInfo, *args: Any) -> None:
         registry.fail(info, f"register_rules: expected register(rule: checker.Rule), got register({got})")
         return
     rule = args[0]
-    if not info.builtin and re.match(r"^BA[0-9]", rule.id):
-        registry.fail(info, f"rule {rule.id}: the BA prefix is reserved for bedrock-audit's built-in rules; "
-                            "use your own (ACME001)")
+    if not info.builtin and reserved_rule_id(rule.id):
+        registry.fail(info, f"rule {rule.id}: the {RESERVED_PREFIX} prefix is reserved for bedrock-audit's "
+                            "built-in rules; use your own (ACME001)")
         return
     # the built-in rules' metadata is checked by the test suite (tests/test_plugin_contract.py); checking
     # it again on every start would cost ~10 ms of start-up

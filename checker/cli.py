@@ -768,13 +768,13 @@ def rules_show(
     def show() -> int:
         from checker.custom_rules import with_custom_rules
         from checker.listing import as_json, rule_document, rule_text
-        from checker.policy import ConfigError
+        from checker.policy import ConfigError, find_rule
 
         _check_listing_format(format, ("text", "json"))
         registry = _load(disable_plugin)
         with _plugin_failures_win(registry):
             rules, rule_plugin = with_custom_rules(registry, _policy(config))
-            found = rules.get(rule.upper()) or next((r for r in rules.values() if r.name == rule.lower()), None)
+            found = find_rule(rules, rule)
             if found is None:
                 raise ConfigError(f"no rule {rule!r} (see `bedrock-audit rules`)")
         plugin = rule_plugin[found.id]

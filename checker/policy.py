@@ -190,6 +190,12 @@ def rule_matches(rule: Rule, pattern: str) -> bool:
     return fnmatch.fnmatchcase(rule.id, pattern.upper()) or fnmatch.fnmatchcase(rule.name, pattern.lower())
 
 
+def find_rule(rules: Mapping[str, Rule], key: str) -> Rule | None:
+    """The rule ``key`` names exactly -- its id (any case) or its name (any case) -- or ``None``.
+    ``rules``: id -> rule."""
+    return rules.get(key.upper()) or next((r for r in rules.values() if r.name == key.lower()), None)
+
+
 def _named_exactly(rule: Rule, patterns: Iterable[str]) -> bool:
     return any(p.strip().upper() == rule.id or p.strip().lower() == rule.name for p in patterns)
 
@@ -220,7 +226,7 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
     ignores = list(ignore) if ignore is not None else policy.ignore
     by_key: dict[str, tuple[str, dict[str, Any]]] = {}
     for key, table in policy.rules.items():
-        rule = rules.get(key.upper()) or next((r for r in rules.values() if r.name == key.lower()), None)
+        rule = find_rule(rules, key)
         if rule is None:
             raise ConfigError(f"{policy.where('rules.' + key)}: no such rule (see `bedrock-audit rules`)")
         if rule.id in by_key:

@@ -18,10 +18,13 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.engine import ConfiguredRule
 from checker.model import Rule, Severity
+
+if TYPE_CHECKING:
+    from checker.schema import SchemaError
 
 CONFIG_NAME = "bedrock-audit.toml"
 PYPROJECT_TABLE = "bedrock-audit"
@@ -132,10 +135,7 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
 
     errors = validator_for(load_schema(CONFIG_SCHEMA)).errors(json_ready(document))
     if errors:
-        first = errors[0]
-        key = config_key(first.pointer)
-        where = f"{path}: " if path else ""
-        raise ConfigError(f"{where}{key + ': ' if key else ''}{_friendly(first.message)}")
+        raise schema_error(path, errors[0])
     policy = Policy(path=path, raw=dict(document))
     if "fail-on" in document:
         policy.fail_on = Severity.parse(document["fail-on"])
@@ -159,6 +159,18 @@ def json_ready(value: Any) -> Any:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return value
+
+
+def schema_error(path: Path | None, error: SchemaError, top_level: Mapping[str, str] | None = None) -> ConfigError:
+    """The :class:`ConfigError` for a TOML document's schema violation ``error``:
+    ``"FILE: waivers[0].expires: MESSAGE"`` -- the file, the key as written in TOML (:func:`config_key`)
+    and python-jsonschema's message in our words. ``top_level``: replacements for whole messages about
+    the document itself (no key), e.g. ``{"'waivers' is a required property": "no [[waivers]] tables"}``."""
+    key = config_key(error.pointer)
+    message = _friendly(error.message)
+    if not key and top_level:
+        message = top_level.get(message, message)
+    return ConfigError(f"{f'{path}: ' if path else ''}{key + ': ' if key else ''}{message}")
 
 
 def config_key(pointer: str) -> str:

@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.model import Job, Result, Rule, Status, UnknownData
-from checker.policy import ConfigError, Policy, config_key, json_ready, read_toml, rule_matches
-from checker.policy import _friendly as friendly_message
+from checker.policy import ConfigError, Policy, json_ready, read_toml, rule_matches, schema_error
 
 
 @dataclass(frozen=True)
@@ -148,12 +147,7 @@ def load_waivers_file(path: Path) -> list[Waiver]:
     document = json_ready(read_toml(path, "waivers"))
     errors = validator_for(_file_schema()).errors(document)
     if errors:
-        first = errors[0]
-        key = config_key(first.pointer)
-        message = friendly_message(first.message)
-        if not key and "'waivers' is a required property" in message:
-            message = "no [[waivers]] tables"
-        raise ConfigError(f"{path}: {key + ': ' if key else ''}{message}")
+        raise schema_error(path, errors[0], {"'waivers' is a required property": "no [[waivers]] tables"})
     return [_waiver(table, f"{path}: waivers[{index}]") for index, table in enumerate(document["waivers"])]
 
 

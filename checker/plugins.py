@@ -163,10 +163,7 @@ def load_plugins(disabled: Iterable[str] = (), autoload: bool | None = None,
             _add(manager, registry, info, skip, functools.partial(importlib.import_module, module_name))
         if autoload:
             for entry_point in _entry_points():
-                dist = getattr(entry_point, "dist", None)
-                info = PluginInfo(entry_point.name, entry_point.value, dist.name if dist else None,
-                                  dist.version if dist else None, builtin=False)
-                _add(manager, registry, info, skip, entry_point.load)
+                _add(manager, registry, _entry_point_info(entry_point), skip, entry_point.load)
         for name, plugin in extra:
             info = PluginInfo(name, getattr(plugin, "__name__", type(plugin).__name__), None, None,
                               builtin=False)
@@ -218,6 +215,13 @@ def _entry_points() -> list[metadata.EntryPoint]:
             seen.add(key)
             found.append(entry_point)
     return sorted(found, key=lambda ep: ep.name)
+
+
+def _entry_point_info(entry_point: metadata.EntryPoint) -> PluginInfo:
+    """The :class:`PluginInfo` of a third-party plugin's entry point (not loaded yet)."""
+    dist = getattr(entry_point, "dist", None)
+    return PluginInfo(entry_point.name, entry_point.value, dist.name if dist else None,
+                      dist.version if dist else None, builtin=False)
 
 
 def _register(manager: pluggy.PluginManager, registry: Registry, info: PluginInfo,
@@ -480,8 +484,4 @@ def validate_rule(rule: Rule) -> str | None:
 
 def describe_entry_points() -> list[str]:
     """``["acme (acme-bedrock-rules 1.2.0)", ...]`` for ``--version``, without importing plugins."""
-    lines = []
-    for entry_point in _entry_points():
-        dist = getattr(entry_point, "dist", None)
-        lines.append(f"{entry_point.name} ({dist.name} {dist.version})" if dist else entry_point.name)
-    return lines
+    return [_entry_point_info(entry_point).label for entry_point in _entry_points()]

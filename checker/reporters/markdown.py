@@ -29,13 +29,17 @@ MAX_BYTES = 900_000
 """Stop before GitHub's 1 MiB step-summary limit."""
 
 
+def _one_line(text: object) -> str:
+    """``text`` on one line (whitespace runs become one space), control characters shown as escapes, cut
+    at :data:`MAX_CELL` characters."""
+    value = " ".join(printable(str(text)).split())
+    return value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
+
+
 def cell(text: object) -> str:
     """``text`` made safe for a GFM table cell: one line, no HTML, pipes and emphasis escaped, control
     characters shown as escapes, cut at :data:`MAX_CELL` characters."""
-    value = " ".join(printable(str(text)).split())
-    if len(value) > MAX_CELL:
-        value = value[: MAX_CELL - 1] + "…"
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for char in "\\`*_[]|":
         value = value.replace(char, "\\" + char)
     return value
@@ -44,10 +48,7 @@ def cell(text: object) -> str:
 def code(text: object) -> str:
     """``text`` as an inline code span usable in a table cell (pipes escaped, control characters shown
     as escapes, cut)."""
-    value = " ".join(printable(str(text)).split())
-    if len(value) > MAX_CELL:
-        value = value[: MAX_CELL - 1] + "…"
-    value = value.replace("|", "\\|")
+    value = _one_line(text).replace("|", "\\|")
     return f"`` {value} ``" if "`" in value else f"`{value}`"
 
 

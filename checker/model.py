@@ -224,6 +224,13 @@ def format_rfc3339(moment: datetime, timespec: str = "auto") -> str:
     return moment.isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` if it has at most ``limit`` characters, else its first ``limit - 1`` and ``…`` (so the
+    result never exceeds ``limit``): how messages that quote data (a schema error, the service's message,
+    an exception) are kept to a readable size."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def arn_parts(arn: str) -> dict[str, str]:
     """Partition, region and account of a Bedrock ARN; ``{}`` if it is not one.
 

@@ -21,6 +21,8 @@ from typing import Any
 
 import orjson
 
+from checker.model import clip
+
 TABLE_SCHEMA = "aws.bedrock_model_invocation_job.schema.json"
 CONFIG_SCHEMA = "config.schema.json"
 REPORT_SCHEMA = "report.schema.json"
@@ -189,10 +191,8 @@ class SchemaValidator:
             self._reference = reference_validator(self.schema)
         found = []
         for error in self._reference.iter_errors(instance):
-            message = error.message
-            if len(message) > MAX_MESSAGE:
-                message = message[: MAX_MESSAGE - 1] + "…"
-            found.append(SchemaError(json_pointer(error.absolute_path), message, _missing(error)))
+            found.append(SchemaError(json_pointer(error.absolute_path), clip(error.message, MAX_MESSAGE),
+                                     _missing(error)))
         found.sort(key=lambda e: e.pointer)
         return found
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, format_rfc3339
+from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, clip, format_rfc3339
 from checker.reporters.base import ReportContext, Summary, printable, problem_text, problem_where
 
 MAX_ROWS = 20
@@ -32,8 +32,7 @@ MAX_BYTES = 900_000
 def _one_line(text: object) -> str:
     """``text`` on one line (whitespace runs become one space), control characters shown as escapes, cut
     at :data:`MAX_CELL` characters."""
-    value = " ".join(printable(str(text)).split())
-    return value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
+    return clip(" ".join(printable(str(text)).split()), MAX_CELL)
 
 
 def cell(text: object) -> str:

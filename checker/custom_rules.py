@@ -126,8 +126,9 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
     """One ``[[custom-rules]]`` table (already checked against the config schema) -> :class:`CustomRule`.
 
     ``where`` prefixes error messages (``"bedrock-audit.toml: custom-rules[0]"``). Raises
-    :class:`~checker.policy.ConfigError` for a schema that is not a valid JSON Schema, holds TOML dates,
-    or uses the reserved ``BA`` prefix.
+    :class:`~checker.policy.ConfigError` for an id with the reserved ``BA`` prefix, a schema that holds
+    TOML dates, is not a valid JSON Schema, has a key that is not a keyword, a ``$ref`` outside itself or
+    a pattern jsonschema-rs cannot compile, and for metadata :class:`~checker.model.Rule` rejects.
     """
     from checker.schema import (
         KEYWORDS,

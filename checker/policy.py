@@ -15,7 +15,7 @@ import datetime
 import fnmatch
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -222,14 +222,16 @@ def with_defaults(schema: Mapping[str, Any], options: Mapping[str, Any]) -> dict
 
 
 def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequence[str] | None = None,
-                    ignore: Sequence[str] | None = None, warn: Any = None) -> list[ConfiguredRule]:
+                    ignore: Sequence[str] | None = None,
+                    warn: Callable[[str], None] | None = None) -> list[ConfiguredRule]:
     """The rules this run executes, in id order, with validated options.
 
     ``select``/``ignore`` from flags or environment replace the file's when given. A rule runs when it
     is enabled by default, configured under ``[rules.X]`` (and not ``enabled = false``) or named exactly in
     ``select``; and it matches ``select`` (default ``*``) and no ``ignore`` pattern. Raises
-    :class:`ConfigError` for a ``[rules.X]`` naming no rule, options the rule's ``params_schema``
-    rejects, a ``select`` pattern matching no rule, or a selection that leaves no rule to run.
+    :class:`ConfigError` for a ``[rules.X]`` naming no rule, a rule configured twice (by id and by name),
+    options the rule's ``params_schema`` rejects (also for a rule selected by name whose required options
+    are not set), a ``select`` pattern matching no rule, or a selection that leaves no rule to run.
     ``warn(message)`` receives an ``ignore`` pattern that matches nothing.
     """
     from checker.schema import SchemaValidator

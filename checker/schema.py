@@ -46,7 +46,8 @@ def schemas_dir() -> Traversable:
 
 @functools.cache
 def load_schema(name: str) -> dict[str, Any]:
-    """Parse one bundled schema by file name (e.g. :data:`TABLE_SCHEMA`); cached."""
+    """Parse one bundled schema by file name (e.g. :data:`TABLE_SCHEMA`) into a dict; cached. Raises
+    ``FileNotFoundError`` if the schemas folder or the file is missing (a broken installation)."""
     return orjson.loads((schemas_dir() / name).read_bytes())
 
 
@@ -143,8 +144,10 @@ class SchemaValidator:
     """Validate instances against one Draft 2020-12 schema with format checking on.
 
     :meth:`errors` returns ``[]`` for a valid instance, else every violation python-jsonschema reports
-    (sorted by pointer). Raises ``RuntimeError`` at construction if python-jsonschema would not check
-    ``date-time`` (it skips the check silently when rfc3339-validator is missing).
+    (sorted by pointer). Construction raises ``ValueError`` for a schema jsonschema-rs cannot compile (e.g.
+    a pattern it does not support). python-jsonschema is built on the first instance the fast pass rejects:
+    that call raises ``RuntimeError`` if python-jsonschema would not check ``date-time`` (it skips the check
+    silently when rfc3339-validator is missing; see :func:`reference_validator`).
     """
 
     def __init__(self, schema: Mapping[str, Any]) -> None:

@@ -117,7 +117,8 @@ def _waiver(table: Mapping[str, Any], origin: str) -> Waiver:
 
 
 def policy_waivers(policy: Policy) -> list[Waiver]:
-    """The ``[[waivers]]`` of a loaded (already validated) policy file."""
+    """The ``[[waivers]]`` of a loaded (already validated) policy file, in file order. Raises
+    :class:`ConfigError` for an ``expires`` of the right shape that is no date (``2027-02-30``)."""
     where = str(policy.path) if policy.path else "policy"
     tables = json_ready(policy.raw.get("waivers", []))
     return [_waiver(table, f"{where}: waivers[{index}]") for index, table in enumerate(tables)]

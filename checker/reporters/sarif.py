@@ -163,7 +163,8 @@ class SarifReporter:
         self.cwd = os.getcwd()
         self._index = {c.rule.id: i for i, c in enumerate(context.rules)}
         self._results = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed in finish()
-        self._notes = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, mode="w+b")  # noqa: SIM115
+        self._notes = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in finish()
+            max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8")
         self._count = 0
         self._notes_count = 0
         self._bytes = 0
@@ -244,7 +245,7 @@ class SarifReporter:
             note["locations"] = [location]
         if rule_id is not None and rule_id in self._index:
             note["associatedRule"] = {"id": rule_id, "index": self._index[rule_id]}
-        self._notes.write((b"," if self._notes_count else b"") + orjson.dumps(note))
+        self._notes.write(("," if self._notes_count else "") + orjson.dumps(note).decode())
         self._notes_count += 1
 
     def problem(self, problem: Problem) -> None:
@@ -343,7 +344,7 @@ class SarifReporter:
         write("],\n\"invocations\":[" + orjson.dumps(invocation).decode()[:-1] + ',"toolExecutionNotifications":[')
         self._notes.seek(0)
         while chunk := self._notes.read(1 << 16):
-            write(chunk.decode())
+            write(chunk)
         self._notes.close()
         properties: dict[str, Any] = {
             "failOn": context.fail_on.label,

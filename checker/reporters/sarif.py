@@ -38,6 +38,7 @@ import orjson
 
 from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, format_rfc3339
 from checker.reporters.base import ReportContext, Summary, problem_text
+from checker.reporters.output import drain, text_spool
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "bedrockAuditFinding/v1"
@@ -163,8 +164,7 @@ class SarifReporter:
         self.cwd = os.getcwd()
         self._index = {c.rule.id: i for i, c in enumerate(context.rules)}
         self._results = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed in finish()
-        self._notes = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in finish()
-            max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8")
+        self._notes = text_spool(_SPOOL_BYTES)  # drained in finish()
         self._count = 0
         self._notes_count = 0
         self._bytes = 0
@@ -342,10 +342,7 @@ class SarifReporter:
             "startTimeUtc": format_rfc3339(context.now),
         }
         write("],\n\"invocations\":[" + orjson.dumps(invocation).decode()[:-1] + ',"toolExecutionNotifications":[')
-        self._notes.seek(0)
-        while chunk := self._notes.read(1 << 16):
-            write(chunk)
-        self._notes.close()
+        drain(self._notes, write)
         properties: dict[str, Any] = {
             "failOn": context.fail_on.label,
             "softFail": context.soft_fail,

@@ -24,6 +24,7 @@ at most ``max_results`` sort keys are held), and the document is written at the 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import heapq
 import os
@@ -38,7 +39,6 @@ import orjson
 
 from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, format_rfc3339
 from checker.reporters.base import ReportContext, Summary, problem_text
-from checker.reporters.output import drain, text_spool
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "bedrockAuditFinding/v1"
@@ -164,7 +164,7 @@ class SarifReporter:
         self.cwd = os.getcwd()
         self._index = {c.rule.id: i for i, c in enumerate(context.rules)}
         self._results = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed in finish()
-        self._notes = text_spool(_SPOOL_BYTES)  # drained in finish()
+        self._notes = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, mode="w+b")  # noqa: SIM115
         self._count = 0
         self._notes_count = 0
         self._bytes = 0
@@ -245,7 +245,7 @@ class SarifReporter:
             note["locations"] = [location]
         if rule_id is not None and rule_id in self._index:
             note["associatedRule"] = {"id": rule_id, "index": self._index[rule_id]}
-        self._notes.write(("," if self._notes_count else "") + orjson.dumps(note).decode())
+        self._notes.write((b"," if self._notes_count else b"") + orjson.dumps(note))
         self._notes_count += 1
 
     def problem(self, problem: Problem) -> None:
@@ -342,7 +342,12 @@ class SarifReporter:
             "startTimeUtc": format_rfc3339(context.now),
         }
         write("],\n\"invocations\":[" + orjson.dumps(invocation).decode()[:-1] + ',"toolExecutionNotifications":[')
-        drain(self._notes, write)
+        self._notes.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()  # a chunk may end inside a multi-byte character
+        while chunk := self._notes.read(1 << 16):
+            write(decoder.decode(chunk))
+        write(decoder.decode(b"", final=True))
+        self._notes.close()
         properties: dict[str, Any] = {
             "failOn": context.fail_on.label,
             "softFail": context.soft_fail,

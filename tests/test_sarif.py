@@ -17,7 +17,7 @@ from gate_scenario import NOW, POLICY, SCAN_ARGS, arn, write_scenario
 from test_reports import mixed_input, run  # noqa: F401 - fixtures shared with the other reports
 
 from checker.engine import ConfiguredRule
-from checker.model import JobRef, Provenance, Result, Severity, Status
+from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Severity, Status
 from checker.plugins import load_plugins
 from checker.reporters.base import ReportContext, Summary
 from checker.reporters.sarif import SarifReporter, artifact_location, fingerprint
@@ -232,6 +232,22 @@ def test_the_gzip_size_limit_cuts_in_the_same_order() -> None:
     assert warnings and "of 1600 results kept" in warnings[0]
     severities = [rules[r["ruleIndex"]].severity for r in results]
     assert severities == sorted(severities, reverse=True)
+
+
+@pytest.mark.parametrize("shift", range(4))
+def test_notifications_longer_than_a_copy_chunk_keep_non_ascii_text_whole(shift: int) -> None:
+    """Notifications are copied into the report in chunks; a multi-byte character (here 4 bytes, the
+    64 KiB chunk boundary inside it for at least three of the four shifts) must come out whole."""
+    text = "x" * shift + "\N{SLIGHTLY SMILING FACE}" * 20_000
+    out = io.StringIO()
+    reporter = SarifReporter(out, context(builtin_rules()))
+    reporter.start()
+    reporter.problem(Problem(ErrorKind.INPUT, text, Provenance("jobs.jsonl", 1, 1)))
+    reporter.finish(Summary())
+    log = json.loads(out.getvalue())
+    assert_valid(log)
+    (note,) = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"] == f"jobs.jsonl:1: {text}"
 
 
 @pytest.mark.parametrize("source, expected", [

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 import orjson
 
-from checker.model import Job, JobRef, Problem, Provenance, Result, Status
+from checker.model import Job, JobRef, Problem, Provenance, Result, Status, format_rfc3339
 from checker.policy import ConfigError
 from checker.reporters.base import ReportContext, Summary
 
@@ -170,7 +170,7 @@ class BaselineWriter:
         document = {
             "baseline_version": BASELINE_VERSION,
             "tool": {"name": "bedrock-audit", "version": self.context.version},
-            "created_at": self.context.now.isoformat().replace("+00:00", "Z"),
+            "created_at": format_rfc3339(self.context.now),
             "inputs": list(self.context.locations),
             "rules": [c.rule.id for c in self.context.rules],
             "entries": [self._entries[k] for k in sorted(self._entries, key=lambda k: (k[1], k[0]))],

@@ -13,9 +13,10 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -37,6 +38,15 @@ from checker.aws.cli_options import (
     SubmittedAfterOption,
 )
 from checker.exitcodes import ExitCode
+from checker.reporters.base import printable  # already loaded by `import checker`
+
+if TYPE_CHECKING:
+    from checker.engine import ConfiguredRule
+    from checker.model import Severity
+    from checker.plugins import Registry
+    from checker.policy import Policy
+    from checker.reporters.base import ReportContext, Reporter, Summary
+    from checker.scan import ResultStage
 
 EPILOG = (
     "Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or configuration error; "
@@ -81,23 +91,17 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(baseline_app, name="baseline")
 
 
-def _printable(message: str) -> str:
-    from checker.reporters.base import printable
-
-    return printable(message)
-
-
 def _error(message: str, code: ExitCode) -> NoReturn:
-    print(f"bedrock-audit: error: {_printable(message)}", file=sys.stderr)
+    print(f"bedrock-audit: error: {printable(message)}", file=sys.stderr)
     raise typer.Exit(int(code))
 
 
 def _warn(message: str) -> None:
-    print(f"bedrock-audit: warning: {_printable(message)}", file=sys.stderr)
+    print(f"bedrock-audit: warning: {printable(message)}", file=sys.stderr)
 
 
 def _note(message: str) -> None:
-    print(f"bedrock-audit: note: {_printable(message)}", file=sys.stderr)
+    print(f"bedrock-audit: note: {printable(message)}", file=sys.stderr)
 
 
 class _Terminated(BaseException):
@@ -196,7 +200,7 @@ WaiversOption = Annotated[
 ]
 
 
-def _load(disabled: list[str] | None) -> Any:
+def _load(disabled: list[str] | None) -> Registry:
     """Load plugins; print each plugin failure as an error line on stderr."""
     from checker.plugins import load_plugins
 
@@ -206,7 +210,7 @@ def _load(disabled: list[str] | None) -> Any:
     return registry
 
 
-def _unknown_disabled(registry: Any) -> str | None:
+def _unknown_disabled(registry: Registry) -> str | None:
     """The message for ``--disable-plugin`` names that match no plugin, or ``None``."""
     if not registry.unknown_disabled:
         return None
@@ -216,7 +220,7 @@ def _unknown_disabled(registry: Any) -> str | None:
 
 
 @contextlib.contextmanager
-def _plugin_failures_win(registry: Any) -> Iterator[None]:
+def _plugin_failures_win(registry: Registry) -> Iterator[None]:
     """A configuration error after a plugin failed exits 4, not 2: the highest applicable code wins, and
     a missing rule or format is often the failed plugin's (``[rules.ACME001]``, ``-f acme-csv``)."""
     from checker.policy import ConfigError
@@ -229,7 +233,7 @@ def _plugin_failures_win(registry: Any) -> Iterator[None]:
         _error(f"{exc} (a plugin failed to load, see above)", ExitCode.PLUGIN)
 
 
-def _policy(config: Path | None) -> Any:
+def _policy(config: Path | None) -> Policy:
     from checker.policy import discover, load_policy
 
     path = config if config is not None else discover(Path.cwd())
@@ -309,11 +313,12 @@ def scan(
       bedrock-audit scan --aws --all-regions --accounts-file accounts.txt \\
         --role-arn 'arn:aws:iam::{account_id}:role/BedrockAudit' --allow-partial -f json > audit.json
     """
+    run = _RunOptions(paths or [], config, waivers or [], select, ignore, allow_empty, now, input_format,
+                      disable_plugin)
     flags = AwsFlags(aws, region, all_regions, profile, role_arn, account, accounts_file, external_id, status,
                      submitted_after, max_attempts, concurrency)
-    _guard(show_traceback, lambda: _scan(paths or [], format, output or [], config, fail_on, select, ignore,
-                                         soft_fail, allow_empty, now, input_format, disable_plugin,
-                                         waivers or [], baseline, allow_partial, flags))
+    options = _ScanOptions(format, output or [], fail_on, soft_fail, baseline, allow_partial, flags)
+    _guard(show_traceback, lambda: _scan(run, options))
 
 
 def parse_now(text: str | None) -> datetime:
@@ -332,61 +337,130 @@ def parse_now(text: str | None) -> datetime:
         raise ConfigError(f"--now: {text!r} is not an RFC 3339 timestamp or a YYYY-MM-DD date") from None
 
 
-def _scan(paths: list[str], format: str, outputs: list[str], config: Path | None, fail_on: str | None,
-          select: list[str] | None, ignore: list[str] | None, soft_fail: bool, allow_empty: bool,
-          now_text: str | None, input_format: str | None, disabled: list[str] | None,
-          waiver_files: list[Path] | None = None, baseline: Path | None = None, allow_partial: bool = False,
-          aws: AwsFlags | None = None) -> int:
-    from checker.aws.cli_options import check_locations
-    from checker.policy import ConfigError
+@dataclass
+class _RunOptions:
+    """The options ``scan`` and ``baseline create`` share, as given: the inputs (``paths``, ``input_format``),
+    the policy file (``config``), ``--waivers`` files, ``--select``/``--ignore``, ``--allow-empty``,
+    ``--now`` (text, parsed by :func:`parse_now`) and ``--disable-plugin`` names."""
 
-    live = aws.location() if aws is not None else None
-    if live is not None:
-        paths = [*paths, live]
-    if not paths:
-        raise ConfigError("no input given: name files, folders, or - for stdin, or use --aws (see "
-                          "bedrock-audit scan --help)")
-    shown = check_locations(paths)
-    now = parse_now(now_text)
-    registry = _load(disabled)
-    with _plugin_failures_win(registry):
-        return _scan_with(registry, paths, format, outputs, config, fail_on, select, ignore, soft_fail,
-                          allow_empty, now, input_format, waiver_files or [], baseline, shown=shown,
-                          allow_partial=allow_partial)
+    paths: list[str]
+    config: Path | None
+    waiver_files: list[Path]
+    select: list[str] | None
+    ignore: list[str] | None
+    allow_empty: bool
+    now: str | None
+    input_format: str | None
+    disabled: list[str] | None
 
 
-def _scan_with(registry: Any, paths: list[str], format: str, outputs: list[str], config: Path | None,
-               fail_on: str | None, select: list[str] | None, ignore: list[str] | None, soft_fail: bool,
-               allow_empty: bool, now: datetime, input_format: str | None, waiver_files: list[Path] | None = None,
-               baseline: Path | None = None, *, shown: list[str] | None = None,
-               allow_partial: bool = False) -> int:
+@dataclass
+class _ScanOptions:
+    """``scan``'s own options: the stdout report ``format``, ``-o FORMAT=PATH`` ``outputs``, ``--fail-on``
+    (a severity name), ``--soft-fail``, ``--baseline``, ``--allow-partial`` and the live-AWS flags."""
+
+    format: str
+    outputs: list[str]
+    fail_on: str | None
+    soft_fail: bool
+    baseline: Path | None
+    allow_partial: bool
+    aws: AwsFlags
+
+
+@dataclass
+class _Setup:
+    """A run's rules and result stages, built by :func:`_setup` from the plugins, the policy and the flags.
+
+    ``fail_on``: the gate severity (``--fail-on``, else the policy's). ``now``: the scan clock (aware UTC).
+    """
+
+    registry: Registry
+    policy: Policy
+    rule_plugin: dict[str, str]
+    configured: list[ConfiguredRule]
+    stages: list[ResultStage]
+    fail_on: Severity
+    now: datetime
+
+    def context(self, locations: list[str], soft_fail: bool = False) -> ReportContext:
+        """The reporters' :class:`~checker.reporters.base.ReportContext`; ``locations`` as reports show them."""
+        from checker.reporters.base import ReportContext
+
+        return ReportContext(version=__version__, now=self.now, fail_on=self.fail_on,
+                             policy_path=str(self.policy.path) if self.policy.path else None,
+                             rules=self.configured, plugins=self.registry.plugins, rule_plugin=self.rule_plugin,
+                             locations=locations, soft_fail=soft_fail, warn=_warn)
+
+    def run(self, options: _RunOptions, reporters: list[Reporter], soft_fail: bool = False,
+            allow_partial: bool = False) -> Summary:
+        """Read ``options.paths`` through the pipeline into ``reporters`` (the plugins' load failures first);
+        the returned :class:`~checker.reporters.base.Summary` holds the exit code."""
+        from checker.engine import Engine
+        from checker.inputs import Inputs
+        from checker.scan import Pipeline, ScanSettings
+
+        settings = ScanSettings(fail_on=self.fail_on, soft_fail=soft_fail,
+                                allow_empty=options.allow_empty or self.policy.allow_empty,
+                                allow_partial=allow_partial, now=self.now)
+        pipeline = Pipeline(Engine(self.configured), reporters, settings, warn=_warn, stages=self.stages)
+        with contextlib.redirect_stdout(sys.stderr):  # a plugin's print() must not land in a report
+            return pipeline.run(Inputs(self.registry.sources, _note).read(options.paths, options.input_format),
+                                preloaded=self.registry.problems)
+
+
+def _setup(registry: Registry, run: _RunOptions, now: datetime, fail_on: str | None = None,
+           baseline: Path | None = None) -> _Setup:
+    """The rules and stages of a run. Raises ``ConfigError``, checking in this order: ``--disable-plugin``
+    names, the policy file and its custom rules, ``--fail-on``, ``--input-format``, the rule selection and
+    options, the waiver files, the ``baseline`` file."""
     from checker.custom_rules import with_custom_rules
-    from checker.engine import Engine
-    from checker.inputs import Inputs
     from checker.model import Severity
     from checker.policy import ConfigError, configure_rules
-    from checker.reporters.base import ReportContext
-    from checker.reporters.guard import build_reporter
-    from checker.reporters.output import AtomicFile, StdoutOutput
-    from checker.scan import Pipeline, ScanSettings
 
     unknown = _unknown_disabled(registry)
     if unknown:
         raise ConfigError(unknown)
-    policy = _policy(config)
+    policy = _policy(run.config)
     rules, rule_plugin = with_custom_rules(registry, policy)
     try:
         gate = Severity.parse(fail_on) if fail_on is not None else policy.fail_on
     except ValueError as exc:
         raise ConfigError(f"--fail-on: {exc}") from None
-    if input_format is not None and input_format not in registry.sources:
-        raise ConfigError(f"--input-format: unknown format {input_format!r} (known: {', '.join(registry.sources)})")
-    configured = configure_rules(policy, rules, select=_split(select), ignore=_split(ignore), warn=_warn)
-    stages = _stages(policy, waiver_files or [], baseline, now, configured)
+    if run.input_format is not None and run.input_format not in registry.sources:
+        raise ConfigError(f"--input-format: unknown format {run.input_format!r} "
+                          f"(known: {', '.join(registry.sources)})")
+    configured = configure_rules(policy, rules, select=_split(run.select), ignore=_split(run.ignore), warn=_warn)
+    stages = _stages(policy, run.waiver_files, baseline, now, configured)
+    return _Setup(registry, policy, rule_plugin, configured, stages, gate, now)
 
+
+def _scan(run: _RunOptions, options: _ScanOptions) -> int:
+    from checker.aws.cli_options import check_locations
+    from checker.policy import ConfigError
+
+    live = options.aws.location()
+    if live is not None:
+        run = replace(run, paths=[*run.paths, live])
+    if not run.paths:
+        raise ConfigError("no input given: name files, folders, or - for stdin, or use --aws (see "
+                          "bedrock-audit scan --help)")
+    shown = check_locations(run.paths)
+    now = parse_now(run.now)
+    registry = _load(run.disabled)
+    with _plugin_failures_win(registry):
+        return _scan_with(registry, run, options, now, shown)
+
+
+def _scan_with(registry: Registry, run: _RunOptions, options: _ScanOptions, now: datetime, shown: list[str]) -> int:
+    from checker.policy import ConfigError
+    from checker.reporters.guard import build_reporter
+    from checker.reporters.output import AtomicFile, StdoutOutput
+
+    setup = _setup(registry, run, now, options.fail_on, options.baseline)
     destinations: list[tuple[str, Any]] = []
     seen_paths: set[str] = set()
-    for spec in outputs:
+    for spec in options.outputs:
         name, sep, path = spec.partition("=")
         if not sep or not name or not path:
             raise ConfigError(f"--output {spec!r}: expected FORMAT=PATH, e.g. junit=results.xml")
@@ -396,32 +470,18 @@ def _scan_with(registry: Any, paths: list[str], format: str, outputs: list[str],
             raise ConfigError(f"--output: {path} is named twice")
         seen_paths.add(resolved)
         destinations.append((name, path))
-    _check_format(format, registry.reporters)
+    _check_format(options.format, registry.reporters)
 
-    context = ReportContext(
-        version=__version__, now=now, fail_on=gate,
-        policy_path=str(policy.path) if policy.path else None, rules=configured, plugins=registry.plugins,
-        rule_plugin=rule_plugin, locations=shown if shown is not None else paths,
-        soft_fail=soft_fail or policy.soft_fail, warn=_warn,
-    )
+    soft_fail = options.soft_fail or setup.policy.soft_fail
+    context = setup.context(shown, soft_fail)
     opened: list[Any] = []
     try:
         for name, path in destinations:
             opened.append((name, AtomicFile(path)))
-        stdout = StdoutOutput()
-        opened.append((format, stdout))
+        opened.append((options.format, StdoutOutput()))
         reporters = [build_reporter(registry.reporters[name], out.stream, context, _plugin_format(registry, name))
                      for name, out in opened]
-        pipeline = Pipeline(
-            Engine(configured), reporters,
-            ScanSettings(fail_on=gate, soft_fail=soft_fail or policy.soft_fail,
-                         allow_empty=allow_empty or policy.allow_empty, allow_partial=allow_partial,
-                         now=now),
-            warn=_warn, stages=stages,
-        )
-        inputs = Inputs(registry.sources, _note)
-        with contextlib.redirect_stdout(sys.stderr):  # a plugin's print() must not land in a report
-            summary = pipeline.run(inputs.read(paths, input_format), preloaded=registry.problems)
+        summary = setup.run(run, reporters, soft_fail, options.allow_partial)
     except BaseException:
         for _, out in opened:
             out.abort()
@@ -431,7 +491,7 @@ def _scan_with(registry: Any, paths: list[str], format: str, outputs: list[str],
     return summary.exit_code
 
 
-def _plugin_format(registry: Any, name: str) -> str | None:
+def _plugin_format(registry: Registry, name: str) -> str | None:
     """``"report format 'x' of plugin acme (acme-bedrock-rules 1.0)"``; ``None`` for a built-in format."""
     info = registry.plugin(registry.reporter_plugin[name])
     return None if info.builtin else f"report format {name!r} of plugin {info.label}"
@@ -518,13 +578,13 @@ def _fetch(output: str | None, allow_partial: bool, flags: AwsFlags) -> int:
     return int(code)
 
 
-def _stages(policy: Any, waiver_files: list[Path], baseline: Path | None, now: datetime,
-            configured: list[Any]) -> list[Any]:
+def _stages(policy: Policy, waiver_files: list[Path], baseline: Path | None, now: datetime,
+            configured: list[ConfiguredRule]) -> list[ResultStage]:
     """The result stages of a run: waivers (policy file's, then each --waivers file's), then the baseline."""
     from checker.baseline import BaselineStage, load_baseline
     from checker.waivers import WaiverStage, load_waivers_file, policy_waivers
 
-    stages: list[Any] = []
+    stages: list[ResultStage] = []
     waivers = policy_waivers(policy)
     for path in waiver_files:
         waivers.extend(load_waivers_file(path))
@@ -587,59 +647,34 @@ def baseline_create(
       bedrock-audit baseline create exports/ -o bedrock-audit-baseline.json
       bedrock-audit scan exports/ --baseline bedrock-audit-baseline.json
     """
-    _guard(show_traceback, lambda: _baseline_create(paths or [], output, config, waivers or [], select, ignore,
-                                                    allow_empty, now, input_format, disable_plugin))
+    run = _RunOptions(paths or [], config, waivers or [], select, ignore, allow_empty, now, input_format,
+                      disable_plugin)
+    _guard(show_traceback, lambda: _baseline_create(run, output))
 
 
-def _baseline_create(paths: list[str], output: Path | None, config: Path | None, waiver_files: list[Path],
-                     select: list[str] | None, ignore: list[str] | None, allow_empty: bool,
-                     now_text: str | None, input_format: str | None, disabled: list[str] | None) -> int:
+def _baseline_create(run: _RunOptions, output: Path | None) -> int:
     from checker.policy import ConfigError
 
-    if not paths:
+    if not run.paths:
         raise ConfigError("no input given: name files, folders, or - for stdin")
     if output is None:
         raise ConfigError("baseline create: name the baseline file with -o FILE, e.g. -o bedrock-audit-baseline.json")
-    now = parse_now(now_text)
-    registry = _load(disabled)
+    now = parse_now(run.now)
+    registry = _load(run.disabled)
     with _plugin_failures_win(registry):
-        return _baseline_create_with(registry, paths, output, config, waiver_files, select, ignore, allow_empty,
-                                     now, input_format)
+        return _baseline_create_with(registry, run, output, now)
 
 
-def _baseline_create_with(registry: Any, paths: list[str], output: Path, config: Path | None,
-                          waiver_files: list[Path], select: list[str] | None, ignore: list[str] | None,
-                          allow_empty: bool, now: datetime, input_format: str | None) -> int:
+def _baseline_create_with(registry: Registry, run: _RunOptions, output: Path, now: datetime) -> int:
     from checker.baseline import BaselineWriter
-    from checker.custom_rules import with_custom_rules
-    from checker.engine import Engine
-    from checker.inputs import Inputs
-    from checker.policy import ConfigError, configure_rules
-    from checker.reporters.base import ReportContext
     from checker.reporters.output import AtomicFile
-    from checker.scan import Pipeline, ScanSettings
 
-    unknown = _unknown_disabled(registry)
-    if unknown:
-        raise ConfigError(unknown)
-    policy = _policy(config)
-    rules, rule_plugin = with_custom_rules(registry, policy)
-    if input_format is not None and input_format not in registry.sources:
-        raise ConfigError(f"--input-format: unknown format {input_format!r} (known: {', '.join(registry.sources)})")
-    configured = configure_rules(policy, rules, select=_split(select), ignore=_split(ignore), warn=_warn)
-    stages = _stages(policy, waiver_files, None, now, configured)
-    context = ReportContext(version=__version__, now=now, fail_on=policy.fail_on,
-                            policy_path=str(policy.path) if policy.path else None, rules=configured,
-                            plugins=registry.plugins, rule_plugin=rule_plugin, locations=paths, warn=_warn)
+    setup = _setup(registry, run, now)
+    context = setup.context(run.paths)
     out = AtomicFile(str(output))
     try:
         writer = BaselineWriter(out.stream, context)
-        pipeline = Pipeline(Engine(configured), [writer],
-                            ScanSettings(fail_on=policy.fail_on, allow_empty=allow_empty or policy.allow_empty,
-                                         now=now), warn=_warn, stages=stages)
-        with contextlib.redirect_stdout(sys.stderr):  # a plugin's print() must not reach anything else
-            summary = pipeline.run(Inputs(registry.sources, _note).read(paths, input_format),
-                                   preloaded=registry.problems)
+        summary = setup.run(run, [writer])
     except BaseException:
         out.abort()
         raise
@@ -733,13 +768,13 @@ def rules_show(
     def show() -> int:
         from checker.custom_rules import with_custom_rules
         from checker.listing import as_json, rule_document, rule_text
-        from checker.policy import ConfigError
+        from checker.policy import ConfigError, find_rule
 
         _check_listing_format(format, ("text", "json"))
         registry = _load(disable_plugin)
         with _plugin_failures_win(registry):
             rules, rule_plugin = with_custom_rules(registry, _policy(config))
-            found = rules.get(rule.upper()) or next((r for r in rules.values() if r.name == rule.lower()), None)
+            found = find_rule(rules, rule)
             if found is None:
                 raise ConfigError(f"no rule {rule!r} (see `bedrock-audit rules`)")
         plugin = rule_plugin[found.id]

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from checker.model import Job, Rule, Severity, UnknownData, Verdict, failed, passed
+from checker.model import RESERVED_PREFIX, Job, Rule, Severity, UnknownData, Verdict, failed, passed, reserved_rule_id
 from checker.policy import ConfigError, Policy
 
 if TYPE_CHECKING:
@@ -38,9 +38,6 @@ if TYPE_CHECKING:
 
 CUSTOM_RULES_PLUGIN = "policy"
 """What ``bedrock-audit rules`` and the reports show as the plugin of a custom rule."""
-
-RESERVED_PREFIX = "BA"
-"""Rule-id prefix of the built-in rules; neither plugins nor custom rules may use it."""
 
 DEFAULT_HELP_URL = "https://github.com/bedrock-audit/bedrock-audit#custom-rules-without-python"
 
@@ -129,8 +126,9 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
     """One ``[[custom-rules]]`` table (already checked against the config schema) -> :class:`CustomRule`.
 
     ``where`` prefixes error messages (``"bedrock-audit.toml: custom-rules[0]"``). Raises
-    :class:`~checker.policy.ConfigError` for a schema that is not a valid JSON Schema, holds TOML dates,
-    or uses the reserved ``BA`` prefix.
+    :class:`~checker.policy.ConfigError` for an id with the reserved ``BA`` prefix, a schema that holds
+    TOML dates, is not a valid JSON Schema, has a key that is not a keyword, a ``$ref`` outside itself or
+    a pattern jsonschema-rs cannot compile, and for metadata :class:`~checker.model.Rule` rejects.
     """
     from checker.schema import (
         KEYWORDS,
@@ -143,7 +141,7 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
     )
 
     rule_id = str(table["id"])
-    if rule_id.startswith(RESERVED_PREFIX) and rule_id[len(RESERVED_PREFIX)].isdigit():
+    if reserved_rule_id(rule_id):
         raise ConfigError(f"{where}.id: {rule_id}: the {RESERVED_PREFIX} prefix is reserved for built-in "
                           "rules; use your own (ORG001)")
     schema = table["schema"]

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from checker.model import ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict
+from checker.model import ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict, clip
 
 MAX_ERROR_MESSAGE = 500
 
@@ -106,8 +106,6 @@ def _not_applicable(configured: ConfiguredRule, status: Any, duration: float) ->
 
 def _raised(configured: ConfiguredRule, job: Job, exc: BaseException, duration: float) -> Result:
     rule = configured.rule
-    message = f"rule {rule.id} raised {type(exc).__name__}: {exc}"
-    if len(message) > MAX_ERROR_MESSAGE:
-        message = message[: MAX_ERROR_MESSAGE - 1] + "…"
+    message = clip(f"rule {rule.id} raised {type(exc).__name__}: {exc}", MAX_ERROR_MESSAGE)
     return Result(rule, configured.severity, Status.ERROR, f"{message} (job {job.job_arn})", None,
                   ErrorKind.RULE, duration)

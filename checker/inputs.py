@@ -96,7 +96,12 @@ class Inputs:
             shown = ", ".join(ignored[:5]) + (f" and {len(ignored) - 5} more" if len(ignored) > 5 else "")
             self.note(f"{folder}: not read (no job-export extension): {shown}")
         if not found and not failed:
-            yield source_problem("folder holds no .jsonl, .ndjson, .json or .csv files", folder)
+            yield source_problem(f"folder holds no {self._extensions()} files", folder)
+
+    def _extensions(self) -> str:
+        """``".jsonl, .ndjson, .json or .csv"``: the extensions the registered sources claim."""
+        claimed = [extension for source in self.sources.values() for extension in source.extensions]
+        return ", ".join(claimed[:-1]) + f" or {claimed[-1]}" if len(claimed) > 1 else "".join(claimed)
 
     def _read_file(self, path: str, forced: Source | None) -> Iterator[Item]:
         try:

@@ -221,6 +221,20 @@ def parse_rfc3339(text: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+def format_rfc3339(moment: datetime, timespec: str = "auto") -> str:
+    """An aware UTC ``datetime`` as RFC 3339 text ending in ``Z``: ``2025-06-02T01:00:04.218000Z``;
+    ``timespec`` as for :meth:`datetime.isoformat` (``"seconds"`` -> ``2025-06-02T01:00:04Z``). A moment
+    with another offset keeps it (``+02:00``); convert with ``astimezone(UTC)`` first."""
+    return moment.isoformat(timespec=timespec).replace("+00:00", "Z")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` if it has at most ``limit`` characters, else its first ``limit - 1`` and ``…`` (so the
+    result never exceeds ``limit``): how messages that quote data (a schema error, the service's message,
+    an exception) are kept to a readable size."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def arn_parts(arn: str) -> dict[str, str]:
     """Partition, region and account of a Bedrock ARN; ``{}`` if it is not one.
 
@@ -272,6 +286,15 @@ CheckFunction = Callable[[Job, Mapping[str, Any]], Verdict]
 
 RULE_ID_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}[0-9]{3}$")
 RULE_NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+RESERVED_PREFIX = "BA"
+"""Rule-id prefix of bedrock-audit's built-in rules; neither plugins nor custom rules may use it."""
+
+
+def reserved_rule_id(rule_id: str) -> bool:
+    """True for an id in the built-in rules' range: :data:`RESERVED_PREFIX` then a digit (``BA001``;
+    ``BAX001`` is free)."""
+    return rule_id.startswith(RESERVED_PREFIX) and rule_id[len(RESERVED_PREFIX):][:1].isdigit()
 
 
 @dataclass(frozen=True)
@@ -347,11 +370,8 @@ class JobRef(NamedTuple):
 
     @classmethod
     def of(cls, job: Job) -> JobRef:
-        """The reference of a validated job."""
-        parts = job.arn_parts()
-        account = job.row.get("account_id")
-        return cls(job.job_arn, job.job_name, account if isinstance(account, str) and account else
-                   parts.get("account"), parts.get("region"))
+        """The reference of a validated job (its :attr:`Job.account_id` and :attr:`Job.region`)."""
+        return cls(job.job_arn, job.job_name, job.account_id, job.region)
 
     @property
     def label(self) -> str:

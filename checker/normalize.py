@@ -27,6 +27,8 @@ from typing import Any
 
 import orjson
 
+from checker.model import format_rfc3339
+
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _snake_cache: dict[str, str] = {}
 _already_snake: set[str] = set()
@@ -87,8 +89,7 @@ _EPOCH_MS = re.compile(r"-?\d{1,15}", re.ASCII)
 
 def _format_utc(moment: datetime) -> str:
     moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-    text = moment.isoformat(timespec="milliseconds" if moment.microsecond % 1000 == 0 else "microseconds")
-    return text.replace("+00:00", "Z")
+    return format_rfc3339(moment, "milliseconds" if moment.microsecond % 1000 == 0 else "microseconds")
 
 
 def to_rfc3339(value: Any) -> Any:

@@ -37,7 +37,7 @@ from typing import Any
 import pluggy
 
 from checker import hookspecs
-from checker.model import ErrorKind, Problem, Rule
+from checker.model import RESERVED_PREFIX, ErrorKind, Problem, Rule, reserved_rule_id
 
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("builtin-sources", "checker.sources"),
@@ -163,10 +163,7 @@ def load_plugins(disabled: Iterable[str] = (), autoload: bool | None = None,
             _add(manager, registry, info, skip, functools.partial(importlib.import_module, module_name))
         if autoload:
             for entry_point in _entry_points():
-                dist = getattr(entry_point, "dist", None)
-                info = PluginInfo(entry_point.name, entry_point.value, dist.name if dist else None,
-                                  dist.version if dist else None, builtin=False)
-                _add(manager, registry, info, skip, entry_point.load)
+                _add(manager, registry, _entry_point_info(entry_point), skip, entry_point.load)
         for name, plugin in extra:
             info = PluginInfo(name, getattr(plugin, "__name__", type(plugin).__name__), None, None,
                               builtin=False)
@@ -218,6 +215,13 @@ def _entry_points() -> list[metadata.EntryPoint]:
             seen.add(key)
             found.append(entry_point)
     return sorted(found, key=lambda ep: ep.name)
+
+
+def _entry_point_info(entry_point: metadata.EntryPoint) -> PluginInfo:
+    """The :class:`PluginInfo` of a third-party plugin's entry point (not loaded yet)."""
+    dist = getattr(entry_point, "dist", None)
+    return PluginInfo(entry_point.name, entry_point.value, dist.name if dist else None,
+                      dist.version if dist else None, builtin=False)
 
 
 def _register(manager: pluggy.PluginManager, registry: Registry, info: PluginInfo,
@@ -367,9 +371,9 @@ def _accept_rule(registry: Registry, info: PluginInfo, *args: Any) -> None:
         registry.fail(info, f"register_rules: expected register(rule: checker.Rule), got register({got})")
         return
     rule = args[0]
-    if not info.builtin and re.match(r"^BA[0-9]", rule.id):
-        registry.fail(info, f"rule {rule.id}: the BA prefix is reserved for bedrock-audit's built-in rules; "
-                            "use your own (ACME001)")
+    if not info.builtin and reserved_rule_id(rule.id):
+        registry.fail(info, f"rule {rule.id}: the {RESERVED_PREFIX} prefix is reserved for bedrock-audit's "
+                            "built-in rules; use your own (ACME001)")
         return
     # the built-in rules' metadata is checked by the test suite (tests/test_plugin_contract.py); checking
     # it again on every start would cost ~10 ms of start-up
@@ -480,8 +484,4 @@ def validate_rule(rule: Rule) -> str | None:
 
 def describe_entry_points() -> list[str]:
     """``["acme (acme-bedrock-rules 1.2.0)", ...]`` for ``--version``, without importing plugins."""
-    lines = []
-    for entry_point in _entry_points():
-        dist = getattr(entry_point, "dist", None)
-        lines.append(f"{entry_point.name} ({dist.name} {dist.version})" if dist else entry_point.name)
-    return lines
+    return [_entry_point_info(entry_point).label for entry_point in _entry_points()]

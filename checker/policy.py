@@ -15,13 +15,16 @@ import datetime
 import fnmatch
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.engine import ConfiguredRule
 from checker.model import Rule, Severity
+
+if TYPE_CHECKING:
+    from checker.schema import SchemaError
 
 CONFIG_NAME = "bedrock-audit.toml"
 PYPROJECT_TABLE = "bedrock-audit"
@@ -132,10 +135,7 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
 
     errors = validator_for(load_schema(CONFIG_SCHEMA)).errors(json_ready(document))
     if errors:
-        first = errors[0]
-        key = config_key(first.pointer)
-        where = f"{path}: " if path else ""
-        raise ConfigError(f"{where}{key + ': ' if key else ''}{_friendly(first.message)}")
+        raise schema_error(path, errors[0])
     policy = Policy(path=path, raw=dict(document))
     if "fail-on" in document:
         policy.fail_on = Severity.parse(document["fail-on"])
@@ -159,6 +159,18 @@ def json_ready(value: Any) -> Any:
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return value
+
+
+def schema_error(path: Path | None, error: SchemaError, top_level: Mapping[str, str] | None = None) -> ConfigError:
+    """The :class:`ConfigError` for a TOML document's schema violation ``error``:
+    ``"FILE: waivers[0].expires: MESSAGE"`` -- the file, the key as written in TOML (:func:`config_key`)
+    and python-jsonschema's message in our words. ``top_level``: replacements for whole messages about
+    the document itself (no key), e.g. ``{"'waivers' is a required property": "no [[waivers]] tables"}``."""
+    key = config_key(error.pointer)
+    message = _friendly(error.message)
+    if not key and top_level:
+        message = top_level.get(message, message)
+    return ConfigError(f"{f'{path}: ' if path else ''}{key + ': ' if key else ''}{message}")
 
 
 def config_key(pointer: str) -> str:
@@ -190,6 +202,12 @@ def rule_matches(rule: Rule, pattern: str) -> bool:
     return fnmatch.fnmatchcase(rule.id, pattern.upper()) or fnmatch.fnmatchcase(rule.name, pattern.lower())
 
 
+def find_rule(rules: Mapping[str, Rule], key: str) -> Rule | None:
+    """The rule ``key`` names exactly -- its id (any case) or its name (any case) -- or ``None``.
+    ``rules``: id -> rule."""
+    return rules.get(key.upper()) or next((r for r in rules.values() if r.name == key.lower()), None)
+
+
 def _named_exactly(rule: Rule, patterns: Iterable[str]) -> bool:
     return any(p.strip().upper() == rule.id or p.strip().lower() == rule.name for p in patterns)
 
@@ -204,14 +222,16 @@ def with_defaults(schema: Mapping[str, Any], options: Mapping[str, Any]) -> dict
 
 
 def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequence[str] | None = None,
-                    ignore: Sequence[str] | None = None, warn: Any = None) -> list[ConfiguredRule]:
+                    ignore: Sequence[str] | None = None,
+                    warn: Callable[[str], None] | None = None) -> list[ConfiguredRule]:
     """The rules this run executes, in id order, with validated options.
 
     ``select``/``ignore`` from flags or environment replace the file's when given. A rule runs when it
     is enabled by default, configured under ``[rules.X]`` (and not ``enabled = false``) or named exactly in
     ``select``; and it matches ``select`` (default ``*``) and no ``ignore`` pattern. Raises
-    :class:`ConfigError` for a ``[rules.X]`` naming no rule, options the rule's ``params_schema``
-    rejects, a ``select`` pattern matching no rule, or a selection that leaves no rule to run.
+    :class:`ConfigError` for a ``[rules.X]`` naming no rule, a rule configured twice (by id and by name),
+    options the rule's ``params_schema`` rejects (also for a rule selected by name whose required options
+    are not set), a ``select`` pattern matching no rule, or a selection that leaves no rule to run.
     ``warn(message)`` receives an ``ignore`` pattern that matches nothing.
     """
     from checker.schema import SchemaValidator
@@ -220,7 +240,7 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
     ignores = list(ignore) if ignore is not None else policy.ignore
     by_key: dict[str, tuple[str, dict[str, Any]]] = {}
     for key, table in policy.rules.items():
-        rule = rules.get(key.upper()) or next((r for r in rules.values() if r.name == key.lower()), None)
+        rule = find_rule(rules, key)
         if rule is None:
             raise ConfigError(f"{policy.where('rules.' + key)}: no such rule (see `bedrock-audit rules`)")
         if rule.id in by_key:

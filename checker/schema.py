@@ -21,6 +21,8 @@ from typing import Any
 
 import orjson
 
+from checker.model import clip
+
 TABLE_SCHEMA = "aws.bedrock_model_invocation_job.schema.json"
 CONFIG_SCHEMA = "config.schema.json"
 REPORT_SCHEMA = "report.schema.json"
@@ -44,7 +46,8 @@ def schemas_dir() -> Traversable:
 
 @functools.cache
 def load_schema(name: str) -> dict[str, Any]:
-    """Parse one bundled schema by file name (e.g. :data:`TABLE_SCHEMA`); cached."""
+    """Parse one bundled schema by file name (e.g. :data:`TABLE_SCHEMA`) into a dict; cached. Raises
+    ``FileNotFoundError`` if the schemas folder or the file is missing (a broken installation)."""
     return orjson.loads((schemas_dir() / name).read_bytes())
 
 
@@ -141,8 +144,10 @@ class SchemaValidator:
     """Validate instances against one Draft 2020-12 schema with format checking on.
 
     :meth:`errors` returns ``[]`` for a valid instance, else every violation python-jsonschema reports
-    (sorted by pointer). Raises ``RuntimeError`` at construction if python-jsonschema would not check
-    ``date-time`` (it skips the check silently when rfc3339-validator is missing).
+    (sorted by pointer). Construction raises ``ValueError`` for a schema jsonschema-rs cannot compile (e.g.
+    a pattern it does not support). python-jsonschema is built on the first instance the fast pass rejects:
+    that call raises ``RuntimeError`` if python-jsonschema would not check ``date-time`` (it skips the check
+    silently when rfc3339-validator is missing; see :func:`reference_validator`).
     """
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
@@ -173,19 +178,14 @@ class SchemaValidator:
 
     def is_valid(self, instance: Any) -> bool:
         """True when python-jsonschema would accept ``instance``."""
-        try:
-            if self._fast.is_valid(instance):
-                return True
-        except (ValueError, TypeError, OverflowError):  # e.g. lone surrogates, huge ints: ask the reference
-            pass
-        return not self._reference_errors(instance)
+        return not self.errors(instance)
 
     def errors(self, instance: Any) -> list[SchemaError]:
         """Every violation (``[]`` if valid), as python-jsonschema reports them."""
         try:
             if self._fast.is_valid(instance):
                 return []
-        except (ValueError, TypeError, OverflowError):
+        except (ValueError, TypeError, OverflowError):  # e.g. lone surrogates, huge ints: ask the reference
             pass
         return self._reference_errors(instance)
 
@@ -194,10 +194,8 @@ class SchemaValidator:
             self._reference = reference_validator(self.schema)
         found = []
         for error in self._reference.iter_errors(instance):
-            message = error.message
-            if len(message) > MAX_MESSAGE:
-                message = message[: MAX_MESSAGE - 1] + "…"
-            found.append(SchemaError(json_pointer(error.absolute_path), message, _missing(error)))
+            found.append(SchemaError(json_pointer(error.absolute_path), clip(error.message, MAX_MESSAGE),
+                                     _missing(error)))
         found.sort(key=lambda e: e.pointer)
         return found
 

@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.model import Job, Result, Rule, Status, UnknownData
-from checker.policy import ConfigError, Policy, config_key, json_ready, read_toml, rule_matches
-from checker.policy import _friendly as friendly_message
+from checker.policy import ConfigError, Policy, json_ready, read_toml, rule_matches, schema_error
 
 
 @dataclass(frozen=True)
@@ -65,13 +64,10 @@ class Waiver:
         """True when the waiver's ``rule`` pattern names ``rule``."""
         return rule_matches(rule, self.rule)
 
-    def covers(self, job: Job) -> bool:
-        """True when ``job`` matches the waiver's job glob and its account, region and tag conditions."""
-        return self.coverage(job) is True
-
     def coverage(self, job: Job) -> bool | None:
-        """Like :meth:`covers`, but ``None`` when everything matches except that the tags condition
-        cannot be checked because the job's tags are unknown (such a waiver never applies)."""
+        """True when ``job`` matches the waiver's job glob and its account, region and tag conditions;
+        ``None`` when everything matches except that the tags condition cannot be checked because the
+        job's tags are unknown (such a waiver never applies); else False."""
         names = [job.job_arn] + ([job.job_name] if job.job_name else [])
         if not any(fnmatch.fnmatchcase(name, self.job) for name in names):
             return False
@@ -121,7 +117,8 @@ def _waiver(table: Mapping[str, Any], origin: str) -> Waiver:
 
 
 def policy_waivers(policy: Policy) -> list[Waiver]:
-    """The ``[[waivers]]`` of a loaded (already validated) policy file."""
+    """The ``[[waivers]]`` of a loaded (already validated) policy file, in file order. Raises
+    :class:`ConfigError` for an ``expires`` of the right shape that is no date (``2027-02-30``)."""
     where = str(policy.path) if policy.path else "policy"
     tables = json_ready(policy.raw.get("waivers", []))
     return [_waiver(table, f"{where}: waivers[{index}]") for index, table in enumerate(tables)]
@@ -151,12 +148,7 @@ def load_waivers_file(path: Path) -> list[Waiver]:
     document = json_ready(read_toml(path, "waivers"))
     errors = validator_for(_file_schema()).errors(document)
     if errors:
-        first = errors[0]
-        key = config_key(first.pointer)
-        message = friendly_message(first.message)
-        if not key and "'waivers' is a required property" in message:
-            message = "no [[waivers]] tables"
-        raise ConfigError(f"{path}: {key + ': ' if key else ''}{message}")
+        raise schema_error(path, errors[0], {"'waivers' is a required property": "no [[waivers]] tables"})
     return [_waiver(table, f"{path}: waivers[{index}]") for index, table in enumerate(document["waivers"])]
 
 
@@ -216,8 +208,6 @@ class WaiverStage:
                                         "apply: the job's tags are unknown)")
 
     def _waive(self, result: Result, matching: list[int]) -> Result:
-        if not matching:
-            return result
         for index in matching:
             self._used[index] += 1
         active = next((i for i in matching if self.waivers[i].in_force(self.now)), None)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
+from checker.model import format_rfc3339
 
 
 def check(job: Job, params: Mapping[str, Any]) -> Verdict:
@@ -27,8 +28,8 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     direction = "later" if off > timedelta(0) else "earlier"
     shown = f"{minutes / 60:.1f} h" if minutes >= 120 else f"{minutes:.0f} min"
     return failed(
-        f"job_expiration_time {expires.isoformat().replace('+00:00', 'Z')} is {shown} {direction} than "
-        f"submit_time + timeout ({hours} h) = {expected.isoformat().replace('+00:00', 'Z')}; tolerance "
+        f"job_expiration_time {format_rfc3339(expires)} is {shown} {direction} than "
+        f"submit_time + timeout ({hours} h) = {format_rfc3339(expected)}; tolerance "
         f"{params['tolerance_minutes']} min", "/job_expiration_time")
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
+from checker.model import clip
 
 FINISHED_STATUSES = frozenset({"Completed", "Failed", "Stopped", "PartiallyCompleted", "Expired"})
 """Terminal statuses (ModelInvocationJobStatus, botocore bedrock/2023-04-20; Terraform treats them as
@@ -34,10 +35,7 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
         return not_applicable(f"the job has not ended (status {status})")
     message = job.get("message")
     if isinstance(message, str) and message.strip():
-        text = message.strip()
-        if len(text) > MAX_MESSAGE:
-            text = text[: MAX_MESSAGE - 1] + "…"
-        return failed(f"job ended {status} ({MEANING[status]}): {text}", "/message")
+        return failed(f"job ended {status} ({MEANING[status]}): {clip(message.strip(), MAX_MESSAGE)}", "/message")
     return failed(f"job ended {status} ({MEANING[status]}); the service recorded no message", "/status")
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, passed
+from checker.schema import json_pointer
 
 
 def _find(tags: Mapping[str, str], key: str, case_sensitive: bool) -> tuple[str, str] | None:
@@ -33,24 +34,22 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     if tags is None:
         return failed(f"job has no tags; required: {', '.join(required)}", "/tags")
     case_sensitive = params["key_case"] == "exact"
-    missing = [key for key in required if _find(tags, key, case_sensitive) is None]
+    present = [(key, _find(tags, key, case_sensitive)) for key in required]
+    missing = [key for key, found in present if found is None]
     if missing:
         return failed(f"missing required tag{'s' if len(missing) > 1 else ''}: {', '.join(missing)}", "/tags")
-    for key in required:
-        actual, value = _find(tags, key, case_sensitive)  # type: ignore[misc]
-        pointer = "/tags/" + actual.replace("~", "~0").replace("/", "~1")
-        if not value.strip():
-            return failed(f"tag {actual} is empty", pointer)
+    for _, found in present:
+        if found is not None and not found[1].strip():
+            return failed(f"tag {found[0]} is empty", json_pointer(["tags", found[0]]))
     for key, allowed in params["allowed_values"].items():
         found = _find(tags, key, case_sensitive)
         if found and not _value_allowed(found[1], allowed):
-            pointer = "/tags/" + found[0].replace("~", "~0").replace("/", "~1")
-            return failed(f"tag {found[0]} = {found[1]!r} is not one of: {', '.join(allowed)}", pointer)
+            return failed(f"tag {found[0]} = {found[1]!r} is not one of: {', '.join(allowed)}",
+                          json_pointer(["tags", found[0]]))
     for key, pattern in params["patterns"].items():
         found = _find(tags, key, case_sensitive)
         if found and not re.fullmatch(pattern, found[1]):
-            pointer = "/tags/" + found[0].replace("~", "~0").replace("/", "~1")
-            return failed(f"tag {found[0]} = {found[1]!r} does not match {pattern}", pointer)
+            return failed(f"tag {found[0]} = {found[1]!r} does not match {pattern}", json_pointer(["tags", found[0]]))
     return passed()
 
 

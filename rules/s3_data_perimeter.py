@@ -15,7 +15,11 @@ _SIDES = (
 )
 
 
-def split_s3_uri(uri: str) -> tuple[str, list[str]]:
+S3Location = tuple[str, list[str]]
+"""``(bucket, key path segments)`` of an S3 URI, as :func:`split_s3_uri` returns it."""
+
+
+def split_s3_uri(uri: str) -> S3Location:
     """``"s3://bucket/a/b/"`` -> ``("bucket", ["a", "b"])``: the bucket and the key's path segments
     (empty segments dropped, so a trailing ``/`` does not matter)."""
     rest = uri[len("s3://"):] if uri.startswith("s3://") else uri
@@ -23,12 +27,12 @@ def split_s3_uri(uri: str) -> tuple[str, list[str]]:
     return bucket, [part for part in key.split("/") if part]
 
 
-def output_inside_input(input_uri: str, output_uri: str) -> bool:
+def output_inside_input(input_location: S3Location, output_location: S3Location) -> bool:
     """True when the output location is the input location or below it (same bucket, and the input
-    key's path segments are a prefix of the output key's). Segment-wise, so ``s3://b/in`` does not
-    contain ``s3://b/input2/``; the bucket root contains everything in the bucket."""
-    in_bucket, in_parts = split_s3_uri(input_uri)
-    out_bucket, out_parts = split_s3_uri(output_uri)
+    key's path segments are a prefix of the output key's); both as split by :func:`split_s3_uri`.
+    Segment-wise, so ``s3://b/in`` does not contain ``s3://b/input2/``; the bucket root contains
+    everything in the bucket."""
+    (in_bucket, in_parts), (out_bucket, out_parts) = input_location, output_location
     return in_bucket == out_bucket and out_parts[: len(in_parts)] == in_parts
 
 
@@ -37,6 +41,7 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     when a bucket matches none of its side's allowlist (when set), or when the output location is the
     input location or inside it."""
     uris: dict[str, str] = {}
+    locations: dict[str, S3Location] = {}  # each URI is split once
     for label, column, member, allowlist in _SIDES:
         config = job.get(column)
         s3 = config.get(member) if config else None
@@ -45,21 +50,24 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
         base = f"/{column}/{member}"
         uri = s3.get("s3_uri")
         owner = s3.get("s3_bucket_owner")
-        bucket = split_s3_uri(uri)[0] if isinstance(uri, str) else "(no s3_uri)"
+        location = split_s3_uri(uri) if isinstance(uri, str) else None
+        bucket = location[0] if location is not None else "(no s3_uri)"
         if owner and owner != job.account_id and owner not in params["allowed_accounts"]:
             return failed(f"{label} bucket {bucket} is owned by account {owner}, which is neither the job's "
                           f"account {job.account_id} nor in allowed_accounts", f"{base}/s3_bucket_owner")
-        if not isinstance(uri, str):
+        if location is None:
             continue
         uris[label] = uri
+        locations[label] = location
         patterns = expand_all(params[allowlist], job)
         if patterns and not matches_any(bucket, patterns):
             return failed(f"{label} bucket {bucket} matches no pattern of {allowlist} "
                           f"({', '.join(patterns)})", f"{base}/s3_uri")
     if not uris:
         return not_applicable("input_data_config and output_data_config are null")
-    if "input" in uris and "output" in uris and output_inside_input(uris["input"], uris["output"]):
-        same = split_s3_uri(uris["input"]) == split_s3_uri(uris["output"])
+    if "input" in locations and "output" in locations and output_inside_input(locations["input"],
+                                                                              locations["output"]):
+        same = locations["input"] == locations["output"]
         return failed(f"output location {uris['output']} is {'the same as' if same else 'inside'} the input "
                       f"location {uris['input']}: results land where input is read",
                       "/output_data_config/s3_output_data_config/s3_uri")

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from checker import Job, Rule, Severity, UnknownData, Verdict, failed, not_applicable, passed
+from checker.model import format_rfc3339
 
 ACTIVE_STATUSES = frozenset({"Submitted", "Validating", "Scheduled", "InProgress", "Stopping"})
 """Statuses of a job that has not ended (ModelInvocationJobStatus, botocore bedrock/2023-04-20; the
@@ -14,7 +15,7 @@ other five -- Completed, Failed, Stopped, PartiallyCompleted, Expired -- are ter
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return format_rfc3339(moment, "seconds")
 
 
 def _duration(delta: timedelta) -> str:

@@ -24,10 +24,13 @@ NOW = datetime(2025, 6, 10, tzinfo=UTC)
 @dataclass
 class Outcome:
     """What a scan produced: ``by_status[rule_id][status]`` = set of 12-character job ids,
-    ``results[(rule_id, job_id)]`` = the :class:`Result`, the problems, and the summary."""
+    ``results[(rule_id, job_id)]`` = the :class:`Result`; the same keyed by job name (``by_name``,
+    ``named``); the problems, and the summary."""
 
     by_status: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     results: dict[tuple[str, str], Result] = field(default_factory=dict)
+    by_name: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    named: dict[tuple[str, str], Result] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     summary: Summary | None = None
 
@@ -49,11 +52,12 @@ class _Collector:
         pass
 
     def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
-        job_id = (job.arn or "").rsplit("/", 1)[-1]
+        job_id, name = (job.arn or "").rsplit("/", 1)[-1], job.name or ""
         for result in results:
-            statuses = self.outcome.by_status.setdefault(result.rule.id, {})
-            statuses.setdefault(result.status.value, set()).add(job_id)
-            self.outcome.results[(result.rule.id, job_id)] = result
+            for key, by_status, by_key in ((job_id, self.outcome.by_status, self.outcome.results),
+                                           (name, self.outcome.by_name, self.outcome.named)):
+                by_status.setdefault(result.rule.id, {}).setdefault(result.status.value, set()).add(key)
+                by_key[(result.rule.id, key)] = result
 
     def problem(self, problem: Problem) -> None:
         self.outcome.problems.append(problem)

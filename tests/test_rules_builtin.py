@@ -3,20 +3,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import DATA
-
-from checker.engine import Engine
-from checker.inputs import Inputs
-from checker.model import JobRef, Problem, Provenance, Result
-from checker.plugins import load_plugins
-from checker.policy import configure_rules, policy_from_mapping
-from checker.scan import Pipeline, ScanSettings
+from rule_harness import Outcome, run_rules
 
 FIXTURE = DATA / "rules-fixture.jsonl"
 ALL = {"ok", "no-vpc", "vpc-column-absent", "other-subnet", "cross-account-role", "service-role-path", "govcloud",
@@ -24,38 +16,14 @@ ALL = {"ok", "no-vpc", "vpc-column-absent", "other-subnet", "cross-account-role"
        "upper-owner", "tags-column-absent", "bad-cost-center"}
 
 
-class Collect:
-    """A reporter that keeps {rule id: {status: {job name}}} and the messages."""
-
-    def __init__(self) -> None:
-        self.verdicts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        self.messages: dict[tuple[str, str], Result] = {}
-        self.problems: list[Problem] = []
-
-    def start(self) -> None: ...
-
-    def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
-        for result in results:
-            self.verdicts[result.rule.id][result.status.value].add(job.name or "")
-            self.messages[(result.rule.id, job.name or "")] = result
-
-    def problem(self, problem: Problem) -> None:
-        self.problems.append(problem)
-
-    def finish(self, summary: Any) -> None: ...
+def evaluate(policy: dict[str, Any], path: Path = FIXTURE) -> Outcome:
+    outcome = run_rules(path, policy)
+    assert outcome.problems == []
+    return outcome
 
 
-def evaluate(policy: dict[str, Any], path: Path = FIXTURE) -> Collect:
-    registry = load_plugins(autoload=False)
-    configured = configure_rules(policy_from_mapping(policy), registry.rules)
-    collect = Collect()
-    Pipeline(Engine(configured), [collect], ScanSettings()).run(Inputs(registry.sources, print).read([str(path)]))
-    assert collect.problems == []
-    return collect
-
-
-def sets(collect: Collect, rule_id: str) -> dict[str, set[str]]:
-    found = {status: names for status, names in collect.verdicts[rule_id].items() if names}
+def sets(outcome: Outcome, rule_id: str) -> dict[str, set[str]]:
+    found = {status: names for status, names in outcome.by_name[rule_id].items() if names}
     assert set().union(*found.values()) == ALL
     return found
 
@@ -69,7 +37,7 @@ def test_ba001_allowlists() -> None:
     collect = evaluate({"rules": {"BA001": {"allowed_subnets": ["subnet-0a1b2c3d4e5f67890", "subnet-0f9e*"],
                                             "allowed_security_groups": ["sg-0123456789abcdef0"]}}})
     assert sets(collect, "BA001")["FAIL"] == {"no-vpc", "other-subnet"}
-    result = collect.messages[("BA001", "other-subnet")]
+    result = collect.named[("BA001", "other-subnet")]
     assert result.pointer == "/vpc_config/subnet_ids/1" and "subnet-99999999" in result.message
 
 
@@ -77,7 +45,7 @@ def test_ba002_role_arn_allowlist_default_is_own_account() -> None:
     collect = evaluate({})
     assert sets(collect, "BA002") == {"FAIL": {"cross-account-role"}, "SKIP": {"role-null"},
                                       "PASS": ALL - {"cross-account-role", "role-null"}}
-    assert "210987654321" in collect.messages[("BA002", "cross-account-role")].message
+    assert "210987654321" in collect.named[("BA002", "cross-account-role")].message
 
 
 def test_ba002_custom_patterns() -> None:
@@ -103,8 +71,8 @@ def test_ba004_mandatory_tags() -> None:
     failing = {"tags-null", "no-owner", "empty-owner", "upper-owner"}
     assert sets(collect, "BA004") == {"FAIL": failing, "ERROR": {"tags-column-absent"},
                                       "PASS": ALL - failing - {"tags-column-absent"}}
-    assert collect.messages[("BA004", "empty-owner")].pointer == "/tags/owner"
-    assert collect.messages[("BA004", "tags-column-absent")].message.endswith("column tags not in input")
+    assert collect.named[("BA004", "empty-owner")].pointer == "/tags/owner"
+    assert collect.named[("BA004", "tags-column-absent")].message.endswith("column tags not in input")
 
 
 def test_ba004_case_insensitive_keys_and_value_patterns() -> None:
@@ -119,7 +87,7 @@ def test_ba004_case_insensitive_keys_and_value_patterns() -> None:
 def test_statuses_option_makes_other_jobs_not_applicable() -> None:
     collect = evaluate({"rules": {"BA001": {"statuses": ["InProgress"]}}})
     assert sets(collect, "BA001") == {"SKIP": ALL}
-    assert collect.messages[("BA001", "ok")].message == (
+    assert collect.named[("BA001", "ok")].message == (
         "not applicable: status is Completed (rule applies to InProgress)")
 
 
@@ -131,4 +99,4 @@ def test_sample_row_one_passes(rule_id: str, tmp_path: Path) -> None:
     path = tmp_path / "one.jsonl"
     path.write_text(json.dumps(rows[0]) + "\n")
     collect = evaluate({}, path)
-    assert collect.verdicts[rule_id] == {"PASS": {"claims-summary-batch-20250602"}}
+    assert collect.by_name[rule_id] == {"PASS": {"claims-summary-batch-20250602"}}

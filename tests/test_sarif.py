@@ -234,6 +234,22 @@ def test_the_gzip_size_limit_cuts_in_the_same_order() -> None:
     assert severities == sorted(severities, reverse=True)
 
 
+@pytest.mark.parametrize("shift", range(4))
+def test_notifications_longer_than_a_copy_chunk_keep_non_ascii_text_whole(shift: int) -> None:
+    """Notifications are copied into the report in chunks; a multi-byte character (here 4 bytes, the
+    64 KiB chunk boundary inside it for at least three of the four shifts) must come out whole."""
+    text = "x" * shift + "\N{SLIGHTLY SMILING FACE}" * 20_000
+    out = io.StringIO()
+    reporter = SarifReporter(out, context(builtin_rules()))
+    reporter.start()
+    reporter.problem(Problem(ErrorKind.INPUT, text, Provenance("jobs.jsonl", 1, 1)))
+    reporter.finish(Summary())
+    log = json.loads(out.getvalue())
+    assert_valid(log)
+    (note,) = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"] == f"jobs.jsonl:1: {text}"
+
+
 @pytest.mark.parametrize("source, expected", [
     ("-", {"uri": "stdin", "description": {"text": "standard input"}}),
     ("sub dir/jobs.jsonl", {"uri": "sub%20dir/jobs.jsonl", "uriBaseId": "%SRCROOT%"}),

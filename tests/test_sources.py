@@ -163,6 +163,20 @@ def test_missing_file_folder_and_unknown_format(tmp_path: Path) -> None:
     assert notes and "README.md" in notes[0]
 
 
+def test_a_folder_without_job_exports_names_the_extensions_that_are_read(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# not data")
+    _, problems, _ = read(str(tmp_path))
+    assert [p.message for p in problems] == ["folder holds no .jsonl, .ndjson, .json or .csv files"]
+
+    class TsvSource:  # a plugin's input format: its extension is read from folders too
+        name, description, extensions, schemes = "tsv", "tab-separated", (".tsv",), ()
+
+    sources = {**load_plugins(autoload=False).sources, "tsv": TsvSource()}
+    problems = list(Inputs(sources, lambda _note: None).read([str(tmp_path)]))
+    assert [p.message for p in problems] == [
+        "folder holds no .jsonl, .ndjson, .json, .csv or .tsv files"]
+
+
 def test_format_is_sniffed_when_the_extension_says_nothing(tmp_path: Path) -> None:
     jsonl = tmp_path / "export.txt"
     jsonl.write_text("\n".join(json.dumps(r) for r in sample_rows()) + "\n")

@@ -203,6 +203,8 @@ def test_a_job_whose_tags_are_unknown_never_matches_a_tag_condition(cli: Cli, tm
 
 
 def test_errors_are_never_waived(cli: Cli, tmp_path: Path, jsonl) -> None:
+    """A waiver that met only an ERROR does not hide it, and its unused-waiver warning says no waiver
+    hides an ERROR rather than suggesting the finding is fixed."""
     row = compliant_row("eeeeeeeeee04")
     del row["tags"]  # BA004 cannot decide
     path = str(jsonl([row]))
@@ -210,6 +212,9 @@ def test_errors_are_never_waived(cli: Cli, tmp_path: Path, jsonl) -> None:
     code, report, stderr = json_scan(cli, path, "--waivers", name, "--now", NOW)
     assert code == 3 and report["results"][3]["status"] == "ERROR" and report["results"][3]["waiver"] is None
     assert "unused waiver" in stderr
+    (warning,) = report["warnings"]
+    assert "matched 1 result that its rule could not decide (ERROR), which no waiver hides" in warning
+    assert "remove it" not in warning
 
 
 def test_policy_file_waivers_and_waivers_files_add_up(cli: Cli, tmp_path: Path, jsonl) -> None:
@@ -253,15 +258,3 @@ def test_a_tag_waiver_blocked_by_unknown_tags_says_so(cli: Cli, tmp_path: Path, 
     assert warning.startswith("unused waiver: waivers.toml: waivers[0]")
     assert "could not apply to 1 finding: the job's tags are unknown" in warning
     assert "remove it" not in warning and "remove it" not in stderr
-
-
-def test_a_waiver_that_met_only_errors_says_no_waiver_hides_them(cli: Cli, tmp_path: Path, jsonl) -> None:
-    row = compliant_row("eeeeeeeeee07")
-    del row["tags"]  # BA004 cannot decide
-    path = str(jsonl([row]))
-    name = waivers_file(tmp_path, rule="BA004")
-    code, report, _ = json_scan(cli, path, "--waivers", name, "--now", NOW)
-    assert code == 3
-    (warning,) = report["warnings"]
-    assert "matched 1 result that its rule could not decide (ERROR), which no waiver hides" in warning
-    assert "remove it" not in warning

@@ -13,6 +13,8 @@ import re
 import threading
 from dataclasses import dataclass
 
+from checker.model import clip
+
 MAX_MESSAGE = 400
 """Characters of the service's own message kept (the rest is cut with an ellipsis)."""
 
@@ -133,5 +135,4 @@ def _status(response: dict[str, object]) -> int | None:
 
 
 def _cut(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+    return clip(" ".join(text.split()), MAX_MESSAGE)

@@ -131,10 +131,6 @@ class Reporter(Protocol):
         """Called once at the end with the totals and the exit code; flush everything here."""
 
 
-ReporterFactory = Any
-"""``factory(stream: TextIO, context: ReportContext) -> Reporter``; registered by name."""
-
-
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -142,6 +138,19 @@ def printable(text: str) -> str:
     """``text`` with control characters shown as escapes (``\\x1b``), so data cannot drive a terminal
     (ANSI escapes in a job name) or forge lines in human-readable output. Newlines and tabs are kept."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def problem_text(problem: Problem) -> str:
+    """The problem's message, naming the offending field when there is one (a schema-invalid record):
+    ``"schema-invalid record: /vpc_config: ... (field /vpc_config)"``. What every human-readable report
+    and JUnit/SARIF show for a problem."""
+    return problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
+
+
+def problem_where(problem: Problem) -> str:
+    """Where a problem arose, for human-readable reports: ``file:line`` (or the location of a failed
+    source), else the name of the plugin that failed, else ``""``."""
+    return str(problem.provenance) if problem.provenance else (problem.plugin or "")
 
 
 def result_source(provenance: Provenance) -> dict[str, Any]:

@@ -7,14 +7,14 @@ last. Memory stays flat however many jobs there are.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 import orjson
 
-from checker.model import JobRef, Problem, Provenance, Result
+from checker.model import JobRef, Problem, Provenance, Result, format_rfc3339
 from checker.reporters.base import ReportContext, Summary, result_source
+from checker.reporters.output import drain, text_spool
 
 REPORT_VERSION = "1.1"
 _SPOOL_BYTES = 1 << 20
@@ -64,8 +64,7 @@ class JsonReporter:
         self.stream = stream
         self.context = context
         self._first_result = True
-        self._problems = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in finish()
-            max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8")
+        self._problems = text_spool(_SPOOL_BYTES)  # drained in finish()
         self._problem_count = 0
 
     def start(self) -> None:
@@ -81,7 +80,7 @@ class JsonReporter:
                     for p in context.plugins
                 ],
             },
-            "generated_at": context.now.isoformat().replace("+00:00", "Z"),
+            "generated_at": format_rfc3339(context.now),
             "inputs": list(context.locations),
             "policy": {"path": context.policy_path, "fail_on": context.fail_on.label,
                        "soft_fail": context.soft_fail},
@@ -122,10 +121,7 @@ class JsonReporter:
         """Write the problems, warnings and summary and close the document."""
         write = self.stream.write
         write("\n],\"errors\":[")
-        self._problems.seek(0)
-        while chunk := self._problems.read(1 << 16):
-            write(chunk)
-        self._problems.close()
+        drain(self._problems, write)
         write("\n],\"warnings\":")
         write(orjson.dumps(summary.warnings).decode())
         if summary.baseline is not None:

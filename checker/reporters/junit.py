@@ -19,7 +19,6 @@ the totals is written, then the spooled suites, so memory stays flat.
 from __future__ import annotations
 
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import TextIO
@@ -27,7 +26,8 @@ from typing import TextIO
 from junit_xml import TestCase, TestSuite
 
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Status
-from checker.reporters.base import ReportContext, Summary
+from checker.reporters.base import ReportContext, Summary, problem_text
+from checker.reporters.output import drain, text_spool
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPOOL_BYTES = 4 << 20
@@ -52,8 +52,7 @@ class JUnitReporter:
     def __init__(self, stream: TextIO, context: ReportContext) -> None:
         self.stream = stream
         self.context = context
-        self._spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in finish()
-            max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8")
+        self._spool = text_spool(_SPOOL_BYTES)  # drained in finish()
         self._tests = self._failures = self._errors = self._skipped = 0
         self._time = 0.0
 
@@ -90,7 +89,7 @@ class JUnitReporter:
         classname, name = _PROBLEM_CASES[problem.kind]
         case = TestCase(name, classname=classname, elapsed_sec=0.0)
         where = str(problem.provenance) if problem.provenance else ""
-        message = problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
+        message = problem_text(problem)
         case.add_error_info(message=xml_safe(f"{where}: {message}" if where else message),
                             output=xml_safe(where), error_type=problem.kind.value)
         if problem.job and problem.job.arn:
@@ -141,10 +140,7 @@ class JUnitReporter:
         write('<?xml version="1.0" encoding="utf-8"?>\n')
         write(f'<testsuites name="bedrock-audit" tests="{self._tests}" failures="{self._failures}" '
               f'errors="{self._errors}" time="{self._time:.3f}">\n')
-        self._spool.seek(0)
-        while chunk := self._spool.read(1 << 16):
-            write(chunk)
-        self._spool.close()
+        drain(self._spool, write)
         write("</testsuites>\n")
 
 

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
-from checker.reporters.base import ReportContext, Summary, printable
+from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, clip, format_rfc3339
+from checker.reporters.base import ReportContext, Summary, printable, problem_text, problem_where
 
 MAX_ROWS = 20
 """Rows per table (per rule, waivers, errors, fixed baseline entries)."""
@@ -29,13 +29,16 @@ MAX_BYTES = 900_000
 """Stop before GitHub's 1 MiB step-summary limit."""
 
 
+def _one_line(text: object) -> str:
+    """``text`` on one line (whitespace runs become one space), control characters shown as escapes, cut
+    at :data:`MAX_CELL` characters."""
+    return clip(" ".join(printable(str(text)).split()), MAX_CELL)
+
+
 def cell(text: object) -> str:
     """``text`` made safe for a GFM table cell: one line, no HTML, pipes and emphasis escaped, control
     characters shown as escapes, cut at :data:`MAX_CELL` characters."""
-    value = " ".join(printable(str(text)).split())
-    if len(value) > MAX_CELL:
-        value = value[: MAX_CELL - 1] + "…"
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for char in "\\`*_[]|":
         value = value.replace(char, "\\" + char)
     return value
@@ -44,10 +47,7 @@ def cell(text: object) -> str:
 def code(text: object) -> str:
     """``text`` as an inline code span usable in a table cell (pipes escaped, control characters shown
     as escapes, cut)."""
-    value = " ".join(printable(str(text)).split())
-    if len(value) > MAX_CELL:
-        value = value[: MAX_CELL - 1] + "…"
-    value = value.replace("|", "\\|")
+    value = _one_line(text).replace("|", "\\|")
     return f"`` {value} ``" if "`" in value else f"`{value}`"
 
 
@@ -101,9 +101,7 @@ class MarkdownReporter:
 
     def problem(self, problem: Problem) -> None:
         """Keep the first rows of the errors table."""
-        where = str(problem.provenance) if problem.provenance else (problem.plugin or "")
-        message = problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
-        self._error(problem.kind.value, where, message)
+        self._error(problem.kind.value, problem_where(problem), problem_text(problem))
 
     def _error(self, kind: str, where: str, message: str) -> None:
         self._error_count += 1
@@ -132,7 +130,7 @@ class MarkdownReporter:
         yield f"## {verdict}{soft} (exit {summary.exit_code})\n\n"
         policy = f" · policy {code(context.policy_path)}" if context.policy_path else ""
         yield (f"**{summary.jobs}** jobs evaluated from **{summary.records}** records · fails on "
-               f"**{context.fail_on.label}** and above{policy} · {context.now.isoformat().replace('+00:00', 'Z')}"
+               f"**{context.fail_on.label}** and above{policy} · {format_rfc3339(context.now)}"
                "\n\n")
         plain_skips = summary.results[Status.SKIP] - summary.waived
         yield "| status | results |\n|---|---:|\n"

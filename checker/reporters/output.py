@@ -10,8 +10,9 @@ import io
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 
 class OutputError(Exception):
@@ -71,6 +72,22 @@ class AtomicFile:
                 os.unlink(self._temp)
 
 
+def text_spool(max_size: int) -> IO[str]:
+    """A UTF-8 text temporary file, held in memory until it passes ``max_size`` bytes, for the
+    parts of a streamed report that are written after their totals are known. Read it back with
+    :func:`drain`."""
+    return tempfile.SpooledTemporaryFile(max_size=max_size, mode="w+", encoding="utf-8")  # noqa: SIM115
+
+
+def drain(spool: IO[str], write: Callable[[str], object]) -> None:
+    """Pass everything written to ``spool`` (a :func:`text_spool`) to ``write``, 64 Ki characters at a
+    time (whole characters: the spool is text), then close it."""
+    spool.seek(0)
+    while chunk := spool.read(1 << 16):
+        write(chunk)
+    spool.close()
+
+
 class StdoutOutput:
     """stdout as UTF-8 text (whatever the locale), flushed on commit."""
 
@@ -84,10 +101,6 @@ class StdoutOutput:
             self._wrapper = io.TextIOWrapper(buffer, encoding="utf-8", errors="replace", newline="\n",
                                              line_buffering=bool(sys.stdout.line_buffering))
             self.stream = self._wrapper
-
-    def isatty(self) -> bool:
-        """True when stdout is a terminal."""
-        return sys.stdout.isatty()
 
     def commit(self) -> None:
         """Flush (stdout stays open)."""

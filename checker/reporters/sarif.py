@@ -39,8 +39,8 @@ from urllib.parse import quote
 
 import orjson
 
-from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
-from checker.reporters.base import ReportContext, Summary
+from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, format_rfc3339
+from checker.reporters.base import ReportContext, Summary, problem_text
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "bedrockAuditFinding/v1"
@@ -272,7 +272,7 @@ class SarifReporter:
 
     def problem(self, problem: Problem) -> None:
         """A notification (level error) naming the input, source or plugin that failed."""
-        message = problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
+        message = problem_text(problem)
         if problem.provenance is not None:
             message = f"{problem.provenance}: {message}"
         self._notify("error", message, f"{problem.kind.value}-error",
@@ -363,7 +363,7 @@ class SarifReporter:
         invocation = {
             "executionSuccessful": summary.exit_code in (0, 1),
             "exitCode": summary.exit_code,
-            "startTimeUtc": context.now.isoformat().replace("+00:00", "Z"),
+            "startTimeUtc": format_rfc3339(context.now),
         }
         write("],\n\"invocations\":[" + orjson.dumps(invocation).decode()[:-1] + ',"toolExecutionNotifications":[')
         self._notes.seek(0)

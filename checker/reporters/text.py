@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Severity, Status
-from checker.reporters.base import ReportContext, Summary, printable
+from checker.reporters.base import ReportContext, Summary, printable, problem_text, problem_where
 
 _STYLE = {Status.FAIL: "bold red", Status.ERROR: "bold magenta", Status.SKIP: "yellow", Status.PASS: "green"}
 
@@ -39,9 +39,7 @@ class TextReporter:
 
     def problem(self, problem: Problem) -> None:
         """One line per problem."""
-        where = str(problem.provenance) if problem.provenance else (problem.plugin or "")
-        message = problem.message if not problem.pointer else f"{problem.message} (field {problem.pointer})"
-        self.out.line(Status.ERROR, f"{problem.kind.value} error", "", where, message)
+        self.out.line(Status.ERROR, f"{problem.kind.value} error", "", problem_where(problem), problem_text(problem))
 
     def finish(self, summary: Summary) -> None:
         """Totals by status and severity, problems, warnings and the gate verdict."""

@@ -274,23 +274,6 @@ def test_rule_controls_go_into_the_rule_properties() -> None:
     assert "controls" not in rule_descriptor(ConfiguredRule(bare, {}, Severity.HIGH, None), None)["properties"]
 
 
-@pytest.mark.parametrize("prefix", ["", "x"])
-def test_notifications_past_the_copy_buffer_keep_non_ascii_text_whole(prefix: str) -> None:
-    # notifications are spooled as UTF-8 and copied out in 64 KiB chunks: with and without the one-byte
-    # prefix, one of the two runs puts a chunk boundary inside a two-byte character
-    out = io.StringIO()
-    reporter = SarifReporter(out, context(builtin_rules()))
-    reporter.start()
-    message = prefix + "é" * 40_000
-    for line in (1, 2):
-        reporter.problem(Problem(ErrorKind.INPUT, message, Provenance("jöbs.jsonl", line, line)))
-    reporter.finish(Summary())
-    log = json.loads(out.getvalue())
-    assert_valid(log)
-    texts = [n["message"]["text"] for n in log["runs"][0]["invocations"][0]["toolExecutionNotifications"]]
-    assert texts == [f"jöbs.jsonl:1: {message}", f"jöbs.jsonl:2: {message}"]
-
-
 def test_notifications_are_capped_and_count_against_the_gzip_limit() -> None:
     # 300 schema-invalid records with hardly compressible messages, then 400 jobs failing four rules:
     # notifications beyond the cap are counted in one warning, and what is kept still fits 150 kB gzip

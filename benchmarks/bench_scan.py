@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -123,6 +124,14 @@ def load() -> str:
 
 
 def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="bedrock-audit-bench-"))
+    try:
+        run(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # the generated input (1.3 GB at a million); --keep's stays
+
+
+def run(workdir: Path) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
@@ -135,7 +144,6 @@ def main() -> None:
 
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "checker"), str(ROOT / "rules")],
                    env=ENV, check=False, stdout=subprocess.DEVNULL)
-    workdir = Path(tempfile.mkdtemp(prefix="bedrock-audit-bench-"))
     data = args.keep or workdir / f"jobs-{args.records}.jsonl"
     if not data.exists():
         print(f"generating {args.records:,} records into {data} ...", file=sys.stderr)

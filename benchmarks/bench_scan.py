@@ -14,9 +14,12 @@ each violation, ~1% schema-invalid) and measures:
   (d) a naive baseline: ``jsonschema.validate(record, schema)`` per record, on a sample;
   (e) start-up: ``bedrock-audit --version`` and a scan of a 10-record file against ``python -c pass``.
 
-For every scan it prints records/s, the ratio to (a) and the peak RSS of the scan process. Medians of
-``--repeat`` runs. Byte-code caches are written first (``compileall``), as a pip install does, so
-start-up is not charged for compiling.
+For every scan it prints records/s, the ratio to (a), the CPU time (user + system) and peak RSS of the
+scan process and its exit code. Medians of ``--repeat`` runs (peak RSS: the largest). Byte-code caches
+are written first (``compileall``), as a pip install does, so start-up is not charged for compiling.
+Scans run in the work folder (no policy file is found there) with third-party plugins off, so what is
+measured is the built-in rules that are on by default. The machine's load average is printed before and
+after: on a shared machine, compare CPU times rather than wall times.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,18 +41,22 @@ ROOT = HERE.parent
 PYTHON = sys.executable
 SCRIPT = str(Path(PYTHON).parent / "bedrock-audit")
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE" and not k.startswith("BEDROCK_AUDIT")}
+ENV["BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # built-in rules only, whatever else is installed
 
 
-def timed_child(command: list[str]) -> tuple[float, int, int]:
-    """Run ``command`` under a small wrapper; return (wall seconds, peak RSS in KiB, exit code)."""
+def timed_child(command: list[str], cwd: Path) -> tuple[float, float, int, int]:
+    """Run ``command`` in ``cwd`` under a small wrapper, stdout to /dev/null; return (wall seconds, CPU
+    seconds user + system, peak RSS in KiB, exit code) of that one process."""
     wrapper = ("import resource, subprocess, sys, time\n"
                "start = time.perf_counter()\n"
                "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
                "wall = time.perf_counter() - start\n"
-               "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n")
-    out = subprocess.run([PYTHON, "-c", wrapper, *command], capture_output=True, text=True, env=ENV, check=True)
-    wall, rss, code = out.stdout.split()
-    return float(wall), int(rss), int(code)
+               "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+               "print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, code)\n")
+    out = subprocess.run([PYTHON, "-c", wrapper, *command], capture_output=True, text=True, env=ENV, check=True,
+                         cwd=cwd)
+    wall, cpu, rss, code = out.stdout.split()
+    return float(wall), float(cpu), int(rss), int(code)
 
 
 def parse_only(path: Path) -> float:
@@ -93,26 +101,40 @@ def formats() -> list[str]:
     return found
 
 
-def startup(repeat: int, tiny: Path) -> list[tuple[str, float]]:
-    """Median wall seconds of python -c pass, --version and a 10-record scan."""
+def startup(repeat: int, tiny: Path) -> list[tuple[str, float, set[int]]]:
+    """Median wall seconds (and the exit codes seen) of python -c pass, --version and a 10-record scan."""
     rows = []
     for label, command in (("python -c pass", [PYTHON, "-c", "pass"]),
                            ("bedrock-audit --version", [SCRIPT, "--version"]),
                            ("bedrock-audit scan (10 records, json)", [SCRIPT, "scan", str(tiny), "-f", "json"]),
                            ("bedrock-audit scan (10 records, text)", [SCRIPT, "scan", str(tiny)])):
-        times = []
+        times, codes = [], set()
         for _ in range(repeat):
             start = time.perf_counter()
-            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, check=False)
+            codes.add(subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
+                                     check=False, cwd=tiny.parent).returncode)
             times.append(time.perf_counter() - start)
-        rows.append((label, statistics.median(times)))
+        rows.append((label, statistics.median(times), codes))
     return rows
 
 
+def load() -> str:
+    """The 1, 5 and 15 minute load averages, e.g. ``0.52 0.61 0.70``."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="bedrock-audit-bench-"))
+    try:
+        run(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # the generated input (1.3 GB at a million); --keep's stays
+
+
+def run(workdir: Path) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (median reported)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
     parser.add_argument("--jobs", type=int, nargs="*", default=None,
                         help="also scan with --jobs N for each N (if the scanner offers --jobs)")
     parser.add_argument("--sample", type=int, default=5000, help="records for the naive jsonschema baseline")
@@ -122,19 +144,19 @@ def main() -> None:
 
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "checker"), str(ROOT / "rules")],
                    env=ENV, check=False, stdout=subprocess.DEVNULL)
-    workdir = Path(tempfile.mkdtemp(prefix="bedrock-audit-bench-"))
     data = args.keep or workdir / f"jobs-{args.records}.jsonl"
     if not data.exists():
         print(f"generating {args.records:,} records into {data} ...", file=sys.stderr)
         subprocess.run([PYTHON, str(HERE / "generate.py"), str(args.records), str(data)], check=True, env=ENV)
     size = data.stat().st_size
     print(f"input: {args.records:,} records, {size / args.records:.0f} bytes/record, {size / 2**20:.0f} MiB")
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load()} (1, 5, 15 min); "
+          f"{'median of ' + str(args.repeat) + ' runs' if args.repeat > 1 else 'single runs'}")
 
     parse = statistics.median(parse_only(data) for _ in range(args.repeat))
     parse_rate = args.records / parse
-    print(f"\n{'measurement':44} {'records/s':>12} {'ratio to (a)':>12} {'peak RSS':>10}")
-    print(f"{'(a) parse only (orjson)':44} {parse_rate:12,.0f} {1.0:12.2f} {'':>10}")
+    print(f"\n{'measurement':44} {'records/s':>12} {'ratio to (a)':>12} {'CPU s':>8} {'peak RSS':>10} {'exit':>5}")
+    print(f"{'(a) parse only (orjson)':44} {parse_rate:12,.0f} {1.0:12.2f}")
 
     runs: list[tuple[str, list[str]]] = []
     for fmt in formats():
@@ -143,14 +165,16 @@ def main() -> None:
         runs.append((f"(b) scan -f json --jobs {jobs}", ["-f", "json", "--jobs", str(jobs)]))
     results = {}
     for label, extra in runs:
-        measured = [timed_child([SCRIPT, "scan", str(data), *extra]) for _ in range(args.repeat)]
+        measured = [timed_child([SCRIPT, "scan", str(data.resolve()), *extra], workdir) for _ in range(args.repeat)]
         wall = statistics.median(m[0] for m in measured)
-        rss = max(m[1] for m in measured)
-        codes = {m[2] for m in measured}
+        cpu = statistics.median(m[1] for m in measured)
+        rss = max(m[2] for m in measured)
+        codes = ",".join(str(c) for c in sorted({m[3] for m in measured}))
         rate = args.records / wall
         results[label] = (rate, rss)
-        print(f"{label:44} {rate:12,.0f} {rate / parse_rate:12.2f} {rss / 1024:8.0f} MB"
-              + (f"  exit {sorted(codes)}" if codes - {0, 1, 3} else ""))
+        # the generated records include schema-invalid ones: a complete scan exits 3; 4 is a crash
+        print(f"{label:44} {rate:12,.0f} {rate / parse_rate:12.2f} {cpu:8.1f} {rss / 1024:7.0f} MB {codes:>5}"
+              + ("  <- not a complete scan?" if codes != "3" else ""))
 
     naive, compiled = naive_rates(data, args.sample)
     print(f"{'(d) naive jsonschema.validate per record':44} {naive:12,.0f} {naive / parse_rate:12.3f} "
@@ -170,12 +194,14 @@ def main() -> None:
                     break
     print(f"\nstart-up (median of {args.startup_runs} runs):")
     base = None
-    for label, seconds in startup(args.startup_runs, tiny):
+    for label, seconds, codes in startup(args.startup_runs, tiny):
         base = seconds if base is None else base
         extra = "" if seconds == base else f"  (+{(seconds - base) * 1000:.0f} ms over python -c pass)"
-        print(f"  {label:40} {seconds * 1000:7.0f} ms{extra}")
-    print(f"\nCPU time of this process's children so far: "
-          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime:.1f} s user")
+        odd = f"  exit {sorted(codes)}: did not run as measured" if codes - {0, 1} else ""
+        print(f"  {label:40} {seconds * 1000:7.0f} ms{extra}{odd}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"\nCPU time of this process's children: {usage.ru_utime + usage.ru_stime:.1f} s (user + system); "
+          f"load average now {load()}")
 
 
 if __name__ == "__main__":

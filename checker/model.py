@@ -181,14 +181,18 @@ class Job:
         return value if value is None else dict(value)
 
     def timestamp(self, column: str) -> datetime | None:
-        """A timestamp column as an aware UTC ``datetime`` (``None`` if null). Raises :class:`UnknownData`."""
+        """A timestamp column as an aware UTC ``datetime`` (``None`` if null). Raises :class:`UnknownData`
+        when the column is unknown or its time cannot be held as a UTC ``datetime`` (years 1-9999)."""
         times = self._times
         if times is None:
             times = self._times = {}
         elif column in times:
             return times[column]
         value = self.get(column)
-        parsed = None if value is None else parse_rfc3339(value)
+        try:
+            parsed = None if value is None else parse_rfc3339(value)
+        except OverflowError:  # a valid RFC 3339 time whose UTC form is before year 1 or after 9999
+            raise UnknownData(column, f"{column} {value!r} is outside the years 1-9999 in UTC") from None
         times[column] = parsed
         return parsed
 

@@ -97,7 +97,8 @@ def to_rfc3339(value: Any) -> Any:
 
     Accepts RFC 3339 text (any offset -> UTC), zone-less ``YYYY-MM-DD[ T]HH:MM:SS[.fff]`` (DDSQL,
     taken as UTC), Unix epoch milliseconds as ``int`` or digit text (DDSQL API), and ``datetime``
-    (naive = UTC; boto3 returns aware ones). Anything else is returned unchanged for the schema to reject.
+    (naive = UTC; boto3 returns aware ones). Anything else is returned unchanged for the schema to reject,
+    and so is a time whose UTC form falls outside the years 1-9999 (``9999-12-31T23:59:59-05:00``).
     """
     if isinstance(value, str):
         if value[-1:] == "Z" and value[10:11] == "T":
@@ -111,7 +112,7 @@ def to_rfc3339(value: Any) -> Any:
         if _RFC3339_OFFSET.fullmatch(value):
             try:
                 return _format_utc(datetime.fromisoformat(value.upper().replace(" ", "T")))
-            except ValueError:
+            except (ValueError, OverflowError):  # OverflowError: in UTC it falls outside the years 1-9999
                 return value
         if _EPOCH_MS.fullmatch(value):
             return to_rfc3339(int(value))
@@ -126,7 +127,10 @@ def to_rfc3339(value: Any) -> Any:
         except (OverflowError, OSError, ValueError):
             return value
     if isinstance(value, datetime):
-        return _format_utc(value)
+        try:
+            return _format_utc(value)
+        except OverflowError:
+            return value
     return value
 
 

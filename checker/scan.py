@@ -23,6 +23,11 @@ from checker.sources.base import Item, RawRecord
 
 PASS, FAIL, ERROR, SKIP = Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP
 
+MAX_DRIFT_WARNINGS = 50
+"""Columns the table schema does not know that are named one by one in warnings. Past that, one warning
+at the end counts the records with yet other unknown columns: an export where every row has a column of
+its own must not fill memory, stderr and every report with a warning per row."""
+
 
 @dataclass
 class ScanSettings:
@@ -67,6 +72,7 @@ class Pipeline:
         self._warn_sink = warn
         self.evaluator = Evaluator(engine, settings.now)
         self._drift_seen: set[str] = set()
+        self._drift_more: tuple[int, Provenance | None] = (0, None)  # records past MAX_DRIFT_WARNINGS
         self.summary = Summary()
 
     def warn(self, message: str) -> None:
@@ -104,6 +110,10 @@ class Pipeline:
             else:
                 self._source_problem(item)
         summary = self.summary
+        more, first = self._drift_more
+        if more:
+            self.warn(f"schema drift: {more} more records (the first at {first}) have columns not in the "
+                      f"schema beyond the {MAX_DRIFT_WARNINGS} named above; kept, not checked")
         if summary.records == 0 and not self.settings.allow_empty:
             self.problem(Problem(ErrorKind.INPUT, "no job records in the input (use --allow-empty if "
                                                   "that is expected)"))
@@ -159,6 +169,10 @@ class Pipeline:
     def _note_drift(self, columns: Iterable[str], provenance: Provenance) -> None:
         for column in columns:
             if column not in self._drift_seen:
+                if len(self._drift_seen) >= MAX_DRIFT_WARNINGS:
+                    more, first = self._drift_more
+                    self._drift_more = (more + 1, first or provenance)
+                    return
                 self._drift_seen.add(str(column))
                 self.warn(f"schema drift: column {column!r} (first seen at {provenance}) is not in the "
                           "aws.bedrock_model_invocation_job schema; kept, not checked")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
-from conftest import sample_api_job, sample_rows
+from conftest import Cli, compliant_row, sample_api_job, sample_rows, write_jsonl
 
 from checker.normalize import API_TAGS_UNKNOWN, Normalizer, normalize_tags, snake_case, to_rfc3339
 from checker.schema import table_columns, table_validator
@@ -74,6 +76,9 @@ def test_camel_case_inside_snake_case_json_columns(normalizer: Normalizer) -> No
     (datetime(2025, 6, 2, 3, 0, 4, 218000, tzinfo=timezone(timedelta(hours=2))), "2025-06-02T01:00:04.218Z"),
     (datetime(2025, 6, 2, 1, 0, 4), "2025-06-02T01:00:04.000Z"),
     ("yesterday", "yesterday"),
+    ("9999-12-31T23:59:59-05:00", "9999-12-31T23:59:59-05:00"),  # past year 9999 in UTC: left as it is
+    ("0001-01-01T00:00:00+05:30", "0001-01-01T00:00:00+05:30"),
+    (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))), datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1)))),
     (True, True),
     (1.5, 1.5),
 ])
@@ -113,3 +118,18 @@ def test_undecodable_values_are_left_for_the_schema(normalizer: Normalizer) -> N
     normalised, _ = normalizer.normalize(row)
     pointers = sorted({e.pointer for e in table_validator().errors(normalised)})
     assert pointers == ["/tags", "/timeout_duration_in_hours", "/vpc_config"]
+
+
+def test_a_time_beyond_year_9999_in_utc_is_an_input_error_of_its_record_not_a_crash(cli: Cli, tmp_path: Path) -> None:
+    # valid RFC 3339 (the schema accepts it), but 9999-12-31T23:59:59-05:00 is in year 10000 in UTC
+    edge = compliant_row("edgeedgeedge", submit_time="9999-12-31T23:59:59-05:00")
+    write_jsonl(tmp_path / "jobs.jsonl", [compliant_row(), edge, compliant_row("x7k2m9q4p1ac")])
+    result = cli("scan", "jobs.jsonl", "-f", "json", "--now", "2025-07-01T00:00:00Z")
+    assert result.returncode == 3, result.stderr
+    assert "internal error" not in result.stderr
+    report = json.loads(result.stdout)
+    assert report["summary"]["jobs"] == 3
+    errors = [r for r in report["results"] if r["status"] == "ERROR"]
+    assert errors and {r["job"]["arn"].rsplit("/", 1)[1] for r in errors} == {"edgeedgeedge"}
+    assert all(r["error_kind"] == "input" and r["pointer"] == "/submit_time" for r in errors)
+    assert "outside the years 1-9999" in errors[0]["message"]

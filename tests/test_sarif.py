@@ -272,3 +272,35 @@ def test_rule_controls_go_into_the_rule_properties() -> None:
         "nist-800-53": {"SC-7": "Boundary Protection", "AC-4": "Information Flow Enforcement"}}
     bare = dataclasses.replace(configured.rule, controls={})
     assert "controls" not in rule_descriptor(ConfiguredRule(bare, {}, Severity.HIGH, None), None)["properties"]
+
+
+def test_notifications_are_capped_and_count_against_the_gzip_limit() -> None:
+    # 300 schema-invalid records with hardly compressible messages, then 400 jobs failing four rules:
+    # notifications beyond the cap are counted in one warning, and what is kept still fits 150 kB gzip
+    rules = builtin_rules()
+    out = io.StringIO()
+    reporter = SarifReporter(out, context(rules), max_gzip_bytes=150_000, max_notifications=100)
+    reporter.start()
+    for i in range(300):
+        noise = "".join(f"{(i * 104729 + k) % 65536:04x}" for k in range(200))
+        reporter.problem(Problem(ErrorKind.INPUT, f"schema-invalid record: {noise}", Provenance("jobs.jsonl", i + 1, i + 1)))
+    for i in range(400):
+        job_arn = f"arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/{i:012d}"
+        noise = "".join(f"{(i * 7919 + k) % 65536:04x}" for k in range(300))
+        reporter.job(JobRef(job_arn, f"job-{i}"), Provenance("jobs.jsonl", 301 + i, 301 + i),
+                     [Result(c.rule, c.severity, Status.FAIL, f"finding {noise}", None) for c in rules])
+    warnings: list[str] = []
+    reporter.context.warn = warnings.append
+    reporter.finish(Summary())
+    raw = out.getvalue().encode()
+    assert len(gzip.compress(raw)) <= 150_000
+    log = json.loads(raw)
+    assert_valid(log)
+    notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    problems = [n for n in notes if n["descriptor"]["id"] == "input-error"]
+    assert [n["message"]["text"].split(":")[1] for n in problems] == [str(i) for i in range(1, 101)]
+    (capped,) = [n for n in notes if n["descriptor"]["id"] == "sarif-notifications-truncated"]
+    assert "first 100 of 300 notifications" in capped["message"]["text"] and capped["level"] == "warning"
+    assert any("first 100 of 300 notifications" in w for w in warnings)
+    assert any("of 1600 results kept" in w for w in warnings)
+    assert 0 < len(log["runs"][0]["results"]) < 1600

@@ -11,15 +11,17 @@ relative to the working directory (``%SRCROOT%``) plus ``region.startLine``, or 
 synthetic ``aws/<account>/<region>/model-invocation-job/<id>.json`` -- and the job ARN as a logical
 location, and a ``partialFingerprints`` entry that hashes rule id and job ARN only (stable across runs,
 input order and line moves). With ``--baseline`` results carry ``baselineState`` (new/unchanged).
-ERROR results, input/source/plugin problems and warnings are ``toolExecutionNotifications``; the
-invocation records the exit code and ``executionSuccessful`` (false when something could not be checked).
+ERROR results, input/source/plugin problems and warnings are ``toolExecutionNotifications`` (the first
+:data:`MAX_NOTIFICATIONS` of them, in input order, then one warning counting the rest); the invocation
+records the exit code and ``executionSuccessful`` (false when something could not be checked).
 
 GitHub's upload limits (docs.github.com, "SARIF support for code scanning": 25,000 results per run,
 10 MB gzip-compressed file) are enforced with a deterministic cut: when a report would pass either,
 the results kept are the first in this order -- unwaived before waived, higher severity first, then
-rule id, job ARN, source and line -- written in that order until both limits hold; a warning goes to
-stderr and into the report. Results are spooled to a temporary file as jobs finish (memory stays flat:
-at most ``max_results`` sort keys are held), and the document is written at the end.
+rule id, job ARN, source and line -- written in that order until both limits hold (the notifications'
+compressed size counts against the 10 MB); a warning goes to stderr and into the report. Results are
+spooled to a temporary file as jobs finish (memory stays flat: at most ``max_results`` sort keys are
+held), and the document is written at the end.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import tempfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 from urllib.parse import quote
 
 import orjson
@@ -47,7 +49,11 @@ MAX_RESULTS = 25_000
 MAX_GZIP_BYTES = 10 * 1000 * 1000
 """GitHub code scanning: largest gzip-compressed SARIF file it accepts (10 MB)."""
 _SIZE_MARGIN = 64 * 1024
-"""Headroom left under :data:`MAX_GZIP_BYTES` for everything around the results."""
+"""Headroom left under :data:`MAX_GZIP_BYTES` for everything around the results and notifications."""
+MAX_NOTIFICATIONS = 10_000
+"""Notifications (problems, ERROR results) written at most, in input order; one warning counts the rest.
+Without a cap, a million schema-invalid records would make a report of ~23 MB gzip-compressed, which
+GitHub refuses. The JSON and JUnit reports list every one."""
 
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
           Severity.LOW: "note", Severity.INFO: "note"}
@@ -139,6 +145,16 @@ def rule_descriptor(configured: Any, plugin: str | None) -> dict[str, Any]:
     }
 
 
+def _gzip_size(spool: IO[bytes]) -> int:
+    """Gzip-compressed size of everything written to ``spool`` so far (left positioned at its end)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    size = 0
+    spool.seek(0)
+    while chunk := spool.read(1 << 20):
+        size += len(compressor.compress(chunk))
+    return size + len(compressor.flush())
+
+
 class _Worst:
     """Heap entry ordering the *worst-ranked* result first (so the heap top is the one to evict)."""
 
@@ -153,14 +169,17 @@ class _Worst:
 
 
 class SarifReporter:
-    """Writes one SARIF 2.1.0 log to ``stream``. ``max_results``/``max_gzip_bytes``: GitHub's limits."""
+    """Writes one SARIF 2.1.0 log to ``stream``. ``max_results``/``max_gzip_bytes``: GitHub's limits;
+    ``max_notifications``: see :data:`MAX_NOTIFICATIONS`."""
 
     def __init__(self, stream: TextIO, context: ReportContext, max_results: int = MAX_RESULTS,
-                 max_gzip_bytes: int = MAX_GZIP_BYTES) -> None:
+                 max_gzip_bytes: int = MAX_GZIP_BYTES, max_notifications: int = MAX_NOTIFICATIONS) -> None:
         self.stream = stream
         self.context = context
         self.max_results = max_results
         self.max_gzip_bytes = max_gzip_bytes
+        self.max_notifications = max_notifications
+        self._notes_omitted = 0
         self.cwd = os.getcwd()
         self._index = {c.rule.id: i for i, c in enumerate(context.rules)}
         self._results = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed in finish()
@@ -239,7 +258,10 @@ class SarifReporter:
             heapq.heapreplace(self._keep, entry)
 
     def _notify(self, level: str, text: str, descriptor: str, location: dict[str, Any] | None = None,
-                rule_id: str | None = None) -> None:
+                rule_id: str | None = None, always: bool = False) -> None:
+        if not always and self._notes_count >= self.max_notifications:
+            self._notes_omitted += 1
+            return
         note: dict[str, Any] = {"level": level, "message": {"text": text}, "descriptor": {"id": descriptor}}
         if location:
             note["locations"] = [location]
@@ -258,6 +280,13 @@ class SarifReporter:
 
     def finish(self, summary: Summary) -> None:
         """Apply GitHub's limits, then write the whole log."""
+        if self._notes_omitted:
+            total = self._notes_count + self._notes_omitted
+            message = (f"SARIF report lists the first {self._notes_count} of {total} notifications (input errors "
+                       "and ERROR results, in input order); the JSON and JUnit reports have them all")
+            self._notify("warning", message, "sarif-notifications-truncated", always=True)
+            if self.context.warn is not None:
+                self.context.warn(message)
         kept = self._select()
         cut = self._count - len(kept) if kept is not None else 0
         if cut:
@@ -265,27 +294,30 @@ class SarifReporter:
                        f"{self.max_gzip_bytes // 1_000_000} MB gzip): {len(kept or [])} of {self._count} results "
                        f"kept (unwaived first, then by severity, rule id and job ARN); the JSON and JUnit "
                        "reports have them all")
-            self._notify("warning", message, "sarif-truncated")
+            self._notify("warning", message, "sarif-truncated", always=True)
             if self.context.warn is not None:
                 self.context.warn(message)
         for warning in summary.warnings:
-            self._notify("warning", warning, "warning")
+            self._notify("warning", warning, "warning", always=True)
         outcome = summary.baseline
         if outcome is not None and outcome.fixed:
             self._notify("note", f"{len(outcome.fixed)} baseline entries are fixed (listed in the run's "
                                  "properties.baseline.fixed): regenerate the baseline to drop them",
-                         "baseline-fixed")
+                         "baseline-fixed", always=True)
         self._write(summary, kept, cut)
 
     def _select(self) -> list[int] | None:
         """``None``: write every result in input order. Otherwise the offsets to write, in cut order."""
-        if self._count <= self.max_results and self._bytes + _SIZE_MARGIN <= self.max_gzip_bytes:
+        notes_bytes = self._notes.tell()
+        if self._count <= self.max_results and self._bytes + notes_bytes + _SIZE_MARGIN <= self.max_gzip_bytes:
             return None
-        if self._count <= self.max_results and self._gzip_size() + _SIZE_MARGIN <= self.max_gzip_bytes:
+        notes_gzip = _gzip_size(self._notes)
+        if (self._count <= self.max_results
+                and _gzip_size(self._results) + notes_gzip + _SIZE_MARGIN <= self.max_gzip_bytes):
             return None
         ranked = sorted(self._keep, key=lambda entry: entry.key)
         compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
-        budget = self.max_gzip_bytes - _SIZE_MARGIN
+        budget = self.max_gzip_bytes - _SIZE_MARGIN - notes_gzip
         used = 0
         kept: list[int] = []
         for entry in ranked:
@@ -296,14 +328,6 @@ class SarifReporter:
                 break
             kept.append(entry.offset)
         return kept
-
-    def _gzip_size(self) -> int:
-        compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
-        size = 0
-        self._results.seek(0)
-        while chunk := self._results.read(1 << 20):
-            size += len(compressor.compress(chunk))
-        return size + len(compressor.flush())
 
     def _write(self, summary: Summary, kept: list[int] | None, cut: int) -> None:
         context = self.context

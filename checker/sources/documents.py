@@ -95,15 +95,20 @@ def rows_of_document(document: Any, text: str | None, location: str) -> Iterator
 
 
 def _rows_of_array(elements: list[Any], text: str | None, start: int | None, location: str) -> Iterator[Item]:
-    lines: list[int | None] = [None] * len(elements)
-    if text is not None and start is not None:
-        try:
-            located = list(element_lines(text, start))
-        except (ValueError, RecursionError):
-            located = []
-        if [e for e, _ in located] == elements:
-            lines = [line for _, line in located]
-    for number, (element, line) in enumerate(zip(elements, lines, strict=True), start=1):
+    # Lines come from decoding the text again, one element at a time alongside the parsed elements (a
+    # second decoded copy of the whole array would double the memory a large document takes). From the
+    # first element the two decodings disagree on, if any, lines are unknown.
+    located = element_lines(text, start) if text is not None and start is not None else None
+    for number, element in enumerate(elements, start=1):
+        line = None
+        if located is not None:
+            try:
+                again, line = next(located)
+            except (StopIteration, ValueError, RecursionError):
+                located, line = None, None
+            else:
+                if again != element:
+                    located, line = None, None
         provenance = Provenance(location, line, number)
         if isinstance(element, dict):
             yield RawRecord(element, provenance)

@@ -139,9 +139,11 @@ def _guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
     except KeyboardInterrupt:
         print("bedrock-audit: interrupted", file=sys.stderr)
         raise typer.Exit(130) from None
-    except BrokenPipeError:
+    except BrokenPipeError:  # e.g. `bedrock-audit scan ... | head`: the report on stdout is incomplete
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(int(ExitCode.PLUGIN)) from None
+        print("bedrock-audit: error: stdout was closed before the report was complete (broken pipe)",
+              file=sys.stderr)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
     except Exception as exc:  # noqa: BLE001 - a bug of ours: fail closed, say how to see more
         if show_traceback:
             traceback.print_exc()

@@ -11,11 +11,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from checker.engine import Engine
 from checker.exitcodes import exit_code
-from checker.model import ErrorKind, Job, JobRef, Problem, Provenance, Result, Severity, Status
+from checker.model import ErrorKind, Job, JobRef, Problem, Provenance, Result, Severity, Status, arn_parts
 from checker.normalize import Normalizer
 from checker.reporters.base import Reporter, Summary
 from checker.schema import TABLE_SCHEMA, load_schema, table_columns, table_validator
@@ -216,9 +216,19 @@ class Evaluator:
         if errors:
             first = errors[0]
             more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-            arn, name = row.get("job_arn"), row.get("job_name")
-            known = JobRef(arn, name if isinstance(name, str) else None) if isinstance(arn, str) else None
+            known = _partial_ref(row)
             return Outcome(raw.provenance, Problem(ErrorKind.INPUT, f"schema-invalid record: {first}{more}",
                                                    raw.provenance, first.pointer, known), None, [], extra)
         job = Job(row, raw.provenance, unknown, self.now)
         return Outcome(raw.provenance, None, job, self.engine.evaluate(job), extra)
+
+
+def _partial_ref(row: dict[str, Any]) -> JobRef | None:
+    """What is known of a schema-invalid record's job: its ARN (and the account and region in it) and
+    name, where they are strings; ``None`` without a job ARN."""
+    arn, name, account = row.get("job_arn"), row.get("job_name"), row.get("account_id")
+    if not isinstance(arn, str):
+        return None
+    parts = arn_parts(arn)
+    return JobRef(arn, name if isinstance(name, str) else None,
+                  account if isinstance(account, str) and account else parts.get("account"), parts.get("region"))

@@ -270,3 +270,28 @@ def test_help_examples_survive_an_80_column_terminal_intact(cli: Cli, command: l
     assert examples
     for previous, line in zip(["bedrock-audit"] + examples, examples, strict=False):
         assert line.startswith(("bedrock-audit ", "datadog-export ", "BEDROCK_AUDIT_")) or previous.endswith("\\"), line
+
+
+def test_a_reader_closing_stdout_early_is_reported_not_silent(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    from conftest import console_script
+
+    rows = tmp_path / "jobs.jsonl"
+    rows.write_text("\n".join(json.dumps(compliant_row(f"a{i:011d}")) for i in range(3000)) + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BEDROCK_AUDIT_")}
+    result = subprocess.run(f"'{console_script()}' scan '{rows}' -f json | head -c 100 > /dev/null; "
+                            "echo \"exit=${PIPESTATUS[0]}\"", shell=True, executable="/bin/bash",
+                            capture_output=True, text=True, env=env, check=False)
+    assert "exit=2" in result.stdout, result.stdout + result.stderr
+    assert "stdout was closed before the report was complete" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_schema_invalid_record_names_its_account_and_region(cli: Cli, jsonl) -> None:
+    path = jsonl([compliant_row("bbbbbbbbbbbb", status="Running")])
+    error = json.loads(cli("scan", str(path), "-f", "json").stdout)["errors"][0]
+    assert error["job"] == {"arn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/bbbbbbbbbbbb",
+                            "name": "claims-summary-batch-20250602", "account_id": "123456789012",
+                            "region": "us-east-1"}

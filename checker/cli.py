@@ -668,11 +668,12 @@ def _baseline_create(run: _RunOptions, output: Path | None) -> int:
 
 
 def _baseline_create_with(registry: Registry, run: _RunOptions, output: Path, now: datetime) -> int:
+    from checker.aws.cli_options import check_locations
     from checker.baseline import BaselineWriter
     from checker.reporters.output import AtomicFile
 
     setup = _setup(registry, run, now)
-    context = setup.context(run.paths)
+    context = setup.context(check_locations(run.paths))  # aws:// external IDs redacted, as in scan
     out = AtomicFile(str(output))
     try:
         writer = BaselineWriter(out.stream, context)

@@ -531,3 +531,14 @@ def test_all_regions_in_a_partition_without_bedrock_says_why_nothing_was_scanned
     assert ("--all-regions: botocore's endpoint data lists no Amazon Bedrock region in partition aws-cn "
             "(the partition of cn-north-1)") in completed.stderr
     assert standin.calls("ListModelInvocationJobs") == []
+
+
+def test_a_live_baseline_never_records_the_external_id(cli: Cli, standin: BedrockStandIn, tmp_path: Path) -> None:
+    standin.add_role(ROLE.replace("{account_id}", A1), external_id="acme-secret-id")
+    standin.add_jobs(A1, "us-east-1", 2)
+    location = f"aws://us-east-1?role-arn={ROLE}&account={A1}&external-id=acme-secret-id"
+    completed = run(cli, standin, "baseline", "create", location, "-o", str(tmp_path / "baseline.json"))
+    assert completed.returncode == 0, completed.stderr
+    written = (tmp_path / "baseline.json").read_text()
+    assert "acme-secret-id" not in written + completed.stderr + completed.stdout
+    assert "external-id=***" in written

@@ -419,6 +419,7 @@ def _setup(registry: Registry, run: _RunOptions, now: datetime, fail_on: str | N
     from checker.custom_rules import with_custom_rules
     from checker.model import Severity
     from checker.policy import ConfigError, configure_rules
+    from checker.scan import result_stages
 
     unknown = _unknown_disabled(registry)
     if unknown:
@@ -433,7 +434,7 @@ def _setup(registry: Registry, run: _RunOptions, now: datetime, fail_on: str | N
         raise ConfigError(f"--input-format: unknown format {run.input_format!r} "
                           f"(known: {', '.join(registry.sources)})")
     configured = configure_rules(policy, rules, select=_split(run.select), ignore=_split(run.ignore), warn=_warn)
-    stages = _stages(policy, run.waiver_files, baseline, now, configured)
+    stages = result_stages(policy, run.waiver_files, baseline, now, configured)
     return _Setup(registry, policy, rule_plugin, configured, stages, gate, now)
 
 
@@ -578,23 +579,6 @@ def _fetch(output: str | None, allow_partial: bool, flags: AwsFlags) -> int:
             if summary.problems else ""
         _note(f"wrote {summary.records} job(s) to {output}{gaps}")
     return int(code)
-
-
-def _stages(policy: Policy, waiver_files: list[Path], baseline: Path | None, now: datetime,
-            configured: list[ConfiguredRule]) -> list[ResultStage]:
-    """The result stages of a run: waivers (policy file's, then each --waivers file's), then the baseline."""
-    from checker.baseline import BaselineStage, load_baseline
-    from checker.waivers import WaiverStage, load_waivers_file, policy_waivers
-
-    stages: list[ResultStage] = []
-    waivers = policy_waivers(policy)
-    for path in waiver_files:
-        waivers.extend(load_waivers_file(path))
-    if waivers:
-        stages.append(WaiverStage(waivers, now, [c.rule for c in configured]))
-    if baseline is not None:
-        stages.append(BaselineStage(load_baseline(baseline)))
-    return stages
 
 
 def _split(values: list[str] | None) -> list[str] | None:

@@ -11,15 +11,19 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from checker.engine import Engine
+from checker.engine import ConfiguredRule, Engine
 from checker.exitcodes import exit_code
 from checker.model import ErrorKind, Job, JobRef, Problem, Provenance, Result, Severity, Status, arn_parts
 from checker.normalize import Normalizer
 from checker.reporters.base import Reporter, Summary
 from checker.schema import TABLE_SCHEMA, load_schema, table_columns, table_validator
 from checker.sources.base import Item, RawRecord
+
+if TYPE_CHECKING:
+    from checker.policy import Policy
 
 PASS, FAIL, ERROR, SKIP = Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP
 
@@ -54,6 +58,24 @@ class ResultStage(Protocol):
     def finish(self, summary: Summary, warn: Callable[[str], None]) -> None:
         """Called once after the last record, before the exit code is computed: add warnings or totals."""
         ...
+
+
+def result_stages(policy: Policy, waiver_files: Sequence[Path], baseline: Path | None, now: datetime,
+                  configured: Sequence[ConfiguredRule]) -> list[ResultStage]:
+    """The result stages of a run: the waivers (the policy file's, then each ``--waivers`` file's), then
+    the baseline. Raises :class:`checker.policy.ConfigError` for a bad waivers or baseline file."""
+    from checker.baseline import BaselineStage, load_baseline
+    from checker.waivers import WaiverStage, load_waivers_file, policy_waivers
+
+    stages: list[ResultStage] = []
+    waivers = policy_waivers(policy)
+    for path in waiver_files:
+        waivers.extend(load_waivers_file(path))
+    if waivers:
+        stages.append(WaiverStage(waivers, now, [c.rule for c in configured]))
+    if baseline is not None:
+        stages.append(BaselineStage(load_baseline(baseline)))
+    return stages
 
 
 class Pipeline:

@@ -223,14 +223,14 @@ def scan_rows(rows: Iterable[Mapping[str, Any]], *, plugin: object | None = None
     ``plugin``: loaded as by :func:`load_plugin` (its rules, reporters and sources join the built-ins).
     ``format``: any registered report format, e.g. the plugin's own. ``policy``: the policy file's content
     as a dict (``{"fail-on": "high", "rules": {"ACME001": {...}}}``), validated like the file.
-    ``select``: as ``--select``. Each row may be in table or API shape; invalid rows are input errors as
-    in a real scan. Raises ``AssertionError`` if the plugin fails to load, ``ConfigError`` for a bad
-    policy or selection.
+    ``select``: as ``--select``. The policy's ``[[waivers]]`` apply, as in a real scan. Each row may be
+    in table or API shape; invalid rows are input errors as in a real scan. Raises ``AssertionError`` if
+    the plugin fails to load, ``ConfigError`` for a bad policy or selection.
     """
     from checker.custom_rules import with_custom_rules
     from checker.policy import configure_rules, policy_from_mapping
     from checker.reporters.base import ReportContext
-    from checker.scan import Pipeline, ScanSettings
+    from checker.scan import Pipeline, ScanSettings, result_stages
     from checker.sources.base import RawRecord
 
     registry = load_plugin(plugin) if plugin is not None else load_plugins(autoload=False)
@@ -245,7 +245,8 @@ def scan_rows(rows: Iterable[Mapping[str, Any]], *, plugin: object | None = None
     reporter = registry.reporters[format](stream, context)
     pipeline = Pipeline(Engine(configured), [reporter],
                         ScanSettings(fail_on=settings.fail_on, soft_fail=settings.soft_fail,
-                                     allow_empty=settings.allow_empty, now=clock))
+                                     allow_empty=settings.allow_empty, now=clock),
+                        stages=result_stages(settings, [], None, clock, configured))
     items = (RawRecord(dict(row), Provenance("rows", None, index)) for index, row in enumerate(rows, 1))
     summary = pipeline.run(items, preloaded=registry.problems)
     return ScanOutcome(stream.getvalue(), summary.exit_code, summary)

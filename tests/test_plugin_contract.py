@@ -203,3 +203,17 @@ def test_rule_ids_are_stable() -> None:
     for rule_id, (name, retired) in known.items():
         assert retired or rule_id in registry.rules, (
             f"{rule_id} ({name}) disappeared: mark it 'retired' in tests/data/rule-ids.txt, never delete it")
+
+
+def test_scan_rows_applies_the_policy_waivers_like_a_real_scan() -> None:
+    from datetime import UTC, datetime
+
+    rows = [compliant_row(), compliant_row("bbbbbbbbbbbb", vpc_config=None)]
+    waiver = {"rule": "BA001", "job": "*bbbbbbbbbbbb", "reason": "legacy VPC migration SEC-1",
+              "owner": "ml-platform", "expires": "2027-03-31"}
+    waived = scan_rows(rows, policy={"waivers": [waiver]}, select=["BA001"],
+                       now=datetime(2026, 1, 1, tzinfo=UTC))
+    assert waived.exit_code == 0 and waived.summary.waived == 1
+    lapsed = scan_rows(rows, policy={"waivers": [waiver]}, select=["BA001"],
+                       now=datetime(2027, 4, 1, tzinfo=UTC))
+    assert lapsed.exit_code == 1 and "lapsed on 2027-03-31" in lapsed.output

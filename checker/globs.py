@@ -8,6 +8,11 @@ matches through these functions, so all of them read patterns the same way:
 * ``{account_id}``, ``{region}`` and ``{partition}`` stand for the job's own account ID, region and
   partition, as read from its job ARN (``arn:aws:bedrock:us-east-1:123456789012:...``).
 
+A rule checking one value per job uses :func:`allowlist`: the patterns expanded for the job and compiled
+into one regular expression, both cached per list of patterns and job identity (account, region,
+partition), so a scan expands and compiles each allowlist once per identity, not once per job. The caches
+are bounded (least recently used entries go), so memory stays flat however many jobs are scanned.
+
 Pure functions, no I/O: rules (and third-party rule packs) may import them.
 """
 
@@ -17,8 +22,40 @@ import fnmatch
 import functools
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from checker.model import Job
+
+CACHE_SIZE = 4096
+"""Most entries each cache holds: distinct (allowlist, account, region, partition) combinations."""
+
+
+@dataclass(frozen=True, slots=True)
+class Allowlist:
+    """An allowlist as it applies to one job: ``patterns`` with the placeholders filled from the job's
+    identity (for messages: ``", ".join(allowed.patterns)``), and :meth:`matches`. Built by
+    :func:`allowlist`; immutable, shared by every job of the same identity."""
+
+    patterns: tuple[str, ...]
+    regex: re.Pattern[str] | None
+    """One regular expression matching what any pattern matches; ``None`` for no patterns."""
+
+    def matches(self, value: str) -> bool:
+        """True when ``value`` matches at least one pattern (never for an empty allowlist)."""
+        return self.regex is not None and self.regex.match(value) is not None
+
+
+def allowlist(patterns: Sequence[str], job: Job) -> Allowlist:
+    """``patterns`` (a rule's option: globs, possibly with placeholders) as they apply to ``job``.
+
+    ``allowlist(["arn:{partition}:iam::{account_id}:role/*"], job).matches(role)`` gives what
+    ``matches_any(role, expand_all(patterns, job))`` gives, and ``.patterns`` is that expansion, in
+    order. The job's identity is read only when a pattern has a placeholder.
+    """
+    key = tuple(patterns)
+    if not _has_placeholder(key):
+        return _listed(key)
+    return _listed_for(key, job.account_id or "?", job.region or "?", job.partition or "aws")
 
 
 def expand(pattern: str, job: Job) -> str:
@@ -38,30 +75,48 @@ def expand_all(patterns: Sequence[str], job: Job) -> list[str]:
     return list(_expanded(tuple(patterns), job.account_id or "?", job.region or "?", job.partition or "aws"))
 
 
-@functools.lru_cache(maxsize=4096)
+def matches_any(value: str, patterns: Iterable[str]) -> bool:
+    """True when ``value`` matches at least one (already expanded) glob of ``patterns``; never for an
+    empty ``patterns``."""
+    return _listed(tuple(patterns)).matches(value)
+
+
+def first_unlisted(values: Sequence[str], patterns: Sequence[str] | Allowlist) -> tuple[int, str] | None:
+    """``(index, value)`` of the first value matching none of ``patterns`` (already expanded globs, or an
+    :class:`Allowlist`); ``None`` when every value is listed. An empty ``patterns`` lists nothing, so any
+    value is unlisted."""
+    listed = patterns if isinstance(patterns, Allowlist) else _listed(tuple(patterns))
+    for index, value in enumerate(values):
+        if not listed.matches(value):
+            return index, value
+    return None
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _has_placeholder(patterns: tuple[str, ...]) -> bool:
+    return any("{" in pattern for pattern in patterns)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _listed(patterns: tuple[str, ...]) -> Allowlist:
+    """The :class:`Allowlist` of already expanded ``patterns``."""
+    return Allowlist(patterns, _compiled(patterns) if patterns else None)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _listed_for(patterns: tuple[str, ...], account: str, region: str, partition: str) -> Allowlist:
+    """The :class:`Allowlist` of ``patterns`` expanded for one identity."""
+    return _listed(_expanded(patterns, account, region, partition))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _expanded(patterns: tuple[str, ...], account: str, region: str, partition: str) -> tuple[str, ...]:
     """The expansion for one identity; cached, since jobs of one account and region share it."""
     return tuple(pattern.replace("{account_id}", account).replace("{region}", region)
                  .replace("{partition}", partition) for pattern in patterns)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One regular expression matching what any of ``patterns`` matches (``fnmatch.translate``)."""
     return re.compile("|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in patterns))
-
-
-def matches_any(value: str, patterns: Iterable[str]) -> bool:
-    """True when ``value`` matches at least one (already expanded) glob of ``patterns``; never for an
-    empty ``patterns``."""
-    key = tuple(patterns)
-    return bool(key) and _compiled(key).match(value) is not None
-
-
-def first_unlisted(values: Sequence[str], patterns: Sequence[str]) -> tuple[int, str] | None:
-    """``(index, value)`` of the first value matching none of ``patterns``; ``None`` when every value
-    is listed. An empty ``patterns`` lists nothing, so any value is unlisted."""
-    for index, value in enumerate(values):
-        if not matches_any(value, patterns):
-            return index, value
-    return None

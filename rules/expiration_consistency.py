@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
 from checker.model import format_rfc3339
+
+
+@functools.lru_cache(maxsize=256)
+def _timeout(hours: int) -> timedelta:
+    """``timedelta(hours=hours)``, built once per distinct timeout (the service allows 24-168 hours)."""
+    return timedelta(hours=hours)
 
 
 def check(job: Job, params: Mapping[str, Any]) -> Verdict:
@@ -20,7 +27,7 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
         nulls = [name for name, value in (("job_expiration_time", expires), ("submit_time", submitted),
                                           ("timeout_duration_in_hours", hours)) if value is None]
         return not_applicable(f"{' and '.join(nulls)} {'is' if len(nulls) == 1 else 'are'} null")
-    expected = submitted + timedelta(hours=hours)
+    expected = submitted + _timeout(hours)
     off = expires - expected
     minutes = abs(off.total_seconds()) / 60
     if minutes <= params["tolerance_minutes"]:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
-from checker.globs import expand_all, matches_any
+from checker.globs import allowlist
 
 
 def model_key(model_id: str) -> str:
@@ -26,12 +26,12 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     model_id = job.get("model_id")
     if model_id is None:
         return not_applicable("model_id is null")
-    patterns = expand_all(params["allowed"], job)
+    allowed = allowlist(params["allowed"], job)
     key = model_key(model_id)
-    if matches_any(key, patterns) or matches_any(model_id, patterns):
+    if allowed.matches(key) or allowed.matches(model_id):
         return passed()
     shown = model_id if key == model_id else f"{model_id} ({key})"
-    return failed(f"model {shown} matches no allowed model ({', '.join(patterns)})", "/model_id")
+    return failed(f"model {shown} matches no allowed model ({', '.join(allowed.patterns)})", "/model_id")
 
 
 RULE = Rule(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
-from checker.globs import expand_all, matches_any
+from checker.globs import allowlist, matches_any
 
 POINTER = "/output_data_config/s3_output_data_config/s3_encryption_key_id"
 _KMS_ARN = re.compile(r"^arn:(?P<partition>[^:]+):kms:(?P<region>[^:]*):(?P<account>[0-9]{12}):(?P<resource>.+)$")
@@ -20,6 +20,11 @@ def key_arn(key: str, job: Job) -> str:
     ``arn:{partition}:kms:{region}:{account}:key/ID`` or ``...:alias/NAME``."""
     if _KMS_ARN.match(key):
         return key
+    return _short_form_arn(key, job)
+
+
+def _short_form_arn(key: str, job: Job) -> str:
+    """:func:`key_arn` of a key that is not an ARN."""
     resource = key if key.startswith("alias/") else f"key/{key}"
     return f"arn:{job.partition or 'aws'}:kms:{job.region or ''}:{job.account_id or ''}:{resource}"
 
@@ -37,18 +42,25 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     if not key:
         return failed("output is not encrypted with a customer managed KMS key (no s3EncryptionKeyId: "
                       "the service uses an AWS managed key)", POINTER)
-    arn = key_arn(key, job)
-    resource = _KMS_ARN.match(arn)
+    resource = _KMS_ARN.match(key)  # a key ARN or alias ARN is its own ARN (key_arn, matched once)
+    arn = key
+    if resource is None:
+        arn = _short_form_arn(key, job)
+        resource = _KMS_ARN.match(arn)
     if resource is None:  # the table schema admits only the KmsKeyId shape, so this is defensive
         return failed(f"output KMS key {key!r} is not a KMS key ARN, key id or alias", POINTER)
     if resource["resource"].startswith("alias/aws/"):
         return failed(f"output KMS key {key} is an AWS managed key; use a customer managed key", POINTER)
-    allowed = expand_all(params["allowed"], job)
-    # short forms (alias/NAME, key id) on either side are compared as the ARN they resolve to as well
-    as_arns = [key_arn(pattern, job) for pattern in allowed if not pattern.startswith("arn:")]
-    listed = bool(allowed) and (matches_any(key, allowed) or matches_any(arn, [*allowed, *as_arns]))
-    if allowed and not listed:
-        return failed(f"output KMS key {key} matches no allowed key ({', '.join(allowed)})", POINTER)
+    listed = False
+    if params["allowed"]:
+        allowed = allowlist(params["allowed"], job)
+        # short forms (alias/NAME, key id) on either side are compared as the ARN they resolve to as well
+        listed = (allowed.matches(key) or allowed.matches(arn)
+                  or matches_any(arn, [key_arn(pattern, job) for pattern in allowed.patterns
+                                       if not pattern.startswith("arn:")]))
+        if not listed:
+            return failed(f"output KMS key {key} matches no allowed key ({', '.join(allowed.patterns)})",
+                          POINTER)
     key_account = resource["account"]
     if job.account_id and key_account != job.account_id and not listed:
         return failed(f"output KMS key {key} is in account {key_account}, not the job's account "

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
-from checker.globs import expand_all, matches_any
+from checker.globs import allowlist
 
 
 def check(job: Job, params: Mapping[str, Any]) -> Verdict:
@@ -14,14 +14,15 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     role = job.get("role_arn")
     if role is None:
         return not_applicable("role_arn is null")
-    patterns = expand_all(params["allowed"], job)
-    if matches_any(role, patterns):
+    allowed = allowlist(params["allowed"], job)  # expanded and compiled once per account, not per job
+    if allowed.matches(role):
         return passed()
+    patterns = ", ".join(allowed.patterns)
     role_account = role.split(":")[4] if role.count(":") >= 5 else ""
     if role_account and job.account_id and role_account != job.account_id:
         return failed(f"service role {role} is in account {role_account}, not the job's account "
-                      f"{job.account_id}, and matches no allowed pattern ({', '.join(patterns)})", "/role_arn")
-    return failed(f"service role {role} matches no allowed pattern ({', '.join(patterns)})", "/role_arn")
+                      f"{job.account_id}, and matches no allowed pattern ({patterns})", "/role_arn")
+    return failed(f"service role {role} matches no allowed pattern ({patterns})", "/role_arn")
 
 
 RULE = Rule(

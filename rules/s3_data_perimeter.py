@@ -6,17 +6,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
-from checker.globs import expand_all, matches_any
+from checker.globs import allowlist
 
 _SIDES = (
-    # (label, column, member, allowlist parameter)
-    ("input", "input_data_config", "s3_input_data_config", "allowed_input_buckets"),
-    ("output", "output_data_config", "s3_output_data_config", "allowed_output_buckets"),
+    # (label, column, member, allowlist parameter, pointer of the member)
+    ("input", "input_data_config", "s3_input_data_config", "allowed_input_buckets",
+     "/input_data_config/s3_input_data_config"),
+    ("output", "output_data_config", "s3_output_data_config", "allowed_output_buckets",
+     "/output_data_config/s3_output_data_config"),
 )
 
 
 S3Location = tuple[str, list[str]]
 """``(bucket, key path segments)`` of an S3 URI, as :func:`split_s3_uri` returns it."""
+
+
+def bucket_of(uri: str) -> str:
+    """``"s3://bucket/a/b/"`` -> ``"bucket"``: the bucket of :func:`split_s3_uri`, without splitting
+    the key."""
+    rest = uri[len("s3://"):] if uri.startswith("s3://") else uri
+    return rest.partition("/")[0]
 
 
 def split_s3_uri(uri: str) -> S3Location:
@@ -40,37 +49,37 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     """FAIL when a bucket owner (where set) is neither the job's account nor in ``allowed_accounts``,
     when a bucket matches none of its side's allowlist (when set), or when the output location is the
     input location or inside it."""
-    uris: dict[str, str] = {}
-    locations: dict[str, S3Location] = {}  # each URI is split once
-    for label, column, member, allowlist in _SIDES:
+    found: dict[str, tuple[str, str]] = {}  # label -> (s3_uri, bucket) of each side that has an s3_uri
+    for label, column, member, option, base in _SIDES:
         config = job.get(column)
         s3 = config.get(member) if config else None
         if not s3:
             continue
-        base = f"/{column}/{member}"
         uri = s3.get("s3_uri")
         owner = s3.get("s3_bucket_owner")
-        location = split_s3_uri(uri) if isinstance(uri, str) else None
-        bucket = location[0] if location is not None else "(no s3_uri)"
+        bucket = bucket_of(uri) if isinstance(uri, str) else "(no s3_uri)"
         if owner and owner != job.account_id and owner not in params["allowed_accounts"]:
             return failed(f"{label} bucket {bucket} is owned by account {owner}, which is neither the job's "
                           f"account {job.account_id} nor in allowed_accounts", f"{base}/s3_bucket_owner")
-        if location is None:
+        if not isinstance(uri, str):
             continue
-        uris[label] = uri
-        locations[label] = location
-        patterns = expand_all(params[allowlist], job)
-        if patterns and not matches_any(bucket, patterns):
-            return failed(f"{label} bucket {bucket} matches no pattern of {allowlist} "
-                          f"({', '.join(patterns)})", f"{base}/s3_uri")
-    if not uris:
+        found[label] = (uri, bucket)
+        if params[option]:  # an empty allowlist allows any bucket
+            allowed = allowlist(params[option], job)
+            if not allowed.matches(bucket):
+                return failed(f"{label} bucket {bucket} matches no pattern of {option} "
+                              f"({', '.join(allowed.patterns)})", f"{base}/s3_uri")
+    if not found:
         return not_applicable("input_data_config and output_data_config are null")
-    if "input" in locations and "output" in locations and output_inside_input(locations["input"],
-                                                                              locations["output"]):
-        same = locations["input"] == locations["output"]
-        return failed(f"output location {uris['output']} is {'the same as' if same else 'inside'} the input "
-                      f"location {uris['input']}: results land where input is read",
-                      "/output_data_config/s3_output_data_config/s3_uri")
+    if "input" in found and "output" in found:
+        (input_uri, input_bucket), (output_uri, output_bucket) = found["input"], found["output"]
+        if input_bucket == output_bucket:  # else the output cannot be inside the input: no need to split
+            input_location, output_location = split_s3_uri(input_uri), split_s3_uri(output_uri)
+            if output_inside_input(input_location, output_location):
+                same = input_location == output_location
+                return failed(f"output location {output_uri} is {'the same as' if same else 'inside'} the "
+                              f"input location {input_uri}: results land where input is read",
+                              "/output_data_config/s3_output_data_config/s3_uri")
     return passed()
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
-from checker.globs import expand_all, first_unlisted
+from checker.globs import allowlist, first_unlisted
 
 
 def check(job: Job, params: Mapping[str, Any]) -> Verdict:
@@ -17,11 +17,11 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
         return not_applicable("vpc_config is null (BA001 vpc-config-required reports that)")
     for field, kind, option in (("subnet_ids", "subnet", "allowed_subnets"),
                                 ("security_group_ids", "security group", "allowed_security_groups")):
-        patterns = expand_all(params[option], job)
-        unlisted = first_unlisted(vpc.get(field) or [], patterns)
+        allowed = allowlist(params[option], job)
+        unlisted = first_unlisted(vpc.get(field) or [], allowed)
         if unlisted is not None:
             index, value = unlisted
-            return failed(f"{kind} {value} matches no pattern of {option} ({', '.join(patterns)})",
+            return failed(f"{kind} {value} matches no pattern of {option} ({', '.join(allowed.patterns)})",
                           f"/vpc_config/{field}/{index}")
     return passed()
 

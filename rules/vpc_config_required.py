@@ -22,6 +22,8 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
         return failed("VPC configuration has no subnets", "/vpc_config/subnet_ids")
     if not groups:
         return failed("VPC configuration has no security groups", "/vpc_config/security_group_ids")
+    if not params["allowed_subnets"] and not params["allowed_security_groups"]:
+        return passed()  # no allowlists (the default)
     for field, values, allowed in (("subnet_ids", subnets, params["allowed_subnets"]),
                                    ("security_group_ids", groups, params["allowed_security_groups"])):
         unlisted = first_unlisted(values, allowed) if allowed else None

@@ -102,8 +102,8 @@ def one_rule(configured: ConfiguredRule) -> Callable[[list[Job]], None]:
                 continue
             try:
                 check(job, params)
-            except UnknownData:
-                pass
+            except UnknownData:  # the engine's ERROR: part of the rule's cost, like a verdict
+                continue
     return work
 
 
@@ -120,7 +120,7 @@ def all_rules(configured: Sequence[ConfiguredRule]) -> Callable[[list[Job]], Non
                 try:
                     check(job, params)
                 except UnknownData:
-                    pass
+                    continue
     return work
 
 

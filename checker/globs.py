@@ -1,4 +1,5 @@
-"""Allowlist patterns: shell-style globs with placeholders for the job's own identity.
+"""Patterns in rule options: allowlist globs with placeholders for the job's own identity, and
+regular expressions (:func:`compiled_regex`).
 
 Every rule with an allowlist (role ARNs, subnets, security groups, KMS keys, buckets, models, regions)
 matches through these functions, so all of them read patterns the same way:
@@ -90,6 +91,15 @@ def first_unlisted(values: Sequence[str], patterns: Sequence[str] | Allowlist) -
         if not listed.matches(value):
             return index, value
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def compiled_regex(pattern: str) -> re.Pattern[str]:
+    """A regular expression from a rule's options (e.g. BA009's ``pattern``), compiled once per scan:
+    ``compiled_regex(pattern).fullmatch(text)`` is ``re.fullmatch(pattern, text)`` without ``re``'s
+    cache lookup on every call. Raises ``re.error`` for a bad pattern (the options schema's
+    ``format: regex`` rejects those first)."""
+    return re.compile(pattern)
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

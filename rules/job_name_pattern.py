@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
+from checker.globs import compiled_regex
 
 
 def check(job: Job, params: Mapping[str, Any]) -> Verdict:
@@ -15,7 +15,7 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     if name is None:
         return not_applicable("job_name is null")
     pattern = params["pattern"]
-    if re.fullmatch(pattern, name):
+    if compiled_regex(pattern).fullmatch(name):
         return passed()
     return failed(f"job name {name!r} does not match {pattern}", "/job_name")
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, passed
+from checker.globs import compiled_regex
 from checker.schema import json_pointer
 
 
@@ -27,12 +26,6 @@ def _value_allowed(value: str, allowed: list[str]) -> bool:
     return value in allowed or all(part.strip() in allowed for part in value.split(","))
 
 
-@functools.lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    """``pattern`` compiled once per scan (``re.fullmatch(pattern, ...)`` looks it up on every call)."""
-    return re.compile(pattern)
-
-
 def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     """FAIL when a required tag is missing or empty, or its value is not allowed or does not match its
     pattern. Tags that are unknown (not in the input, not fetched) make the rule ERROR."""
@@ -41,13 +34,13 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     if tags is None:
         return failed(f"job has no tags; required: {', '.join(required)}", "/tags")
     case_sensitive = params["key_case"] == "exact"
-    present = [_find(tags, key, case_sensitive) for key in required]  # (actual key, value) or None
-    if None in present:
-        missing = [key for key, found in zip(required, present, strict=True) if found is None]
+    present = [(key, _find(tags, key, case_sensitive)) for key in required]
+    missing = [key for key, found in present if found is None]
+    if missing:
         return failed(f"missing required tag{'s' if len(missing) > 1 else ''}: {', '.join(missing)}", "/tags")
-    for actual, value in present:
-        if not value.strip():
-            return failed(f"tag {actual} is empty", json_pointer(["tags", actual]))
+    for _, found in present:
+        if found is not None and not found[1].strip():
+            return failed(f"tag {found[0]} is empty", json_pointer(["tags", found[0]]))
     for key, allowed in params["allowed_values"].items():
         found = _find(tags, key, case_sensitive)
         if found and not _value_allowed(found[1], allowed):
@@ -55,7 +48,7 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
                           json_pointer(["tags", found[0]]))
     for key, pattern in params["patterns"].items():
         found = _find(tags, key, case_sensitive)
-        if found and not _compiled(pattern).fullmatch(found[1]):
+        if found and not compiled_regex(pattern).fullmatch(found[1]):
             return failed(f"tag {found[0]} = {found[1]!r} does not match {pattern}", json_pointer(["tags", found[0]]))
     return passed()
 

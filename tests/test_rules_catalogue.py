@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from conftest import DATA, sample_rows, write_jsonl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rule_harness import run_rule, run_rules
 
 from checker.plugins import load_plugins
@@ -259,3 +261,50 @@ def test_verdicts_of_ba001_to_ba004_on_the_sample_rows_are_unchanged(tmp_path: P
     assert outcome.sets("BA004") == {"PASS": {"x7k2m9q4p1ab", "q9w4e7r2t5ua"}, "FAIL": {"m3p8r1t6v9yc"},
                                      "SKIP": set(), "ERROR": set()}
     assert outcome.message("BA004", "m3p8r1t6v9yc") == "missing required tags: owner, cost-center"
+
+
+# --- allowlists are expanded per job identity, even though they are cached -----------------------
+
+def _identity_row(job_id: str, account: str, region: str, role_account: str, key_region: str) -> dict[str, Any]:
+    row = sample_rows()[0]
+    row.update(job_arn=f"arn:aws:bedrock:{region}:{account}:model-invocation-job/{job_id}", account_id=account,
+               role_arn=f"arn:aws:iam::{role_account}:role/BedrockBatch-claims")
+    output = row["output_data_config"]["s3_output_data_config"]
+    output.update(s3_bucket_owner=account,
+                  s3_encryption_key_id=f"arn:aws:kms:{key_region}:{account}:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d")
+    row["input_data_config"]["s3_input_data_config"]["s3_bucket_owner"] = account
+    return row
+
+
+def test_jobs_of_two_accounts_and_regions_in_one_scan_each_get_their_own_allowlist(tmp_path: Path) -> None:
+    rows = [  # interleaved, so a cache keyed on too little would hand one job's expansion to the next
+        _identity_row("own111111111", "111122223333", "us-east-1", "111122223333", "us-east-1"),
+        _identity_row("own444444444", "444455556666", "eu-west-1", "444455556666", "eu-west-1"),
+        _identity_row("xacct1111111", "111122223333", "us-east-1", "444455556666", "eu-west-1"),
+        _identity_row("xacct4444444", "444455556666", "eu-west-1", "111122223333", "us-east-1"),
+    ]
+    outcome = run_rules(write_jsonl(tmp_path / "jobs.jsonl", rows), {
+        "select": ["BA002", "BA005", "BA006"],
+        "rules": {"BA002": {"allowed": ["arn:{partition}:iam::{account_id}:role/BedrockBatch-*"]},
+                  "BA005": {"allowed": ["arn:{partition}:kms:{region}:{account_id}:key/*"]},
+                  "BA006": {"allowed_input_buckets": ["acme-*"], "allowed_output_buckets": ["acme-*"]}}})
+    assert not outcome.problems
+    assert outcome.sets("BA002") == {"PASS": {"own111111111", "own444444444"},
+                                     "FAIL": {"xacct1111111", "xacct4444444"}, "SKIP": set(), "ERROR": set()}
+    assert outcome.sets("BA005") == {"PASS": {"own111111111", "own444444444"},
+                                     "FAIL": {"xacct1111111", "xacct4444444"}, "SKIP": set(), "ERROR": set()}
+    assert outcome.message("BA002", "xacct4444444") == (
+        "service role arn:aws:iam::111122223333:role/BedrockBatch-claims is in account 111122223333, not the "
+        "job's account 444455556666, and matches no allowed pattern "
+        "(arn:aws:iam::444455556666:role/BedrockBatch-*)")
+    assert "(arn:aws:kms:us-east-1:111122223333:key/*)" in outcome.message("BA005", "xacct1111111")
+    assert outcome.sets("BA006")["PASS"] == {"own111111111", "own444444444", "xacct1111111", "xacct4444444"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="s3:/ab.", max_size=16))
+def test_ba006_bucket_of_is_the_bucket_that_split_s3_uri_gives(uri: str) -> None:
+    """BA006 compares buckets before splitting keys; both must read the bucket the same way."""
+    from rules.s3_data_perimeter import bucket_of, split_s3_uri
+
+    assert bucket_of(uri) == split_s3_uri(uri)[0]

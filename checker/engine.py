@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from checker.model import ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict, clip
+from checker.model import PASSED, ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict, clip
 
 MAX_ERROR_MESSAGE = 500
 
@@ -39,29 +39,37 @@ class ConfiguredRule:
 
 
 class Engine:
-    """Evaluates jobs against an ordered list of configured rules."""
+    """Evaluates jobs against an ordered list of configured rules.
 
-    def __init__(self, rules: Sequence[ConfiguredRule]) -> None:
+    ``timed``: measure each rule's evaluation into ``Result.duration`` (seconds). Untimed, every duration
+    is 0.0 and the engine hands out one shared PASS result per rule instead of building one per job (the
+    commonest result; about 3 µs a job with ten rules): for runs whose reports show no durations.
+    """
+
+    def __init__(self, rules: Sequence[ConfiguredRule], timed: bool = True) -> None:
         self.rules = tuple(rules)
+        self.timed = timed
         self._private = tuple(not _own(configured.rule) for configured in self.rules)
         # What the per-job loop needs of each rule, looked up once instead of once per job and rule.
         self._plan = tuple((configured, configured.rule, configured.rule.check, configured.params,
-                            configured.severity, configured.applies_to, private)
+                            configured.severity, configured.applies_to, private,
+                            Result(configured.rule, configured.severity, Status.PASS, "", None))
                            for configured, private in zip(self.rules, self._private, strict=True))
 
     def evaluate(self, job: Job) -> list[Result]:
         """One :class:`~checker.model.Result` per configured rule, in rule order. Never raises.
 
-        ``Result.duration`` is the seconds from the end of the previous rule's evaluation to the end of
-        this one's (one clock reading per rule: the bookkeeping between two rules is a fraction of a
+        Timed, ``Result.duration`` is the seconds from the end of the previous rule's evaluation to the end
+        of this one's (one clock reading per rule: the bookkeeping between two rules is a fraction of a
         microsecond and is counted in the later rule).
         """
         results: list[Result] = []
         append = results.append
-        clock = time.perf_counter
+        timed = self.timed
+        clock = time.perf_counter if timed else _no_clock
         status: Any = _UNREAD
         start = clock()
-        for configured, rule, check, params, severity, applies_to, private in self._plan:
+        for configured, rule, check, params, severity, applies_to, private, shared_pass in self._plan:
             try:
                 if applies_to is not None:
                     if status is _UNREAD:
@@ -83,6 +91,9 @@ class Engine:
                 append(_raised(configured, job, exc, end - start))
                 start = end
                 continue
+            if verdict is PASSED and not timed:
+                append(shared_pass)
+                continue
             end = clock()
             if verdict.__class__ is not Verdict or verdict.status is Status.ERROR:
                 append(Result(rule, severity, Status.ERROR,
@@ -95,6 +106,11 @@ class Engine:
                 append(Result(rule, severity, verdict.status, message, verdict.pointer, None, end - start))
             start = end
         return results
+
+
+def _no_clock() -> float:
+    """The clock of an untimed engine: every duration is 0.0."""
+    return 0.0
 
 
 _UNREAD = object()

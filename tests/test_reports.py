@@ -95,6 +95,8 @@ def test_junit_validates_against_the_jenkins_xsd_and_a_strict_parser(cli: Cli, t
     cases = {c.get("classname"): c for c in explode.findall("testcase")}
     assert cases["BA001"].get("name") == "vpc-config-required" and cases["BA001"].find("failure") is not None
     assert cases["TST001"].find("error") is not None
+    rule_time = sum(float(c.get("time")) for c in root.iter("testcase") if c.get("classname", "").startswith("BA"))
+    assert rule_time > 0  # rules are timed when a JUnit report is among the outputs, even if -f json is not
     for case in root.iter("testcase"):
         assert case.get("time") is not None
         assert len([c for c in case if c.tag in ("failure", "error", "skipped")]) <= 1

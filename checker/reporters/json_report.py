@@ -72,6 +72,8 @@ def _result_head(result: Result) -> str:
 class JsonReporter:
     """Writes one JSON document to ``stream``."""
 
+    needs_timings = False  # shows no rule durations (see Reporter.needs_timings)
+
     def __init__(self, stream: TextIO, context: ReportContext) -> None:
         self.stream = stream
         self.context = context

@@ -172,6 +172,8 @@ class SarifReporter:
     """Writes one SARIF 2.1.0 log to ``stream``. ``max_results``/``max_gzip_bytes``: GitHub's limits;
     ``max_notifications``: see :data:`MAX_NOTIFICATIONS`."""
 
+    needs_timings = False  # shows no rule durations (see Reporter.needs_timings)
+
     def __init__(self, stream: TextIO, context: ReportContext, max_results: int = MAX_RESULTS,
                  max_gzip_bytes: int = MAX_GZIP_BYTES, max_notifications: int = MAX_NOTIFICATIONS) -> None:
         self.stream = stream

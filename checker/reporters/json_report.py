@@ -58,6 +58,8 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
     }
 
 
+_SEEN_PASSES = 4096
+"""At most this many PASS results are remembered by identity (flat memory when every result is new)."""
 _PASS_BODY = orjson.dumps({"status": "PASS", "message": "", "pointer": None, "error_kind": None}).decode()[1:-1]
 _UNMARKED_TAIL = orjson.dumps({"waiver": None, "baseline": None}).decode()[1:]
 
@@ -81,6 +83,8 @@ class JsonReporter:
         self._problems = text_spool(_SPOOL_BYTES)  # drained in finish()
         self._problem_count = 0
         self._heads: dict[tuple[str, Severity], str] = {}  # (rule id, severity) -> encoded start of a result
+        # PASS results met before, by identity: an untimed engine hands out one per rule (checked once).
+        self._seen_passes: dict[int, tuple[Result, str]] = {}
 
     def start(self) -> None:
         """Write everything known before the first job."""
@@ -130,15 +134,21 @@ class JsonReporter:
         shared = (b',"job":' + orjson.dumps(job_dict(job)) + b',"source":'
                   + orjson.dumps(result_source(provenance)) + b",").decode()
         unmarked = shared + _UNMARKED_TAIL
-        heads = self._heads
+        heads, seen = self._heads, self._seen_passes
         parts = [",\n" if self._started else "\n"]
         for result in results:
+            known = seen.get(id(result))
+            if known is not None and known[0] is result:  # the engine's shared PASS result of a rule
+                parts += (known[1], unmarked, ",")
+                continue
             key = (result.rule.id, result.severity)
             head = heads.get(key)
             if head is None:
                 head = heads[key] = _result_head(result)
             if result.status is PASS and not result.message and result.pointer is None \
                     and result.error_kind is None and result.waiver is None and result.baseline is None:
+                if len(seen) < _SEEN_PASSES:
+                    seen[id(result)] = (result, head + _PASS_BODY)  # holding it keeps its id unique
                 parts += (head, _PASS_BODY, unmarked, ",")
                 continue
             parts += (head, orjson.dumps({"status": result.status.value, "message": result.message,

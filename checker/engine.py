@@ -49,6 +49,7 @@ class Engine:
     def __init__(self, rules: Sequence[ConfiguredRule], timed: bool = True) -> None:
         self.rules = tuple(rules)
         self.timed = timed
+        self._skips: dict[tuple[str, str | None], Result] = {}
         self._private = tuple(not _own(configured.rule) for configured in self.rules)
         # What the per-job loop needs of each rule, looked up once instead of once per job and rule.
         self._plan = tuple((configured, configured.rule, configured.rule.check, configured.params,
@@ -76,7 +77,10 @@ class Engine:
                         status = job.get("status")
                     if status not in applies_to:
                         end = clock()
-                        append(_not_applicable(configured, status, end - start))
+                        if timed:
+                            append(_not_applicable(configured, status, end - start))
+                        else:
+                            append(self._shared_skip(configured, status))
                         start = end
                         continue
                 verdict = check(_private_copy(job) if private else job, params)
@@ -106,6 +110,23 @@ class Engine:
                 append(Result(rule, severity, verdict.status, message, verdict.pointer, None, end - start))
             start = end
         return results
+
+    def _shared_skip(self, configured: ConfiguredRule, status: Any) -> Result:
+        """The untimed "not applicable" result of ``configured`` for a job in ``status``, built once per
+        (rule, status) -- a run meets a handful of statuses (the schema's enum and null)."""
+        if not (status is None or status.__class__ is str):  # not a schema-valid status: not cached
+            return _not_applicable(configured, status, 0.0)
+        key = (configured.rule.id, status)
+        result = self._skips.get(key)
+        if result is None:
+            result = _not_applicable(configured, status, 0.0)
+            if len(self._skips) < _SHARED_SKIPS:
+                self._skips[key] = result
+        return result
+
+
+_SHARED_SKIPS = 1024
+"""Bound on the cached "not applicable" results (statuses outside the schema's enum never fill memory)."""
 
 
 def _no_clock() -> float:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,18 +16,6 @@ other five -- Completed, Failed, Stopped, PartiallyCompleted, Expired -- are ter
 
 def _stamp(moment: datetime) -> str:
     return format_rfc3339(moment, "seconds")
-
-
-@functools.lru_cache(maxsize=64)
-def _minutes(minutes: int) -> timedelta:
-    """``timedelta(minutes=minutes)``, built once per option value."""
-    return timedelta(minutes=minutes)
-
-
-@functools.lru_cache(maxsize=64)
-def _hours(hours: int) -> timedelta:
-    """``timedelta(hours=hours)``, built once per option value."""
-    return timedelta(hours=hours)
 
 
 def _duration(delta: timedelta) -> str:
@@ -55,14 +42,14 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     if expires is None and (submitted is None or limit is None):
         return not_applicable("job_expiration_time is null and there is no submit_time/max_active_hours "
                               "to judge the job's age by")
-    grace = _minutes(params["grace_minutes"])
+    grace = timedelta(minutes=params["grace_minutes"])
     if submitted is not None and now + grace < submitted:
         raise UnknownData("submit_time", f"the scan clock {_stamp(now)} is before the job's submit_time "
                                          f"{_stamp(submitted)}: set --now to when the export was taken")
     if expires is not None and now > expires + grace:
         return failed(f"job is still {status} {_duration(now - expires)} after its expiration time "
                       f"{_stamp(expires)} (scan clock {_stamp(now)})", "/job_expiration_time")
-    if submitted is not None and limit is not None and now - submitted > _hours(limit):
+    if submitted is not None and limit is not None and now - submitted > timedelta(hours=limit):
         return failed(f"job has been {status} for {_duration(now - submitted)} since {_stamp(submitted)}, "
                       f"longer than max_active_hours = {limit} (scan clock {_stamp(now)})", "/submit_time")
     return passed()

@@ -42,7 +42,7 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     if not key:
         return failed("output is not encrypted with a customer managed KMS key (no s3EncryptionKeyId: "
                       "the service uses an AWS managed key)", POINTER)
-    resource = _KMS_ARN.match(key)  # a key ARN or alias ARN is its own ARN (key_arn, matched once)
+    resource = _KMS_ARN.match(key)  # arn = key_arn(key, job), matching the ARN pattern only once
     arn = key
     if resource is None:
         arn = _short_form_arn(key, job)

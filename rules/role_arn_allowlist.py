@@ -14,7 +14,7 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     role = job.get("role_arn")
     if role is None:
         return not_applicable("role_arn is null")
-    allowed = allowlist(params["allowed"], job)  # expanded and compiled once per account, not per job
+    allowed = allowlist(params["allowed"], job)  # expanded and compiled once per job identity (cached)
     if allowed.matches(role):
         return passed()
     patterns = ", ".join(allowed.patterns)

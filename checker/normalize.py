@@ -146,6 +146,9 @@ def to_rfc3339(value: Any) -> Any:
     return value
 
 
+_INT_TEXT = re.compile(r"-?[0-9]{1,19}")
+
+
 def to_int(value: Any) -> Any:
     """``24.0`` -> ``24``, ``"72"`` -> ``72``; booleans, fractions and other text unchanged."""
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
@@ -153,9 +156,6 @@ def to_int(value: Any) -> Any:
     if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
         return int(value.strip())
     return value
-
-
-_INT_TEXT = re.compile(r"-?[0-9]{1,19}")
 
 
 def from_json_text(value: Any) -> Any:
@@ -312,9 +312,13 @@ class Normalizer:
         self._table_order = (*(name for name in self.columns if name in table_columns),
                              *sorted(table_columns.difference(self.columns)))
         self._known = frozenset(self.columns)
-        by_kind = {kind: tuple(name for name, k in self.columns.items() if k == kind)
-                   for kind in ("timestamp", "json", "int64", "hstore_csv")}
-        self._timestamps, self._json, self._ints, self._tags = by_kind.values()
+        self._timestamps = self._of_kind("timestamp")
+        self._json = self._of_kind("json")
+        self._ints = self._of_kind("int64")
+        self._tags = self._of_kind("hstore_csv")
+
+    def _of_kind(self, kind: str) -> tuple[str, ...]:
+        return tuple(name for name, of in self.columns.items() if of == kind)
 
     def normalize(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """``raw`` row (either shape) -> ``(row, unknown)``.

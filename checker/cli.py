@@ -400,12 +400,14 @@ class _Setup:
         the returned :class:`~checker.reporters.base.Summary` holds the exit code."""
         from checker.engine import Engine
         from checker.inputs import Inputs
+        from checker.reporters.base import needs_timings
         from checker.scan import Pipeline, ScanSettings
 
         settings = ScanSettings(fail_on=self.fail_on, soft_fail=soft_fail,
                                 allow_empty=options.allow_empty or self.policy.allow_empty,
                                 allow_partial=allow_partial, now=self.now)
-        pipeline = Pipeline(Engine(self.configured), reporters, settings, warn=_warn, stages=self.stages)
+        engine = Engine(self.configured, timed=any(needs_timings(reporter) for reporter in reporters))
+        pipeline = Pipeline(engine, reporters, settings, warn=_warn, stages=self.stages)
         with contextlib.redirect_stdout(sys.stderr):  # a plugin's print() must not land in a report
             return pipeline.run(Inputs(self.registry.sources, _note).read(options.paths, options.input_format),
                                 preloaded=self.registry.problems)

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from checker.model import ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict, clip
+from checker.model import PASSED, ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict, clip
 
 MAX_ERROR_MESSAGE = 500
 
@@ -39,45 +39,103 @@ class ConfiguredRule:
 
 
 class Engine:
-    """Evaluates jobs against an ordered list of configured rules."""
+    """Evaluates jobs against an ordered list of configured rules.
 
-    def __init__(self, rules: Sequence[ConfiguredRule]) -> None:
+    ``timed``: measure each rule's evaluation into ``Result.duration`` (seconds). Untimed, every duration
+    is 0.0 and the engine hands out one shared PASS result per rule instead of building one per job (the
+    commonest result; about 3 µs a job with ten rules): for runs whose reports show no durations.
+    """
+
+    def __init__(self, rules: Sequence[ConfiguredRule], timed: bool = True) -> None:
         self.rules = tuple(rules)
+        self.timed = timed
+        self._skips: dict[tuple[str, str | None], Result] = {}
         self._private = tuple(not _own(configured.rule) for configured in self.rules)
+        # What the per-job loop needs of each rule, looked up once instead of once per job and rule.
+        self._plan = tuple((configured, configured.rule, configured.rule.check, configured.params,
+                            configured.severity, configured.applies_to, private,
+                            Result(configured.rule, configured.severity, Status.PASS, "", None))
+                           for configured, private in zip(self.rules, self._private, strict=True))
 
     def evaluate(self, job: Job) -> list[Result]:
-        """One :class:`~checker.model.Result` per configured rule, in rule order. Never raises."""
+        """One :class:`~checker.model.Result` per configured rule, in rule order. Never raises.
+
+        Timed, ``Result.duration`` is the seconds from the end of the previous rule's evaluation to the end
+        of this one's (one clock reading per rule: the bookkeeping between two rules is a fraction of a
+        microsecond and is counted in the later rule).
+        """
         results: list[Result] = []
         append = results.append
-        clock = time.perf_counter
-        for configured, private in zip(self.rules, self._private, strict=True):
-            rule = configured.rule
-            start = clock()
+        timed = self.timed
+        clock = time.perf_counter if timed else _no_clock
+        status: Any = _UNREAD
+        start = clock()
+        for configured, rule, check, params, severity, applies_to, private, shared_pass in self._plan:
             try:
-                if configured.applies_to is not None:
-                    status = job.get("status")
-                    if status not in configured.applies_to:
-                        append(_not_applicable(configured, status, clock() - start))
+                if applies_to is not None:
+                    if status is _UNREAD:
+                        status = job.get("status")
+                    if status not in applies_to:
+                        end = clock()
+                        if timed:
+                            append(_not_applicable(configured, status, end - start))
+                        else:
+                            append(self._shared_skip(configured, status))
+                        start = end
                         continue
-                verdict = rule.check(_private_copy(job) if private else job, configured.params)
+                verdict = check(_private_copy(job) if private else job, params)
             except UnknownData as exc:
-                append(Result(rule, configured.severity, Status.ERROR, f"{rule.id} cannot decide: {exc}",
-                              f"/{exc.column}", ErrorKind.INPUT, clock() - start))
+                end = clock()
+                append(Result(rule, severity, Status.ERROR, f"{rule.id} cannot decide: {exc}",
+                              f"/{exc.column}", ErrorKind.INPUT, end - start))
+                start = end
                 continue
             except (Exception, SystemExit) as exc:  # noqa: BLE001 - isolation is the point: an ERROR result
-                append(_raised(configured, job, exc, clock() - start))
+                end = clock()
+                append(_raised(configured, job, exc, end - start))
+                start = end
                 continue
-            duration = clock() - start
+            if verdict is PASSED and not timed:
+                append(shared_pass)
+                continue
+            end = clock()
             if verdict.__class__ is not Verdict or verdict.status is Status.ERROR:
-                append(Result(rule, configured.severity, Status.ERROR,
+                append(Result(rule, severity, Status.ERROR,
                               f"rule {rule.id} returned {verdict!r}, not a PASS, FAIL or SKIP verdict "
-                              f"(job {job.job_arn})", None, ErrorKind.RULE, duration))
-                continue
-            message = verdict.message
-            if not message and verdict.status is Status.FAIL:
-                message = f"{rule.title} (the rule gave no message)"
-            append(Result(rule, configured.severity, verdict.status, message, verdict.pointer, None, duration))
+                              f"(job {job.job_arn})", None, ErrorKind.RULE, end - start))
+            else:
+                message = verdict.message
+                if not message and verdict.status is Status.FAIL:
+                    message = f"{rule.title} (the rule gave no message)"
+                append(Result(rule, severity, verdict.status, message, verdict.pointer, None, end - start))
+            start = end
         return results
+
+    def _shared_skip(self, configured: ConfiguredRule, status: Any) -> Result:
+        """The untimed "not applicable" result of ``configured`` for a job in ``status``, built once per
+        (rule, status) -- a run meets a handful of statuses (the schema's enum and null)."""
+        if not (status is None or status.__class__ is str):  # not a schema-valid status: not cached
+            return _not_applicable(configured, status, 0.0)
+        key = (configured.rule.id, status)
+        result = self._skips.get(key)
+        if result is None:
+            result = _not_applicable(configured, status, 0.0)
+            if len(self._skips) < _SHARED_SKIPS:
+                self._skips[key] = result
+        return result
+
+
+_SHARED_SKIPS = 1024
+"""Bound on the cached "not applicable" results (statuses outside the schema's enum never fill memory)."""
+
+
+def _no_clock() -> float:
+    """The clock of an untimed engine: every duration is 0.0."""
+    return 0.0
+
+
+_UNREAD = object()
+"""Marks the job status as not read yet (``None`` is a status: null)."""
 
 
 _OWN_PACKAGES = ("rules.", "checker.")

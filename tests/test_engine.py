@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from conftest import sample_rows
@@ -47,3 +48,28 @@ def test_applies_to_skips_other_statuses_with_the_reason() -> None:
     (result,) = engine.evaluate(job())
     assert result.status is Status.SKIP
     assert result.message == "not applicable: status is Completed (rule applies to InProgress)"
+
+
+def test_untimed_engine_gives_the_same_results_with_zero_durations() -> None:
+    def slow(job: Job, params: Any) -> Verdict:
+        time.sleep(0.002)
+        return passed()
+
+    rules = [rule(slow, "TST001"), rule(lambda j, p: failed("bad", "/x"), "TST002"),
+             rule(lambda j, p: failed("x"), "TST005", applies_to=frozenset({"Completed", "Failed"})),
+             rule(lambda j, p: j.get("tags"), "TST003"), rule(lambda j, p: failed("x"), "TST004",
+                                                             applies_to=frozenset({"InProgress"}))]
+    timed = Engine(rules).evaluate(job(tags="tags not fetched"))
+    untimed = Engine(rules, timed=False).evaluate(job(tags="tags not fetched"))
+    assert [r._replace(duration=0.0) for r in timed] == untimed
+    assert [r.duration for r in untimed] == [0.0] * 5
+    untimed_engine = Engine(rules, timed=False)
+    for status in ("Stopped", None, "InProgress", "Stopped", None):  # shared "not applicable" results
+        row = dict(sample_rows()[0], status=status)
+        (result,) = [r for r in untimed_engine.evaluate(Job(row, Provenance("x"))) if r.rule.id == "TST004"]
+        if status == "InProgress":
+            assert result.status is Status.FAIL
+        else:
+            shown = "null" if status is None else status
+            assert result.status is Status.SKIP
+            assert result.message == f"not applicable: status is {shown} (rule applies to InProgress)"

@@ -3,17 +3,25 @@ XML parser; the text report's colour rules."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
+import orjson
 import pytest
 import xmlschema
 from conftest import VENDOR, Cli, compliant_row, fake_plugin_dir, sample_api_job
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_cli import RAISING_PLUGIN
 
+from checker.model import ErrorKind, JobRef, Provenance, Result, Rule, Severity, Status, passed
+from checker.reporters.base import ReportContext, result_source
+from checker.reporters.json_report import JsonReporter, job_dict, result_dict
 from checker.schema import REPORT_SCHEMA, load_schema
 
 CONTROL = "bad\x00\x01\x08\x0b\x1b[31mname\x7f\ufffe"
@@ -87,6 +95,8 @@ def test_junit_validates_against_the_jenkins_xsd_and_a_strict_parser(cli: Cli, t
     cases = {c.get("classname"): c for c in explode.findall("testcase")}
     assert cases["BA001"].get("name") == "vpc-config-required" and cases["BA001"].find("failure") is not None
     assert cases["TST001"].find("error") is not None
+    rule_time = sum(float(c.get("time")) for c in root.iter("testcase") if c.get("classname", "").startswith("BA"))
+    assert rule_time > 0  # rules are timed when a JUnit report is among the outputs, even if -f json is not
     for case in root.iter("testcase"):
         assert case.get("time") is not None
         assert len([c for c in case if c.tag in ("failure", "error", "skipped")]) <= 1
@@ -155,3 +165,31 @@ def test_text_report_on_a_terminal_uses_colour_and_a_table_unless_no_color(jsonl
     plain = run_in_terminal(["scan", path], {"NO_COLOR": "1"}, tmp_path)
     assert "┏" in plain and "vpc-config-required" in plain
     assert not re.search(r"\x1b\[[0-9;]*3[0-9]m", plain)  # NO_COLOR: no colour (bold and dim are not colours)
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(list(Status)), _TEXT, st.none() | _TEXT,
+                          st.none() | st.sampled_from(list(ErrorKind)), st.sampled_from(list(Severity)),
+                          st.none() | st.dictionaries(_TEXT, _TEXT, max_size=2),
+                          st.none() | st.sampled_from(["new", "existing"])), min_size=1, max_size=4),
+       st.none() | _TEXT, st.none() | st.integers(1, 10**6))
+def test_json_report_writes_each_result_as_result_dict_would(results, name: str | None, line: int | None) -> None:
+    """The JSON reporter pieces each result together from cached fragments; the bytes must be exactly what
+    encoding :func:`result_dict` gives, whatever the status, message, waiver or baseline."""
+    rule = Rule("TST001", "test-rule", "T", "d", "r", "m", Severity.LOW, lambda job, params: passed(), "https://x")
+    made = [Result(rule, severity, status, message, pointer, kind, 0.0, waiver, baseline)
+            for status, message, pointer, kind, severity, waiver, baseline in results]
+    ref = JobRef("arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abc", name, "123456789012", None)
+    provenance = Provenance("in.jsonl", line, 7)
+    stream = io.StringIO()
+    reporter = JsonReporter(stream, ReportContext(version="0", now=datetime(2025, 1, 1, tzinfo=UTC),
+                                                  fail_on=Severity.LOW, policy_path=None, rules=[]))
+    for _ in range(2):  # the second job reuses the cached per-rule fragments
+        reporter.job(ref, provenance, made)
+    expected = [result_dict(r, job_dict(ref), result_source(provenance)) for r in made]
+    lines = stream.getvalue().lstrip("\n").split(",\n")
+    assert [json.loads(f"[{line}]") for line in lines] == [expected, expected]
+    assert lines[0] == ",".join(orjson.dumps(item).decode() for item in expected)

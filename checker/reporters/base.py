@@ -116,7 +116,12 @@ class Summary:
 
 class Reporter(Protocol):
     """One output format writing to one text stream. Calls: ``start``, then any number of ``job`` and
-    ``problem`` in input order, then ``finish`` exactly once."""
+    ``problem`` in input order, then ``finish`` exactly once.
+
+    Optional attribute ``needs_timings`` (default ``True``): a reporter that never shows
+    ``Result.duration`` sets it to ``False``; when no reporter of a run needs timings, rules are not
+    timed and every duration is 0.0 (see :func:`needs_timings`).
+    """
 
     def start(self) -> None:
         """Called once before the first job (write headers here)."""
@@ -129,6 +134,12 @@ class Reporter(Protocol):
 
     def finish(self, summary: Summary) -> None:
         """Called once at the end with the totals and the exit code; flush everything here."""
+
+
+def needs_timings(reporter: object) -> bool:
+    """Whether ``reporter`` shows rule durations: its ``needs_timings`` attribute, ``True`` when it has
+    none (a plugin's reporter that does not say gets timings)."""
+    return bool(getattr(reporter, "needs_timings", True))
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

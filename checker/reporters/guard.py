@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from checker.model import JobRef, Problem, Provenance, Result
-from checker.reporters.base import ReportContext, Reporter, Summary
+from checker.reporters.base import ReportContext, Reporter, Summary, needs_timings
 
 
 class ReporterFailed(Exception):
@@ -24,6 +24,7 @@ class GuardedReporter:
     def __init__(self, inner: Reporter, what: str) -> None:
         self.inner = inner
         self.what = what
+        self.needs_timings = needs_timings(inner)
 
     def _call(self, method: str, *args: Any) -> None:
         try:

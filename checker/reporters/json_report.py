@@ -12,11 +12,12 @@ from typing import Any, TextIO
 
 import orjson
 
-from checker.model import JobRef, Problem, Provenance, Result, format_rfc3339
+from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, format_rfc3339
 from checker.reporters.base import ReportContext, Summary, result_source
 from checker.reporters.output import drain, text_spool
 
 REPORT_VERSION = "1.1"
+PASS = Status.PASS
 _SPOOL_BYTES = 1 << 20
 
 
@@ -57,15 +58,33 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
     }
 
 
+_SEEN_PASSES = 4096
+"""At most this many PASS results are remembered by identity (flat memory when every result is new)."""
+_PASS_BODY = orjson.dumps({"status": "PASS", "message": "", "pointer": None, "error_kind": None}).decode()[1:-1]
+_UNMARKED_TAIL = orjson.dumps({"waiver": None, "baseline": None}).decode()[1:]
+
+
+def _result_head(result: Result) -> str:
+    """The encoded start of ``result``'s JSON object, up to and including the comma after ``severity``
+    (the fields of :func:`result_dict` that depend only on the rule and its severity)."""
+    return orjson.dumps({"rule_id": result.rule.id, "rule_name": result.rule.name,
+                         "severity": result.severity.label}).decode()[:-1] + ","
+
+
 class JsonReporter:
     """Writes one JSON document to ``stream``."""
+
+    needs_timings = False  # shows no rule durations (see Reporter.needs_timings)
 
     def __init__(self, stream: TextIO, context: ReportContext) -> None:
         self.stream = stream
         self.context = context
-        self._first_result = True
+        self._started = False  # a job's results were written
         self._problems = text_spool(_SPOOL_BYTES)  # drained in finish()
         self._problem_count = 0
+        self._heads: dict[tuple[str, Severity], str] = {}  # (rule id, severity) -> encoded start of a result
+        # PASS results met before, by identity: an untimed engine hands out one per rule (checked once).
+        self._seen_passes: dict[int, tuple[Result, str]] = {}
 
     def start(self) -> None:
         """Write everything known before the first job."""
@@ -103,14 +122,47 @@ class JsonReporter:
         self.stream.write(text[:-1] + ',"results":[')
 
     def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
-        """Append the job's results (one line per job)."""
+        """Append the job's results (one line per job).
+
+        Each result is written exactly as ``orjson.dumps(result_dict(...))`` would write it, but pieced
+        together from fragments: the parts shared by the job's results (job, source) are encoded once per
+        job, the rule's own parts once per run, and the common PASS/no waiver parts are constants (a job's
+        ten results are about 4 KB; encoding them from dicts was a sixth of a scan's time).
+        """
         if not results:
             return
-        job_part = job_dict(job)
-        source = result_source(provenance)
-        body = orjson.dumps([result_dict(result, job_part, source) for result in results]).decode()
-        self.stream.write(("\n" if self._first_result else ",\n") + body[1:-1])
-        self._first_result = False
+        shared = (b',"job":' + orjson.dumps(job_dict(job)) + b',"source":'
+                  + orjson.dumps(result_source(provenance)) + b",").decode()
+        unmarked = shared + _UNMARKED_TAIL
+        heads, seen = self._heads, self._seen_passes
+        parts = [",\n" if self._started else "\n"]
+        for result in results:
+            known = seen.get(id(result))
+            if known is not None and known[0] is result:  # the engine's shared PASS result of a rule
+                parts += (known[1], unmarked, ",")
+                continue
+            key = (result.rule.id, result.severity)
+            head = heads.get(key)
+            if head is None:
+                head = heads[key] = _result_head(result)
+            if result.status is PASS and not result.message and result.pointer is None \
+                    and result.error_kind is None and result.waiver is None and result.baseline is None:
+                if len(seen) < _SEEN_PASSES:
+                    seen[id(result)] = (result, head + _PASS_BODY)  # holding it keeps its id unique
+                parts += (head, _PASS_BODY, unmarked, ",")
+                continue
+            parts += (head, orjson.dumps({"status": result.status.value, "message": result.message,
+                                          "pointer": result.pointer,
+                                          "error_kind": result.error_kind.value if result.error_kind else None,
+                                          }).decode()[1:-1])
+            if result.waiver is None and result.baseline is None:
+                parts += (unmarked, ",")
+            else:
+                parts += (shared, orjson.dumps({"waiver": dict(result.waiver) if result.waiver else None,
+                                                "baseline": result.baseline}).decode()[1:], ",")
+        parts.pop()  # the comma after the last result
+        self.stream.write("".join(parts))
+        self._started = True
 
     def problem(self, problem: Problem) -> None:
         """Spool the problem; it is written in ``errors`` at the end."""

@@ -49,6 +49,8 @@ _PROBLEM_CASES = {
 class JUnitReporter:
     """Writes one ``<testsuites>`` document to ``stream``."""
 
+    needs_timings = True  # each testcase's time is the rule's duration
+
     def __init__(self, stream: TextIO, context: ReportContext) -> None:
         self.stream = stream
         self.context = context

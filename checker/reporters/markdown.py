@@ -64,6 +64,8 @@ class _RuleFindings:
 class MarkdownReporter:
     """Writes one Markdown document to ``stream`` at the end of the scan."""
 
+    needs_timings = False  # shows no rule durations (see Reporter.needs_timings)
+
     def __init__(self, stream: TextIO, context: ReportContext) -> None:
         self.stream = stream
         self.context = context

@@ -27,6 +27,7 @@ held), and the document is written at the end.
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import heapq
 import os
@@ -86,11 +87,19 @@ def artifact_location(provenance: Provenance, job_arn: str | None, cwd: str) -> 
         return {"uri": quote(source.replace("://", "/", 1))}
     if source == "-":
         return {"uri": "stdin", "description": {"text": "standard input"}}
+    uri, base = _file_uri(source, cwd)
+    return {"uri": uri, "uriBaseId": base} if base else {"uri": uri}
+
+
+@functools.lru_cache(maxsize=256)
+def _file_uri(source: str, cwd: str) -> tuple[str, str | None]:
+    """``(uri, uriBaseId)`` of an input file: relative to ``cwd`` (``%SRCROOT%``) when under it, else a
+    ``file://`` URI and ``None``. Cached: every record of a file has the same one."""
     path = os.path.normpath(os.path.join(cwd, source))
     relative = os.path.relpath(path, cwd)
     if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
-        return {"uri": quote(Path(relative).as_posix()), "uriBaseId": "%SRCROOT%"}
-    return {"uri": Path(path).as_uri()}
+        return quote(Path(relative).as_posix()), "%SRCROOT%"
+    return Path(path).as_uri(), None
 
 
 def physical_location(provenance: Provenance, job_arn: str | None, cwd: str) -> dict[str, Any] | None:
@@ -171,6 +180,8 @@ class _Worst:
 class SarifReporter:
     """Writes one SARIF 2.1.0 log to ``stream``. ``max_results``/``max_gzip_bytes``: GitHub's limits;
     ``max_notifications``: see :data:`MAX_NOTIFICATIONS`."""
+
+    needs_timings = False  # shows no rule durations (see Reporter.needs_timings)
 
     def __init__(self, stream: TextIO, context: ReportContext, max_results: int = MAX_RESULTS,
                  max_gzip_bytes: int = MAX_GZIP_BYTES, max_notifications: int = MAX_NOTIFICATIONS) -> None:

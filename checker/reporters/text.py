@@ -20,6 +20,8 @@ class TextReporter:
     non-interactive scan from paying rich's import and per-line rendering.
     """
 
+    needs_timings = False  # shows no rule durations (see Reporter.needs_timings)
+
     def __init__(self, stream: TextIO, context: ReportContext) -> None:
         self.context = context
         self.out: _RichOut | _PlainOut = _RichOut(stream) if _isatty(stream) else _PlainOut(stream)

@@ -31,8 +31,13 @@ from checker.model import format_rfc3339
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _snake_cache: dict[str, str] = {}
+"""``name -> snake_case(name)`` for the names seen; emptied when it holds :data:`_CACHE_LIMIT` names."""
 _already_snake: set[str] = set()
+"""The names in :data:`_snake_cache` that are their own snake_case form (a subset of its keys, emptied
+with it): :func:`_is_snake` tests a whole dict's keys against it in one C call."""
 _CACHE_LIMIT = 10_000
+"""Names held at most. A scan sees a few dozen (the columns and the json columns' members); json values
+with ever-new keys would fill it, and it is then emptied and refilled, so memory stays flat."""
 
 
 def snake_case(name: str) -> str:
@@ -40,16 +45,20 @@ def snake_case(name: str) -> str:
     cached = _snake_cache.get(name)
     if cached is None:
         cached = _CAMEL_BOUNDARY.sub("_", name).lower() if name.lower() != name else name
-        if len(_snake_cache) < _CACHE_LIMIT:
-            _snake_cache[name] = cached
-            if cached == name:
-                _already_snake.add(name)
+        if len(_snake_cache) >= _CACHE_LIMIT:
+            _snake_cache.clear()
+            _already_snake.clear()
+        _snake_cache[name] = cached
+        if cached == name:
+            _already_snake.add(name)
     return cached
 
 
 def _is_snake(value: dict[Any, Any], depth: int = 0) -> bool:
-    """True when no key in ``value`` (two levels of dicts deep, as the json columns are) needs
-    snake-casing: a fast path, since set containment runs in C. False means "walk it"."""
+    """True when :func:`snake_keys` would return a dict equal to ``value``: every key of ``value`` and of the
+    dicts inside it (two levels deep, as the json columns are) is known to be snake_case, and no list
+    holds a dict or a list. False means "walk it" (a key not seen yet, deeper nesting, a camelCase key),
+    never a wrong answer: a fast path, since set containment runs in C."""
     if not _already_snake.issuperset(value):
         return False
     for item in value.values():
@@ -57,8 +66,11 @@ def _is_snake(value: dict[Any, Any], depth: int = 0) -> bool:
         if kind is dict:
             if depth >= 2 or not _is_snake(item, depth + 1):
                 return False
-        elif kind is list and any(type(x) in _CONTAINERS for x in item):
-            return False
+        elif kind is list:
+            for element in item:
+                kind = type(element)
+                if kind is dict or kind is list:
+                    return False
     return True
 
 
@@ -134,11 +146,14 @@ def to_rfc3339(value: Any) -> Any:
     return value
 
 
+_INT_TEXT = re.compile(r"-?[0-9]{1,19}")
+
+
 def to_int(value: Any) -> Any:
     """``24.0`` -> ``24``, ``"72"`` -> ``72``; booleans, fractions and other text unchanged."""
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,19}", value.strip()):
+    if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
         return int(value.strip())
     return value
 
@@ -166,9 +181,14 @@ def _parse_hstore(text: str) -> dict[str, str] | None:
         match = _HSTORE_PAIR.match(text, position)
         if not match or match.end() == position:
             return None
-        key = _UNESCAPE.sub(r"\1", match.group(1))
-        raw_value = match.group(2)
-        pairs.setdefault(key, []).append("" if raw_value is None else _UNESCAPE.sub(r"\1", raw_value))
+        key, raw_value = match.group(1, 2)
+        if "\\" in key:
+            key = _UNESCAPE.sub(r"\1", key)
+        if raw_value is None:
+            raw_value = ""
+        elif "\\" in raw_value:
+            raw_value = _UNESCAPE.sub(r"\1", raw_value)
+        pairs.setdefault(key, []).append(raw_value)
         position = match.end()
     return {k: ",".join(sorted(v)) for k, v in pairs.items()}
 
@@ -287,15 +307,29 @@ class Normalizer:
                    "hstore_csv": normalize_tags}.get(kind)
             for name, kind in self.columns.items()
         }
-        self._api_members = frozenset(set(self.columns) - {"_key", "account_id", "tags"})
+        # tuples in schema order, so that rows and unknown maps have the same key order in every process
+        self._api_members = tuple(name for name in self.columns if name not in ("_key", "account_id", "tags"))
+        self._table_order = (*(name for name in self.columns if name in table_columns),
+                             *sorted(table_columns.difference(self.columns)))
         self._known = frozenset(self.columns)
-        self._active = tuple((name, decode) for name, decode in self._decoders.items() if decode is not None)
+        self._timestamps = self._of_kind("timestamp")
+        self._json = self._of_kind("json")
+        self._ints = self._of_kind("int64")
+        self._tags = self._of_kind("hstore_csv")
+
+    def _of_kind(self, kind: str) -> tuple[str, ...]:
+        return tuple(name for name, of in self.columns.items() if of == kind)
 
     def normalize(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """``raw`` row (either shape) -> ``(row, unknown)``.
 
         ``row`` is the table-shape dict (unknown extra columns kept, keys snake-cased); ``unknown`` maps
         each column whose value is unknown to the reason. Never raises on bad values.
+
+        A table-shape row whose values are already in their decoded form (``...Z`` timestamps, dicts with
+        snake_case keys, ints, a ``{str: str}`` tags map) is only checked, column by column, with type
+        tests and cached key sets: each decoder is called only for a value that is not in that form, and
+        returns what the decoder returns (the checks are exactly the decoders' own early exits).
         """
         if "jobArn" in raw and "job_arn" not in raw:
             return self._from_api(raw)
@@ -306,13 +340,37 @@ class Normalizer:
             row = dict(raw)
         else:  # extra columns, or camelCase column names: snake-case them
             row = {snake_case(k) if type(k) is str else k: v for k, v in raw.items()}
-        for column, decode in self._active:
-            value = row.get(column)
+        get = row.get
+        for column in self._timestamps:
+            value = get(column)
+            # to_rfc3339's own first test: "...Z" with a "T" at 10 is returned as it is
+            if value is not None and not (type(value) is str and len(value) > 10 and value[10] == "T"
+                                          and value[-1] == "Z"):
+                row[column] = to_rfc3339(value)
+        for column in self._json:
+            value = get(column)
             if value is not None:
-                row[column] = decode(value)
+                if type(value) is not dict:
+                    row[column] = from_json_text(value)
+                elif not _is_snake(value):
+                    row[column] = snake_keys(value)
+        for column in self._ints:
+            value = get(column)
+            if value is not None and type(value) is not int:
+                row[column] = to_int(value)
+        for column in self._tags:
+            value = get(column)
+            if value is not None:
+                if type(value) is dict:
+                    for item in value.values():
+                        if type(item) is not str:
+                            row[column] = normalize_tags(value)
+                            break
+                else:
+                    row[column] = normalize_tags(value)
         unknown: dict[str, str] = {}
-        if len(row) < len(self.table_columns) or not self.table_columns.issubset(row):
-            for column in self.table_columns:
+        if not row.keys() >= self.table_columns:  # a dict_keys view: no set of the row's keys is built
+            for column in self._table_order:
                 if column not in row:
                     unknown[column] = f"column {column} not in input"
         if row.get("account_id") is None and "account_id" in unknown:
@@ -327,11 +385,19 @@ class Normalizer:
     def _from_api(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         row: dict[str, Any] = dict.fromkeys(self._api_members)
         unknown: dict[str, str] = {}
+        names, decoders = _snake_cache, self._decoders
         for key, value in raw.items():
-            column = snake_case(key)
-            decode = self._decoders.get(column)
+            column = names.get(key) or snake_case(key)
             if value is not None:
-                value = decode(value) if decode is not None else snake_keys(value)
+                decode = decoders.get(column)
+                if decode is None:
+                    if type(value) in _CONTAINERS:
+                        value = snake_keys(value)
+                elif decode is from_json_text and type(value) is dict:  # from_json_text without its text test
+                    if not _is_snake(value):
+                        value = snake_keys(value)
+                else:
+                    value = decode(value)
             row[column] = value
         if "tags" not in row:
             unknown["tags"] = API_TAGS_UNKNOWN

@@ -162,6 +162,7 @@ class SchemaValidator:
         self._fast = jsonschema_rs.Draft202012Validator(
             fast_schema(self.schema), validate_formats=True, formats=formats, ignore_unknown_formats=True
         )
+        self._fast_is_valid = self._fast.is_valid  # bound once: errors() runs once per record
         self._reference: Any = None
 
     def fast_verdict(self, instance: Any) -> bool | None:
@@ -183,7 +184,7 @@ class SchemaValidator:
     def errors(self, instance: Any) -> list[SchemaError]:
         """Every violation (``[]`` if valid), as python-jsonschema reports them."""
         try:
-            if self._fast.is_valid(instance):
+            if self._fast_is_valid(instance):
                 return []
         except (ValueError, TypeError, OverflowError):  # e.g. lone surrogates, huge ints: ask the reference
             pass

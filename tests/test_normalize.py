@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Cli, compliant_row, sample_api_job, sample_rows, write_jsonl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from checker.normalize import API_TAGS_UNKNOWN, Normalizer, normalize_tags, snake_case, to_rfc3339
+from checker import normalize as normalize_module
+from checker.normalize import (
+    API_TAGS_UNKNOWN,
+    Normalizer,
+    from_json_text,
+    normalize_tags,
+    snake_case,
+    to_int,
+    to_rfc3339,
+)
 from checker.schema import table_columns, table_validator
 
 
@@ -133,3 +146,144 @@ def test_a_time_beyond_year_9999_in_utc_is_an_input_error_of_its_record_not_a_cr
     assert errors and {r["job"]["arn"].rsplit("/", 1)[1] for r in errors} == {"edgeedgeedge"}
     assert all(r["error_kind"] == "input" and r["pointer"] == "/submit_time" for r in errors)
     assert "outside the years 1-9999" in errors[0]["message"]
+
+
+# --- The fast paths: a value already in its decoded form is only checked, never decoded again. Each check
+# must be exactly its decoder's own early exit: the row holds what the decoder returns, for every value.
+
+DECODERS = {"timestamp": to_rfc3339, "json": from_json_text, "int64": to_int, "hstore_csv": normalize_tags}
+COLUMN_TYPES = table_columns()[0]
+DECODED_COLUMNS = sorted(c for c, kind in COLUMN_TYPES.items() if kind in DECODERS)
+
+_timestamp_values = st.one_of(
+    st.sampled_from(["2025-06-02T01:00:04.218Z", "2025-13-45T99:99:99Z", " 2025-06-02T01:00:04.218Z",
+                     "\t025-06-02T01:00:04Z", "2025-06-02T01:00:04.218Z\n", "2025-06-02t01:00:04.218z",
+                     "2025-06-02T01:00:04.218z", "2025-06-02 01:00:04.218Z", "2025-06-02T01:00:04+02:00",
+                     "2025-06-02 01:00:04", "1748826004218", "TZ", "Z", "", "xxxxxxxxxxTZ", "\u00e9" * 10 + "TZ"]),
+    st.from_regex(r"\A\s?[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s?\Z"),
+    st.integers(min_value=-(10**16), max_value=10**16), st.floats(), st.booleans(),
+    st.datetimes(timezones=st.one_of(st.none(), st.timezones())),
+)
+_keys = st.sampled_from(["subnet_ids", "subnetIds", "s3_uri", "s3Uri", "s3_input_data_config", "owner", "HTTPServer",
+                         "", "x"])
+_json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=6)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_keys, inner, max_size=3)), max_leaves=12)
+_values_by_kind = {
+    "timestamp": _timestamp_values,
+    "json": st.one_of(_json_values, _json_values.map(json.dumps), st.just("{not json")),
+    "int64": st.one_of(st.integers(), st.floats(), st.booleans(), st.sampled_from(["72", " 72 ", "7.5", "-1", "x"])),
+    "hstore_csv": st.one_of(
+        st.dictionaries(st.text(max_size=4), st.one_of(st.text(max_size=4), st.lists(st.text(max_size=3), max_size=2),
+                                                       st.integers()), max_size=4),
+        st.lists(st.text(max_size=6), max_size=3),
+        st.sampled_from(['"owner"=>"ml", "x"=>NULL', '"a\\"b"=>"c\\\\d"', "owner:ml,team:a,b", "", "nope"])),
+}
+
+
+@st.composite
+def _column_and_value(draw: st.DrawFn) -> tuple[str, Any]:
+    column = draw(st.sampled_from(DECODED_COLUMNS))
+    return column, draw(_values_by_kind[COLUMN_TYPES[column]])
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_column_and_value(), min_size=1, max_size=4), st.booleans())
+def test_each_column_holds_what_its_decoder_returns(changes: list[tuple[str, Any]], api_shape: bool) -> None:
+    normalizer = Normalizer(*table_columns())
+    raw = sample_api_job() if api_shape else sample_rows()[0]
+    for column, value in changes:
+        raw[_camel(column) if api_shape else column] = copy.deepcopy(value)
+    row, _ = normalizer.normalize(copy.deepcopy(raw))
+    for column, _value in changes:
+        expected = DECODERS[COLUMN_TYPES[column]](copy.deepcopy(raw[_camel(column) if api_shape else column]))
+        assert repr(row[column]) == repr(expected), column  # repr: 1, 1.0 and True are told apart
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2025-13-45T99:99:99Z", "2025-13-45T99:99:99Z"),  # the canonical shape, not a date: the schema decides
+    ("2025-06-02t01:00:04.218z", "2025-06-02T01:00:04.218Z"),
+    ("2025-06-02T01:00:04.218Z\n", "2025-06-02T01:00:04.218Z"),
+    (" 2025-06-02T01:00:04.218Z", "2025-06-02T01:00:04.218Z"),
+    ("2025-06-02 01:00:04.218Z", "2025-06-02T01:00:04.218Z"),
+    ("2025-06-02T03:00:04.218+02:00", "2025-06-02T01:00:04.218Z"),
+])
+def test_a_timestamp_that_looks_canonical_is_decoded_unless_it_is(normalizer: Normalizer, value: str,
+                                                                   expected: str) -> None:
+    row, _ = normalizer.normalize(compliant_row(submit_time=value))
+    assert row["submit_time"] == expected
+
+
+def test_a_canonical_looking_timestamp_that_is_no_date_is_a_schema_error(normalizer: Normalizer) -> None:
+    row, _ = normalizer.normalize(compliant_row(submit_time="2025-13-45T99:99:99Z"))
+    assert [e.pointer for e in table_validator().errors(row)] == ["/submit_time"]
+
+
+def test_a_key_seen_snake_cased_in_one_column_does_not_vouch_for_another_columns_keys(normalizer: Normalizer) -> None:
+    first, _ = normalizer.normalize(sample_rows()[0])  # s3_uri, s3_bucket_owner, subnet_ids... now known snake_case
+    assert first["output_data_config"]["s3_output_data_config"]["s3_uri"].startswith("s3://")
+    row = sample_rows()[0]
+    row["output_data_config"] = {"s3OutputDataConfig": {"s3_uri": "s3://bucket-a/out/", "s3BucketOwner": "123456789012"}}
+    row["vpc_config"] = {"subnet_ids": ["subnet-1"], "securityGroupIds": ["sg-1"]}
+    row["input_data_config"] = {"s3_input_data_config": {"s3_uri": "s3://bucket-a/in/", "s3InputFormat": "JSONL"}}
+    second, _ = normalizer.normalize(row)
+    assert second["output_data_config"] == {"s3_output_data_config": {"s3_uri": "s3://bucket-a/out/",
+                                                                      "s3_bucket_owner": "123456789012"}}
+    assert second["vpc_config"] == {"subnet_ids": ["subnet-1"], "security_group_ids": ["sg-1"]}
+    assert second["input_data_config"] == {"s3_input_data_config": {"s3_uri": "s3://bucket-a/in/",
+                                                                    "s3_input_format": "JSONL"}}
+    assert table_validator().errors(second) == []
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ({"subnet_ids": [{"subnetId": "a"}]}, {"subnet_ids": [{"subnet_id": "a"}]}),  # a dict in a list of a known key
+    ({"subnet_ids": [["x"], {"fooBar": 1}]}, {"subnet_ids": [["x"], {"foo_bar": 1}]}),
+    ({"s3_input_data_config": {"s3_uri": {"deep": {"fooBar": 1}}}},  # deeper than the fast check looks
+     {"s3_input_data_config": {"s3_uri": {"deep": {"foo_bar": 1}}}}),
+    ({"s3_input_data_config": {"s3_uri": {"deep": "x"}}}, {"s3_input_data_config": {"s3_uri": {"deep": "x"}}}),
+])
+def test_camel_case_keys_nested_below_known_snake_case_keys_are_converted(normalizer: Normalizer, value: Any,
+                                                                            expected: Any) -> None:
+    normalizer.normalize(sample_rows()[0])  # warm the cache of snake_case keys
+    row, _ = normalizer.normalize(compliant_row(vpc_config=copy.deepcopy(value)))
+    assert row["vpc_config"] == expected
+
+
+def test_the_snake_case_cache_stays_bounded_and_answers_alike_when_emptied(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [sample_rows()[0], sample_api_job(), compliant_row(vpc_config={"subnetIds": ["s"], "securityGroupIds": ["g"]})]
+    for index in range(50):  # a json column with ever-new keys
+        rows.append(compliant_row(input_data_config={f"k{index}Name": {"s3_uri": "s3://b/x/"}}))
+    expected = [Normalizer(*table_columns()).normalize(copy.deepcopy(raw)) for raw in rows]
+    monkeypatch.setattr(normalize_module, "_CACHE_LIMIT", 4)
+    normalize_module._snake_cache.clear()
+    normalize_module._already_snake.clear()
+    normalizer = Normalizer(*table_columns())
+    for _ in range(2):
+        assert [normalizer.normalize(copy.deepcopy(raw)) for raw in rows] == expected
+        assert len(normalize_module._snake_cache) <= 4
+        assert normalize_module._already_snake <= set(normalize_module._snake_cache)
+
+
+@pytest.mark.parametrize(("tags", "expected"), [
+    ({"owner": "ml", "team": ["b", "a"]}, {"owner": "ml", "team": "a,b"}),  # a list after str values
+    ({"owner": "ml", "n": 7}, {"owner": "ml", "n": 7}),  # left for the schema
+    ({}, {}),
+])
+def test_tags_maps_with_a_value_that_is_not_text_are_decoded(normalizer: Normalizer, tags: Any, expected: Any) -> None:
+    row, _ = normalizer.normalize(compliant_row(tags=tags))
+    assert row["tags"] == expected
+
+
+def test_rows_and_unknown_maps_keep_the_schema_order(normalizer: Normalizer) -> None:
+    """Key order does not depend on the process's string hashing (it did for API rows and unknown maps)."""
+    columns = list(table_columns()[0])
+    row, _ = normalizer.normalize(sample_api_job())
+    api_members = [c for c in columns if c not in ("_key", "account_id", "tags")]
+    assert list(row)[: len(api_members)] == api_members
+    _, unknown = normalizer.normalize({"job_arn": compliant_row()["job_arn"]})
+    assert list(unknown) == [c for c in columns if c in table_columns()[1] and c not in ("job_arn", "account_id")]

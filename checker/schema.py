@@ -4,9 +4,11 @@ The schemas ship in the wheel as ``checker/schemas/`` and live in ``schemas/`` i
 :func:`schemas_dir` finds either. :class:`SchemaValidator` gives python-jsonschema's verdicts at close to
 jsonschema-rs speed: jsonschema-rs (Rust) accepts or rejects first; python-jsonschema (the reference
 implementation, imported only when needed) decides every instance the fast pass rejects and produces
-the error messages. jsonschema-rs validates :func:`fast_schema` (the same schema with two differences
-between the engines ironed out, see there); ``tests/test_schema_agreement.py`` checks with generated
-records that the two passes agree.
+the error messages. jsonschema-rs validates :func:`fast_schema` (the same schema with the differences
+between the engines ironed out: regular expressions, year 0000 and leap seconds, see there); a schema
+with a pattern the engines read differently and that cannot be rewritten exactly (``\\d``, inline flags,
+...: :func:`fast_pattern`) is validated by python-jsonschema alone. ``tests/test_schema_agreement.py``
+checks with generated records and patterns that the two passes agree.
 """
 
 from __future__ import annotations
@@ -110,23 +112,110 @@ _DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
 
 
 def fast_schema(schema: Any) -> Any:
-    """The schema jsonschema-rs validates: ``schema`` with :data:`END_OF_STRING` rewritten to ``$`` and
-    :data:`DATE_TIME_GUARD` added to every ``format: date-time``. Same verdicts as python-jsonschema on
-    ``schema`` (checked by ``tests/test_schema_agreement.py``); never used for error messages."""
+    """The schema jsonschema-rs validates: ``schema`` with every regular expression (``pattern`` values and
+    ``patternProperties`` names) rewritten by :func:`fast_pattern` and :data:`DATE_TIME_GUARD` added to
+    every ``format: date-time``. Same verdicts as python-jsonschema on ``schema`` (checked by
+    ``tests/test_schema_agreement.py``); never used for error messages. Raises :class:`UnsafePattern` when a
+    pattern uses a construct the two engines read differently (then only python-jsonschema is used)."""
     if isinstance(schema, list):
         return [fast_schema(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {key: value if key in _DATA_KEYWORDS else fast_schema(value) for key, value in schema.items()}
-    pattern = out.get("pattern")
-    if isinstance(pattern, str) and pattern.endswith(END_OF_STRING):
-        out["pattern"] = pattern[: -len(END_OF_STRING)] + "$"
+    out = {}
+    for key, value in schema.items():
+        if key in _DATA_KEYWORDS:
+            out[key] = value
+        elif key == "patternProperties" and isinstance(value, dict):
+            out[key] = {_translated(name): fast_schema(sub) for name, sub in value.items()}
+        elif key == "pattern" and isinstance(value, str):
+            out[key] = _translated(value)
+        else:
+            out[key] = fast_schema(value)
     if out.get("format") == "date-time":
         if "not" in out:
             out = {"allOf": [out, {"not": DATE_TIME_GUARD}]}
         else:
             out["not"] = DATE_TIME_GUARD
     return out
+
+
+class UnsafePattern(ValueError):
+    """A regular expression whose meaning differs between Python's ``re`` and jsonschema-rs (see
+    :func:`fast_pattern`)."""
+
+
+def _translated(pattern: str) -> str:
+    fast = fast_pattern(pattern)
+    if fast is None:
+        raise UnsafePattern(pattern)
+    return fast
+
+
+_PLAIN_ESCAPES = frozenset("nrtfv")
+_LOOKAROUNDS = ("(?:", "(?=", "(?!", "(?<=", "(?<!")
+
+
+def fast_pattern(pattern: str) -> str | None:
+    """``pattern`` (as python-jsonschema reads it: Python ``re``, searched) rewritten so that jsonschema-rs
+    (ECMA-262 semantics) matches exactly the same strings, or ``None`` when it uses a construct the
+    engines read differently and that has no exact rewrite.
+
+    Rewritten: ``.`` becomes ``[^\\n]`` (ECMA's dot also refuses ``\\r``, U+2028 and U+2029; Python's
+    only ``\\n``); a ``$`` becomes ``(?=\\n?$)`` (Python's also matches before a trailing newline), except
+    :data:`END_OF_STRING`, which is ECMA's bare ``$``. Kept as they are: literals, escaped punctuation,
+    ``\\n \\r \\t \\f \\v``, ``\\xHH``, ``\\uHHHH``, character classes made of those, quantifiers, groups,
+    alternation, ``^`` and lookarounds. ``None`` for the rest -- ``\\d \\w \\s \\b`` and their negations
+    (Unicode in Python, ASCII or another set in ECMA), ``\\A \\Z``, back-references, inline flags, named
+    groups, nested or leading-``]`` classes. Any difference matters in both directions: under ``not`` a
+    pattern the fast pass wrongly refuses would wrongly pass a record.
+    """
+    out: list[str] = []
+    i, n, in_class = 0, len(pattern), False
+    while i < n:
+        char = pattern[i]
+        if char == "\\":
+            escape = pattern[i + 1 : i + 2]
+            if escape in ("x", "u"):
+                width = 2 if escape == "x" else 4
+                digits = pattern[i + 2 : i + 2 + width]
+                if len(digits) != width or not all(d in "0123456789abcdefABCDEF" for d in digits):
+                    return None
+                out.append(pattern[i : i + 2 + width])
+                i += 2 + width
+                continue
+            if not escape or (escape.isalnum() and escape not in _PLAIN_ESCAPES) or not escape.isascii():
+                return None
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if char == "[":
+                return None
+            in_class = char != "]"
+            out.append(char)
+            i += 1
+            continue
+        if char == "[":
+            start = i + 2 if pattern.startswith("[^", i) else i + 1
+            if pattern.startswith("]", start):
+                return None
+            out.append(pattern[i:start])
+            in_class, i = True, start
+            continue
+        if char == "(" and pattern.startswith("(?", i) and not pattern.startswith(_LOOKAROUNDS, i):
+            return None
+        if char == ".":
+            out.append("[^\\n]")
+        elif char == "$":
+            if pattern.startswith(END_OF_STRING, i):
+                out.append("$")
+                i += len(END_OF_STRING)
+                continue
+            out.append("(?=\\n?$)")
+        else:
+            out.append(char)
+        i += 1
+    return None if in_class else "".join(out)
 
 
 def _uses_only_own_formats(schema: Any) -> bool:
@@ -144,8 +233,10 @@ class SchemaValidator:
     """Validate instances against one Draft 2020-12 schema with format checking on.
 
     :meth:`errors` returns ``[]`` for a valid instance, else every violation python-jsonschema reports
-    (sorted by pointer). Construction raises ``ValueError`` for a schema jsonschema-rs cannot compile (e.g.
-    a pattern it does not support). python-jsonschema is built on the first instance the fast pass rejects:
+    (sorted by pointer). ``fast``: whether the jsonschema-rs pass is used (``False`` when a pattern has no
+    exact rewrite, see :func:`fast_pattern`: every instance then goes to python-jsonschema). Construction
+    raises ``ValueError`` for a schema jsonschema-rs cannot compile (e.g. a pattern it does not support).
+    python-jsonschema is built on the first instance the fast pass rejects:
     that call raises ``RuntimeError`` if python-jsonschema would not check ``date-time`` (it skips the check
     silently when rfc3339-validator is missing; see :func:`reference_validator`).
     """
@@ -159,15 +250,23 @@ class SchemaValidator:
         else:  # a user schema (custom rules) with other formats: use python-jsonschema's checkers
             formats = {name: functools.partial(_reference_conforms, fmt=name)
                        for name in _reference_validator_class().FORMAT_CHECKER.checkers if name != "date-time"}
-        self._fast = jsonschema_rs.Draft202012Validator(
-            fast_schema(self.schema), validate_formats=True, formats=formats, ignore_unknown_formats=True
-        )
-        self._fast_is_valid = self._fast.is_valid  # bound once: errors() runs once per record
         self._reference: Any = None
+        try:
+            self._fast = jsonschema_rs.Draft202012Validator(
+                fast_schema(self.schema), validate_formats=True, formats=formats, ignore_unknown_formats=True
+            )
+        except UnsafePattern:  # a pattern the engines read differently: python-jsonschema decides alone
+            self._fast_is_valid: Callable[[Any], bool] = _refuse
+            self.fast = False
+        else:
+            self._fast_is_valid = self._fast.is_valid  # bound once: errors() runs once per record
+            self.fast = True
 
     def fast_verdict(self, instance: Any) -> bool | None:
         """The fast pass alone: ``True``/``False``, or ``None`` when it cannot take the instance (lone
         surrogates, integers beyond 64 bits). For the agreement tests; use :meth:`errors` otherwise."""
+        if not self.fast:
+            return None
         try:
             return bool(self._fast.is_valid(instance))
         except (ValueError, TypeError, OverflowError):
@@ -199,6 +298,11 @@ class SchemaValidator:
                                      _missing(error)))
         found.sort(key=lambda e: e.pointer)
         return found
+
+
+def _refuse(instance: Any) -> bool:
+    """The fast pass of a validator without one: refuses everything, so python-jsonschema decides."""
+    return False
 
 
 def _missing(error: Any) -> str | None:

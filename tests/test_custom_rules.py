@@ -239,3 +239,35 @@ def test_a_column_the_record_does_not_have_is_an_error_never_a_pass(cli: Cli, tm
     policy(tmp_path, f'{head}[custom-rules.schema]\nproperties.model_invocation_type.const = "Batch"\n')
     code, results, _ = org001(cli, [write_jsonl(tmp_path / "jobs.jsonl", [compliant_row()])])
     assert code == 3 and results[0]["message"].endswith(": column model_invocation_type not in input")
+
+
+NOT_PROD_RULE = '''
+[[custom-rules]]
+id = "ORG001"
+title = "Batch jobs do not run in prod"
+severity = "high"
+description = "env is not prod."
+remediation = "Run batch jobs in a non-production account."
+
+[custom-rules.schema]
+properties.tags.properties.env.not.pattern = "^prod$"
+'''
+
+UNICODE_DIGITS_RULE = NOT_PROD_RULE.replace('"^prod$"', '"^\\\\d+$"')
+
+
+@pytest.mark.parametrize(("rule", "values", "expected"), [
+    # Python's $ also matches before a final newline (the table schema lets any text through in tags)
+    (NOT_PROD_RULE, ["dev", "prod", "prod\n", "prod\r"], ["PASS", "FAIL", "FAIL", "PASS"]),
+    # Python's \d matches any Unicode digit; ECMA's (the fast pass) only 0-9
+    (UNICODE_DIGITS_RULE, ["12", "\u0661\u0662", "x1"], ["FAIL", "FAIL", "PASS"]),
+])
+def test_a_negated_pattern_gets_python_jsonschemas_verdict(cli: Cli, tmp_path: Path, rule: str,
+                                                           values: list[str], expected: list[str]) -> None:
+    # Under ``not``, a value the fast pass wrongly refuses would wrongly pass the rule: fail open.
+    policy(tmp_path, rule)
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", [
+        compliant_row(f"{index:012d}", tags={"owner": "a", "cost-center": "b", "env": value})
+        for index, value in enumerate(values)])
+    _, results, _ = org001(cli, [jobs])
+    assert [r["status"] for r in results] == expected

@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 from conftest import sample_rows
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from checker.normalize import Normalizer
-from checker.schema import CONFIG_SCHEMA, load_schema, table_columns, table_validator, validator_for
+from checker.schema import CONFIG_SCHEMA, fast_pattern, load_schema, table_columns, table_validator, validator_for
 
 NORMALIZER = Normalizer(*table_columns())
 ROWS = sample_rows()
@@ -256,3 +256,55 @@ def test_every_sample_row_is_valid_in_both() -> None:
     validator = table_validator()
     for row in ROWS:
         assert validator.fast_verdict(row) is True and validator.reference_verdict(row) is True
+
+
+# Hand-written schemas (custom rules) may use any pattern: the two engines must agree on every pattern the
+# fast pass takes, in both directions (under ``not`` a wrong refusal would be a wrong pass).
+_PIECES = ["a", "b", "\n", ".", "$", "^", "[ab]", "[^a]", "[.$]", "\\.", "\\n", "\\r", "\\u2028", "\\x0a", "|",
+           "(?:a|.)", "(?=a)", "(?!\\n)", "$(?!\\n)", "*", "+", "?", "{1,2}"]
+_TEXT = st.text(st.sampled_from(["a", "b", ".", "$", "\n", "\r", "\u2028", "\u2029", "\x85", "x"]), max_size=6)
+
+
+def _compiles(pattern: str) -> bool:
+    import re
+
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6).map("".join).filter(_compiles),
+       st.booleans(), st.lists(_TEXT, min_size=1, max_size=5))
+@example("a$", True, ["a\n"])  # Python's $ also matches before a final newline
+@example("^a.b", True, ["a\rb", "a\u2028b", "a\u2029b"])  # ECMA's dot refuses three more line ends
+@example("[^a]$(?!\\n)", False, ["b\n", "\n"])
+def test_fast_and_reference_agree_on_generated_patterns(pattern: str, negated: bool, texts: list[str]) -> None:
+    schema: dict[str, Any] = {"pattern": pattern}
+    if negated:
+        schema = {"not": schema}
+    try:
+        validator = validator_for(schema)
+    except ValueError:  # a pattern jsonschema-rs cannot compile (e.g. "a**"): a config error, not a verdict
+        return
+    for text in texts:
+        fast = validator.fast_verdict(text)
+        assert fast is None or fast == validator.reference_verdict(text), (pattern, negated, text)
+
+
+@pytest.mark.parametrize("pattern", ["\\d", "\\D", "\\w", "\\W", "\\s", "\\S", "\\b", "\\B", "\\Z", "\\A",
+                                     "(a)\\1", "(?i)a", "(?s).", "(?P<n>a)", "[[a]", "[]a]", "[\\d]"])
+def test_patterns_the_engines_read_differently_are_left_to_python_jsonschema(pattern: str) -> None:
+    assert fast_pattern(pattern) is None
+    validator = validator_for({"not": {"pattern": pattern}})
+    assert validator.fast is False and validator.fast_verdict("a") is None
+
+
+def test_a_unicode_class_gets_python_jsonschemas_verdict() -> None:
+    # ECMA's \D is "not 0-9": the fast pass alone would accept an Arabic-Indic digit that Python's \D refuses,
+    # and under ``not`` that would pass a record python-jsonschema fails.
+    validator = validator_for({"not": {"pattern": "^\\d+$"}})
+    assert validator.is_valid("\u0661\u0662") is False and validator.is_valid("12x") is True
+    assert table_validator().fast is True  # the table schema keeps its fast pass

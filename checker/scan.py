@@ -228,13 +228,18 @@ class Evaluator:
 
     def __call__(self, raw: RawRecord) -> Outcome:
         """The :class:`Outcome` of ``raw``. Never raises for bad data (rules are isolated by the engine)."""
-        row, unknown = self.normalizer.normalize(raw.data)
+        try:
+            row, unknown = self.normalizer.normalize(raw.data)
+            extra: tuple[str, ...] = ()
+            if not self.known_columns.issuperset(row):
+                extra = tuple(str(c) for c in row if c not in self.known_columns)
+            errors = self.validator.errors(row)
+        except RecursionError:  # a value nested hundreds of levels deep: this record, not the scan, fails
+            return Outcome(raw.provenance, Problem(ErrorKind.INPUT, "record nested too deeply to check (a value "
+                                                   "has hundreds of levels of objects or arrays)",
+                                                   raw.provenance), None, [])
         if raw.unknown:
             unknown.update(raw.unknown)
-        extra: tuple[str, ...] = ()
-        if not self.known_columns.issuperset(row):
-            extra = tuple(str(c) for c in row if c not in self.known_columns)
-        errors = self.validator.errors(row)
         if errors:
             first = errors[0]
             more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""

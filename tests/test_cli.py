@@ -99,6 +99,20 @@ def test_corrupt_line_among_good_lines_exits_3_and_good_lines_are_evaluated(cli:
     assert report["errors"][0]["source"]["line"] == 2 and report["errors"][0]["kind"] == "input"
 
 
+def test_a_deeply_nested_record_is_an_input_error_and_the_scan_goes_on(cli: Cli, jsonl) -> None:
+    deep: dict[str, object] = {}
+    level = deep
+    for _ in range(900):  # below orjson's nesting limit (1024), above what recursion in Python reaches
+        level["nestedKey"] = level = {}
+    path = jsonl([compliant_row("aaaaaaaaaaa1", input_data_config=deep), compliant_row("aaaaaaaaaaa2")])
+    result = cli("scan", str(path), "-f", "json")
+    assert result.returncode == 3, result.stderr
+    report = json.loads(result.stdout)
+    assert report["summary"]["records"] == 2 and report["summary"]["jobs"] == 1
+    (error,) = report["errors"]
+    assert error["kind"] == "input" and error["source"]["line"] == 1 and "nested too deeply" in error["message"]
+
+
 def test_empty_input_exits_3_unless_allowed(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "empty.jsonl").write_text("")
     result = cli("scan", "empty.jsonl")

@@ -17,7 +17,7 @@ from checker.reporters.base import ReportContext, Summary, result_source
 from checker.reporters.output import drain, text_spool
 
 REPORT_VERSION = "1.1"
-PASS = Status.PASS
+PASS, FAIL, ERROR = Status.PASS, Status.FAIL, Status.ERROR
 _SPOOL_BYTES = 1 << 20
 
 
@@ -58,8 +58,8 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
     }
 
 
-_SEEN_PASSES = 4096
-"""At most this many PASS results are remembered by identity (flat memory when every result is new)."""
+_SEEN_RESULTS = 4096
+"""At most this many results are remembered by identity (flat memory when every result is new)."""
 _PASS_BODY = orjson.dumps({"status": "PASS", "message": "", "pointer": None, "error_kind": None}).decode()[1:-1]
 _UNMARKED_TAIL = orjson.dumps({"waiver": None, "baseline": None}).decode()[1:]
 
@@ -83,8 +83,9 @@ class JsonReporter:
         self._problems = text_spool(_SPOOL_BYTES)  # drained in finish()
         self._problem_count = 0
         self._heads: dict[tuple[str, Severity], str] = {}  # (rule id, severity) -> encoded start of a result
-        # PASS results met before, by identity: an untimed engine hands out one per rule (checked once).
-        self._seen_passes: dict[int, tuple[Result, str]] = {}
+        # Unmarked PASS and SKIP results met before, by identity, with their encoded start: an untimed engine
+        # shares them between jobs.
+        self._seen: dict[int, tuple[Result, str]] = {}
 
     def start(self) -> None:
         """Write everything known before the first job."""
@@ -125,8 +126,9 @@ class JsonReporter:
         """Append the job's results (one line per job).
 
         Each result is written exactly as ``orjson.dumps(result_dict(...))`` would write it, but pieced
-        together from fragments: the parts shared by the job's results (job, source) are encoded once per
-        job, the rule's own parts once per run, and the common PASS/no waiver parts are constants (a job's
+        together: the part shared by the job's results (job, source) is encoded once per job, and each
+        result's own start (rule, severity, status, message, pointer, error kind) once per result -- once
+        per run for the PASS and "not applicable" results an untimed engine shares between jobs (a job's
         ten results are about 4 KB; encoding them from dicts was a sixth of a scan's time).
         """
         if not results:
@@ -134,35 +136,49 @@ class JsonReporter:
         shared = (b',"job":' + orjson.dumps(job_dict(job)) + b',"source":'
                   + orjson.dumps(result_source(provenance)) + b",").decode()
         unmarked = shared + _UNMARKED_TAIL
-        heads, seen = self._heads, self._seen_passes
-        parts = [",\n" if self._started else "\n"]
+        seen = self._seen
+        starts = []
+        marked = False
         for result in results:
             known = seen.get(id(result))
-            if known is not None and known[0] is result:  # the engine's shared PASS result of a rule
-                parts += (known[1], unmarked, ",")
+            if known is not None and known[0] is result:
+                starts.append(known[1])
                 continue
-            key = (result.rule.id, result.severity)
-            head = heads.get(key)
-            if head is None:
-                head = heads[key] = _result_head(result)
-            if result.status is PASS and not result.message and result.pointer is None \
-                    and result.error_kind is None and result.waiver is None and result.baseline is None:
-                if len(seen) < _SEEN_PASSES:
-                    seen[id(result)] = (result, head + _PASS_BODY)  # holding it keeps its id unique
-                parts += (head, _PASS_BODY, unmarked, ",")
-                continue
-            parts += (head, orjson.dumps({"status": result.status.value, "message": result.message,
-                                          "pointer": result.pointer,
-                                          "error_kind": result.error_kind.value if result.error_kind else None,
-                                          }).decode()[1:-1])
-            if result.waiver is None and result.baseline is None:
-                parts += (unmarked, ",")
-            else:
-                parts += (shared, orjson.dumps({"waiver": dict(result.waiver) if result.waiver else None,
-                                                "baseline": result.baseline}).decode()[1:], ",")
-        parts.pop()  # the comma after the last result
-        self.stream.write("".join(parts))
+            start = self._start(result)
+            if result.waiver is not None or result.baseline is not None:
+                marked = True
+            elif result.status is not FAIL and result.status is not ERROR and len(seen) < _SEEN_RESULTS:
+                seen[id(result)] = (result, start)  # holding the result keeps its id unique
+            starts.append(start)
+        if marked:
+            text = ",".join(start + self._tail(result, shared, unmarked)
+                            for start, result in zip(starts, results, strict=True))
+        else:
+            text = (unmarked + ",").join(starts) + unmarked
+        self.stream.write((",\n" if self._started else "\n") + text)
         self._started = True
+
+    def _start(self, result: Result) -> str:
+        """The encoded start of ``result``'s object: every field of :func:`result_dict` before ``job``,
+        with the comma after it."""
+        key = (result.rule.id, result.severity)
+        head = self._heads.get(key)
+        if head is None:
+            head = self._heads[key] = _result_head(result)
+        if result.status is PASS and not result.message and result.pointer is None and result.error_kind is None:
+            return head + _PASS_BODY
+        return head + orjson.dumps({"status": result.status.value, "message": result.message,
+                                    "pointer": result.pointer,
+                                    "error_kind": result.error_kind.value if result.error_kind else None,
+                                    }).decode()[1:-1]
+
+    @staticmethod
+    def _tail(result: Result, shared: str, unmarked: str) -> str:
+        """The encoded rest of ``result``'s object from ``job`` on (``shared`` + waiver and baseline)."""
+        if result.waiver is None and result.baseline is None:
+            return unmarked
+        return shared + orjson.dumps({"waiver": dict(result.waiver) if result.waiver else None,
+                                      "baseline": result.baseline}).decode()[1:]
 
     def problem(self, problem: Problem) -> None:
         """Spool the problem; it is written in ``errors`` at the end."""

@@ -109,6 +109,9 @@ python-jsonschema) rejects; in the fast schema every ``date-time`` also carries 
 (the first 19 characters of a valid date-time are fixed-width: seconds are at 17-18)."""
 
 _DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "definitions", "dependentSchemas"})
+"""Keywords whose value maps names (property names, definition names) to subschemas: the names are data,
+never keywords (a tag or column may be called ``default``, ``enum`` or ``patternProperties``)."""
 
 
 def fast_schema(schema: Any) -> Any:
@@ -127,6 +130,8 @@ def fast_schema(schema: Any) -> Any:
             out[key] = value
         elif key == "patternProperties" and isinstance(value, dict):
             out[key] = {_translated(name): fast_schema(sub) for name, sub in value.items()}
+        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: fast_schema(sub) for name, sub in value.items()}
         elif key == "pattern" and isinstance(value, str):
             out[key] = _translated(value)
         else:

@@ -271,3 +271,16 @@ def test_a_negated_pattern_gets_python_jsonschemas_verdict(cli: Cli, tmp_path: P
         for index, value in enumerate(values)])
     _, results, _ = org001(cli, [jobs])
     assert [r["status"] for r in results] == expected
+
+
+@pytest.mark.parametrize("tag", ["default", "enum", "const", "examples"])
+def test_a_pattern_under_a_property_named_like_a_keyword_gets_python_jsonschemas_verdict(
+        cli: Cli, tmp_path: Path, tag: str) -> None:
+    # A tag (or column) may be called "default" or "enum": its subschema is a schema like any other, and its
+    # patterns must reach the fast pass rewritten, or "prod\n" passes a rule python-jsonschema fails.
+    policy(tmp_path, NOT_PROD_RULE.replace("properties.env.", f"properties.{tag}."))
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", [
+        compliant_row(f"{index:012d}", tags={"owner": "a", "cost-center": "b", tag: value})
+        for index, value in enumerate(["dev", "prod", "prod\n", "prod\r"])])
+    _, results, _ = org001(cli, [jobs])
+    assert [r["status"] for r in results] == ["PASS", "FAIL", "FAIL", "PASS"]

@@ -260,7 +260,10 @@ class SchemaValidator:
             self._fast = jsonschema_rs.Draft202012Validator(
                 fast_schema(self.schema), validate_formats=True, formats=formats, ignore_unknown_formats=True
             )
-        except UnsafePattern:  # a pattern the engines read differently: python-jsonschema decides alone
+        except (UnsafePattern, ValueError) as exc:  # a pattern the engines read differently, or that only
+            # Python's re compiles ("x{", "a{,2}": literal brace, {,n}): python-jsonschema decides alone
+            if not isinstance(exc, UnsafePattern) and metaschema_errors(self.schema) is not None:
+                raise
             self._fast_is_valid: Callable[[Any], bool] = _refuse
             self.fast = False
         else:

@@ -284,3 +284,15 @@ def test_a_pattern_under_a_property_named_like_a_keyword_gets_python_jsonschemas
         for index, value in enumerate(["dev", "prod", "prod\n", "prod\r"])])
     _, results, _ = org001(cli, [jobs])
     assert [r["status"] for r in results] == ["PASS", "FAIL", "FAIL", "PASS"]
+
+
+def test_a_pattern_only_pythons_re_compiles_is_checked_by_python_jsonschema(cli: Cli, tmp_path: Path) -> None:
+    # "{" not followed by a quantifier is a literal brace to Python's re (and so to python-jsonschema, whose
+    # verdicts the README promises); jsonschema-rs refuses to compile it. Not a configuration error, and never
+    # a message quoting a rewritten pattern the user did not write.
+    policy(tmp_path, NOT_PROD_RULE.replace('"^prod$"', '"{[a-z]+}$"'))
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", [
+        compliant_row(f"{index:012d}", tags={"owner": "a", "cost-center": "b", "env": value})
+        for index, value in enumerate(["dev", "{stage}", "{stage}\n", "x{y}z"])])
+    code, results, _ = org001(cli, [jobs])
+    assert [r["status"] for r in results] == ["PASS", "FAIL", "FAIL", "PASS"], code

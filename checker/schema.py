@@ -262,7 +262,7 @@ class SchemaValidator:
             )
         except (UnsafePattern, ValueError) as exc:  # a pattern the engines read differently, or that only
             # Python's re compiles ("x{", "a{,2}": literal brace, {,n}): python-jsonschema decides alone
-            if not isinstance(exc, UnsafePattern) and metaschema_errors(self.schema) is not None:
+            if not isinstance(exc, UnsafePattern) and not _reference_accepts(self.schema):
                 raise
             self._fast_is_valid: Callable[[Any], bool] = _refuse
             self.fast = False
@@ -306,6 +306,18 @@ class SchemaValidator:
                                      _missing(error)))
         found.sort(key=lambda e: e.pointer)
         return found
+
+
+def _reference_accepts(schema: Any) -> bool:
+    """Whether python-jsonschema accepts ``schema`` as Draft 2020-12, its ``regex`` format included (every
+    pattern compiles with Python's ``re``)."""
+    import jsonschema
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError:
+        return False
+    return True
 
 
 def _refuse(instance: Any) -> bool:

@@ -115,7 +115,7 @@ def test_two_custom_rules_with_one_id_collide(cli: Cli, tmp_path: Path) -> None:
     ("properties.submit_time.const = 2025-06-01T00:00:00Z", "is a TOML date/time"),
     ("type = 5", "custom-rules[0].schema is not a valid JSON Schema"),
     ('properties.tags."$ref" = "https://example.com/tags.json"', "points outside the schema"),
-    ('properties.job_name.pattern = "(?<=a)+"', "custom-rules[0].schema"),
+    ('properties.job_name.pattern = "a**"', "custom-rules[0].schema"),
 ])
 def test_an_invalid_schema_is_a_config_error_naming_it(cli: Cli, tmp_path: Path, schema: str,
                                                        expected: str) -> None:

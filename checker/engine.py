@@ -150,9 +150,23 @@ def _private_copy(job: Job) -> Job:
     """``job`` with a deep copy of its record, for a rule that might change it."""
     try:
         row = orjson.loads(orjson.dumps(job.row))
-    except TypeError:  # not JSON (e.g. an integer beyond 64 bits): the slow, general copy
-        row = copy.deepcopy(job.row)
+    except TypeError:  # not JSON (e.g. an integer beyond 64 bits, or nested past orjson's 255 levels)
+        try:
+            row = copy.deepcopy(job.row)
+        except RecursionError:  # a column the schema does not check holds hundreds of levels: input, not rule
+            raise UnknownData(_too_deep(job.row), "record nested too deeply to check (a value has hundreds of "
+                                                  "levels of objects or arrays)") from None
     return Job(row, job.provenance, dict(job.unknown), job.now)
+
+
+def _too_deep(row: dict[str, Any]) -> str:
+    """The first column of ``row`` that :func:`copy.deepcopy` cannot copy for recursion depth."""
+    for column, value in row.items():
+        try:
+            copy.deepcopy(value)
+        except RecursionError:
+            return str(column)
+    return "job_arn"  # not reached: the whole row failed, so one of its columns does
 
 
 def _not_applicable(configured: ConfiguredRule, status: Any, duration: float) -> Result:

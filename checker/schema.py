@@ -109,6 +109,9 @@ python-jsonschema) rejects; in the fast schema every ``date-time`` also carries 
 (the first 19 characters of a valid date-time are fixed-width: seconds are at 17-18)."""
 
 _DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "definitions", "dependentSchemas"})
+"""Keywords whose value maps names (property names, definition names) to subschemas: the names are data,
+never keywords (a tag or column may be called ``default``, ``enum`` or ``patternProperties``)."""
 
 
 def fast_schema(schema: Any) -> Any:
@@ -127,6 +130,8 @@ def fast_schema(schema: Any) -> Any:
             out[key] = value
         elif key == "patternProperties" and isinstance(value, dict):
             out[key] = {_translated(name): fast_schema(sub) for name, sub in value.items()}
+        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: fast_schema(sub) for name, sub in value.items()}
         elif key == "pattern" and isinstance(value, str):
             out[key] = _translated(value)
         else:
@@ -255,7 +260,10 @@ class SchemaValidator:
             self._fast = jsonschema_rs.Draft202012Validator(
                 fast_schema(self.schema), validate_formats=True, formats=formats, ignore_unknown_formats=True
             )
-        except UnsafePattern:  # a pattern the engines read differently: python-jsonschema decides alone
+        except (UnsafePattern, ValueError) as exc:  # a pattern the engines read differently, or that only
+            # Python's re compiles ("x{", "a{,2}": literal brace, {,n}): python-jsonschema decides alone
+            if not isinstance(exc, UnsafePattern) and not _reference_accepts(self.schema):
+                raise
             self._fast_is_valid: Callable[[Any], bool] = _refuse
             self.fast = False
         else:
@@ -298,6 +306,18 @@ class SchemaValidator:
                                      _missing(error)))
         found.sort(key=lambda e: e.pointer)
         return found
+
+
+def _reference_accepts(schema: Any) -> bool:
+    """Whether python-jsonschema accepts ``schema`` as Draft 2020-12, its ``regex`` format included (every
+    pattern compiles with Python's ``re``)."""
+    import jsonschema
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError:
+        return False
+    return True
 
 
 def _refuse(instance: Any) -> bool:

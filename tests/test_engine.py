@@ -73,3 +73,16 @@ def test_untimed_engine_gives_the_same_results_with_zero_durations() -> None:
             shown = "null" if status is None else status
             assert result.status is Status.SKIP
             assert result.message == f"not applicable: status is {shown} (rule applies to InProgress)"
+
+
+def test_a_record_too_deep_to_copy_for_a_plugin_rule_is_an_input_error_not_a_rule_error() -> None:
+    # An unknown column is kept and not validated, so it can reach the engine nested past what orjson (255
+    # levels) and copy.deepcopy (Python's recursion limit) copy. That is the input's fault (exit 3), not the
+    # plugin rule's (exit 4), and the rule never ran.
+    deep: Any = "x"
+    for _ in range(900):
+        deep = [deep]
+    row = dict(sample_rows()[0], extra_column=deep)
+    (result,) = Engine([rule(lambda j, p: passed())]).evaluate(Job(row, Provenance("jobs.jsonl", 1, 1), {}))
+    assert (result.status, result.error_kind, result.pointer) == (Status.ERROR, ErrorKind.INPUT, "/extra_column")
+    assert "nested too deeply" in result.message

@@ -308,3 +308,21 @@ def test_a_unicode_class_gets_python_jsonschemas_verdict() -> None:
     validator = validator_for({"not": {"pattern": "^\\d+$"}})
     assert validator.is_valid("\u0661\u0662") is False and validator.is_valid("12x") is True
     assert table_validator().fast is True  # the table schema keeps its fast pass
+
+
+@pytest.mark.parametrize("name", ["default", "enum", "const", "examples", "patternProperties", "pattern"])
+def test_a_property_named_like_a_keyword_is_a_schema_like_any_other(name: str) -> None:
+    # "properties" maps names to subschemas: a property called "enum" or "patternProperties" is data, and its
+    # subschema is rewritten (or left to python-jsonschema) like any other.
+    for pattern, text in (("^prod$", "prod\n"), ("^a.c$", "a\rc"), ("^\\d+$", "\u0661\u0662")):
+        schema = {"type": "object", "properties": {name: {"not": {"pattern": pattern}}}}
+        validator = validator_for(schema)
+        assert validator.fast_verdict({name: text}) in (None, False), (name, pattern)
+        assert validator.errors({name: text}), (name, pattern)
+
+
+def test_a_ref_inside_a_property_named_pattern_properties_is_kept() -> None:
+    schema = {"properties": {"patternProperties": {"$ref": "#/$defs/not_prod"}},
+              "$defs": {"not_prod": {"not": {"pattern": "^prod$"}}}}
+    validator = validator_for(schema)
+    assert validator.errors({"patternProperties": "prod\n"}) and not validator.errors({"patternProperties": "dev"})

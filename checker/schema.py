@@ -171,8 +171,8 @@ def fast_pattern(pattern: str) -> str | None:
     ``\\n \\r \\t \\f \\v``, ``\\xHH``, ``\\uHHHH``, character classes made of those, quantifiers, groups,
     alternation, ``^`` and lookarounds. ``None`` for the rest -- ``\\d \\w \\s \\b`` and their negations
     (Unicode in Python, ASCII or another set in ECMA), ``\\A \\Z``, back-references, inline flags, named
-    groups, nested or leading-``]`` classes. Any difference matters in both directions: under ``not`` a
-    pattern the fast pass wrongly refuses would wrongly pass a record.
+    groups, nested or leading-``]`` classes, a quantified ``$``. Any difference matters in both
+    directions: under ``not`` a pattern the fast pass wrongly refuses would wrongly pass a record.
     """
     out: list[str] = []
     i, n, in_class = 0, len(pattern), False
@@ -212,6 +212,9 @@ def fast_pattern(pattern: str) -> str | None:
         if char == ".":
             out.append("[^\\n]")
         elif char == "$":
+            after = i + len(END_OF_STRING) if pattern.startswith(END_OF_STRING, i) else i + 1
+            if pattern[after : after + 1] in ("*", "+", "?", "{"):  # a quantified anchor: read it as Python does
+                return None
             if pattern.startswith(END_OF_STRING, i):
                 out.append("$")
                 i += len(END_OF_STRING)
@@ -239,11 +242,11 @@ class SchemaValidator:
 
     :meth:`errors` returns ``[]`` for a valid instance, else every violation python-jsonschema reports
     (sorted by pointer). ``fast``: whether the jsonschema-rs pass is used (``False`` when a pattern has no
-    exact rewrite, see :func:`fast_pattern`: every instance then goes to python-jsonschema). Construction
-    raises ``ValueError`` for a schema jsonschema-rs cannot compile (e.g. a pattern it does not support).
-    python-jsonschema is built on the first instance the fast pass rejects:
-    that call raises ``RuntimeError`` if python-jsonschema would not check ``date-time`` (it skips the check
-    silently when rfc3339-validator is missing; see :func:`reference_validator`).
+    exact rewrite, see :func:`fast_pattern`, or one only Python's ``re`` compiles, such as ``x{``: every
+    instance then goes to python-jsonschema). Construction raises ``ValueError`` for a schema neither engine
+    accepts. python-jsonschema is built on the first instance the fast pass rejects: that call raises
+    ``RuntimeError`` if python-jsonschema would not check ``date-time`` (it skips the check silently when
+    rfc3339-validator is missing; see :func:`reference_validator`).
     """
 
     def __init__(self, schema: Mapping[str, Any]) -> None:

@@ -281,6 +281,7 @@ def _compiles(pattern: str) -> bool:
 @example("a$", True, ["a\n"])  # Python's $ also matches before a final newline
 @example("^a.b", True, ["a\rb", "a\u2028b", "a\u2029b"])  # ECMA's dot refuses three more line ends
 @example("[^a]$(?!\\n)", False, ["b\n", "\n"])
+@example("^$(?!\\n)*", False, ["a", ""])  # the lookahead alone is quantified: not the END_OF_STRING unit
 def test_fast_and_reference_agree_on_generated_patterns(pattern: str, negated: bool, texts: list[str]) -> None:
     schema: dict[str, Any] = {"pattern": pattern}
     if negated:

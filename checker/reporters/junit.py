@@ -57,6 +57,7 @@ class JUnitReporter:
         self._spool = text_spool(_SPOOL_BYTES)  # drained in finish()
         self._tests = self._failures = self._errors = self._skipped = 0
         self._time = 0.0
+        self._names: dict[str, tuple[str, str]] = {}  # rule id -> (testcase name, classname), made XML-safe once
 
     def start(self) -> None:
         """Nothing to write before the totals are known."""
@@ -64,17 +65,22 @@ class JUnitReporter:
     def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
         """Write the job's testsuite."""
         cases = []
+        names = self._names
         for result in results:
-            case = TestCase(xml_safe(result.rule.name), classname=xml_safe(result.rule.id),
-                            elapsed_sec=result.duration)
-            detail = _detail(result, provenance)
+            rule = result.rule
+            name = names.get(rule.id)
+            if name is None:
+                name = names[rule.id] = (xml_safe(rule.name), xml_safe(rule.id))
+            case = TestCase(name[0], classname=name[1], elapsed_sec=result.duration)
             if result.status is Status.FAIL:
                 marker = " [in baseline]" if result.baseline == "existing" else ""
                 case.add_failure_info(message=xml_safe(f"[{result.severity.label}]{marker} {result.message}"),
-                                      output=xml_safe(detail), failure_type=result.severity.label)
+                                      output=xml_safe(_detail(result, provenance)),
+                                      failure_type=result.severity.label)
             elif result.status is Status.ERROR:
                 kind = result.error_kind.value if result.error_kind else "error"
-                case.add_error_info(message=xml_safe(result.message), output=xml_safe(detail), error_type=kind)
+                case.add_error_info(message=xml_safe(result.message), output=xml_safe(_detail(result, provenance)),
+                                    error_type=kind)
             elif result.status is Status.SKIP:
                 case.add_skipped_info(message=xml_safe(result.message or "skipped"))
             cases.append(case)
@@ -119,9 +125,9 @@ class JUnitReporter:
         self._spool.write(ET.tostring(element, encoding="unicode"))
         self._spool.write("\n")
         self._tests += len(cases)
-        self._failures += sum(1 for c in cases if c.is_failure())
-        self._errors += sum(1 for c in cases if c.is_error())
-        self._skipped += sum(1 for c in cases if c.is_skipped())
+        self._failures += int(element.get("failures", 0))
+        self._errors += int(element.get("errors", 0))
+        self._skipped += int(element.get("skipped", 0))
         self._time += total
 
     def finish(self, summary: Summary) -> None:

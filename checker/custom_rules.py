@@ -134,9 +134,11 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
         KEYWORDS,
         TABLE_SCHEMA,
         SchemaValidator,
+        checked_formats,
         load_schema,
         metaschema_errors,
         remote_ref,
+        unchecked_format,
         unknown_keyword,
     )
 
@@ -159,6 +161,12 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
         raise ConfigError(f"{where}.schema{_toml_path(place)}: unknown keyword {key!r}{hint}: JSON Schema "
                           "ignores keywords it does not know, so the rule would not check it (annotations of "
                           "your own: prefix them with x-)")
+    unchecked = unchecked_format(schema)
+    if unchecked is not None:
+        place, fmt = unchecked
+        checked = ", ".join(sorted(checked_formats()))
+        raise ConfigError(f"{where}.schema{_toml_path(place)}: format {fmt!r} is not checked here (python-jsonschema "
+                          f"checks {checked}), so the rule would accept every value; use a pattern instead")
     remote = remote_ref(schema)
     if remote is not None:  # the validators would fetch it over the network: a policy must be hermetic
         raise ConfigError(f"{where}.schema: $ref {remote!r} points outside the schema; only references "

@@ -14,7 +14,7 @@ checks with generated records and patterns that the two passes agree.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -109,9 +109,6 @@ python-jsonschema) rejects; in the fast schema every ``date-time`` also carries 
 (the first 19 characters of a valid date-time are fixed-width: seconds are at 17-18)."""
 
 _DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
-_SCHEMA_MAPS = frozenset({"properties", "$defs", "definitions", "dependentSchemas"})
-"""Keywords whose value maps names (property names, definition names) to subschemas: the names are data,
-never keywords (a tag or column may be called ``default``, ``enum`` or ``patternProperties``)."""
 
 
 def fast_schema(schema: Any) -> Any:
@@ -130,8 +127,8 @@ def fast_schema(schema: Any) -> Any:
             out[key] = value
         elif key == "patternProperties" and isinstance(value, dict):
             out[key] = {_translated(name): fast_schema(sub) for name, sub in value.items()}
-        elif key in _SCHEMA_MAPS and isinstance(value, dict):
-            out[key] = {name: fast_schema(sub) for name, sub in value.items()}
+        elif key in _SUBSCHEMA_MAPS and isinstance(value, dict):  # names are data, never keywords (a tag
+            out[key] = {name: fast_schema(sub) for name, sub in value.items()}  # may be called "enum")
         elif key == "pattern" and isinstance(value, str):
             out[key] = _translated(value)
         else:
@@ -255,9 +252,13 @@ class SchemaValidator:
         self.schema = dict(schema)
         if _uses_only_own_formats(self.schema):
             formats = _OWN_FORMATS
-        else:  # a user schema (custom rules) with other formats: use python-jsonschema's checkers
-            formats = {name: functools.partial(_reference_conforms, fmt=name)
-                       for name in _reference_validator_class().FORMAT_CHECKER.checkers if name != "date-time"}
+        else:  # a user schema (custom rules) with other formats: python-jsonschema's checkers, and no check
+            # where it has none (jsonschema-rs would check "uri" or "hostname" itself: under "not", a
+            # value it refuses would pass the fast pass and fail python-jsonschema)
+            checked = checked_formats()
+            formats = {name: _accept for name in DRAFT_2020_12_FORMATS if name not in checked}
+            formats.update({name: functools.partial(_reference_conforms, fmt=name)
+                            for name in checked if name != "date-time"})
         self._reference: Any = None
         try:
             self._fast = jsonschema_rs.Draft202012Validator(
@@ -320,6 +321,20 @@ def _reference_accepts(schema: Any) -> bool:
         jsonschema.Draft202012Validator.check_schema(schema)
     except jsonschema.SchemaError:
         return False
+    return True
+
+
+DRAFT_2020_12_FORMATS = frozenset({
+    "date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6",
+    "uri", "uri-reference", "iri", "iri-reference", "uuid", "uri-template", "json-pointer",
+    "relative-json-pointer", "regex",
+})
+"""The formats JSON Schema Draft 2020-12 defines (json-schema.org/draft/2020-12/json-schema-validation,
+section 7.3), which jsonschema-rs checks on its own."""
+
+
+def _accept(value: Any) -> bool:
+    """The fast pass's check for a format python-jsonschema does not check: none."""
     return True
 
 
@@ -451,23 +466,51 @@ def unknown_keyword(schema: Any, path: tuple[str | int, ...] = ()) -> tuple[tupl
     schemas written by hand (custom rules) are checked with this. Property names (under ``properties``,
     ``$defs``, ...) and data (``enum``, ``const``, ``default``, ``examples``) are not keywords and not checked.
     """
-    if not isinstance(schema, Mapping):
-        return None
-    for key, value in schema.items():
-        if key not in KEYWORDS and not str(key).startswith("x-"):
-            return path, str(key)
-        children: list[tuple[tuple[str | int, ...], Any]] = []
-        if key in _ONE_SUBSCHEMA:
-            children = [((*path, key), value)]
-        elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
-            children = [((*path, key, index), item) for index, item in enumerate(value)]
-        elif key in _SUBSCHEMA_MAPS and isinstance(value, Mapping):
-            children = [((*path, key, name), item) for name, item in value.items()]
-        for child_path, child in children:
-            found = unknown_keyword(child, child_path)
-            if found is not None:
-                return found
+    for place, subschema in _subschemas(schema, path):
+        for key in subschema:
+            if key not in KEYWORDS and not str(key).startswith("x-"):
+                return place, str(key)
     return None
+
+
+def unchecked_format(schema: Any) -> tuple[tuple[str | int, ...], str] | None:
+    """The first ``format`` in ``schema`` (or a subschema) that python-jsonschema does not check in this
+    installation, as ``(path of the schema holding it, format)``, or ``None``.
+
+    python-jsonschema, whose verdicts count, skips a format it has no checker for (``uri`` needs
+    rfc3987, ``hostname`` fqdn, ...) without a word, so ``{"format": "uri"}`` accepts everything: schemas
+    written by hand (custom rules) are checked with this. The formats it checks here:
+    ``jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers``.
+    """
+    checked = checked_formats()
+    for place, subschema in _subschemas(schema, ()):
+        fmt = subschema.get("format")
+        if isinstance(fmt, str) and fmt not in checked:
+            return place, fmt
+    return None
+
+
+def checked_formats() -> frozenset[str]:
+    """The ``format`` values python-jsonschema checks in this installation (``date-time`` needs
+    rfc3339-validator, a dependency; ``uri`` would need rfc3987, which is not)."""
+    return frozenset(_reference_validator_class().FORMAT_CHECKER.checkers)
+
+
+def _subschemas(schema: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Mapping[str, Any]]]:
+    """``schema`` and every subschema in it (depth first), each with its path; property and definition
+    names and data (``enum``, ``const``, ...) are not walked into as schemas."""
+    if not isinstance(schema, Mapping):
+        return
+    yield path, schema
+    for key, value in schema.items():
+        if key in _ONE_SUBSCHEMA:
+            yield from _subschemas(value, (*path, key))
+        elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from _subschemas(item, (*path, key, index))
+        elif key in _SUBSCHEMA_MAPS and isinstance(value, Mapping):
+            for name, item in value.items():
+                yield from _subschemas(item, (*path, key, name))
 
 
 def table_columns() -> tuple[dict[str, str], frozenset[str]]:

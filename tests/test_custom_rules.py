@@ -211,6 +211,23 @@ def test_a_misspelt_schema_keyword_is_a_config_error_not_a_rule_that_passes_ever
     assert expected in result.stderr
 
 
+@pytest.mark.parametrize(("schema", "expected"), [
+    ('properties.input_data_config.properties.s3_input_data_config.properties.s3_uri.format = "uri"',
+     "schema.properties.input_data_config.properties.s3_input_data_config.properties.s3_uri: format 'uri' is "
+     "not checked here"),
+    ('anyOf = [{ properties = { job_name = { format = "hostname" } } }]',
+     "schema.anyOf[0].properties.job_name: format 'hostname' is not checked here"),
+])
+def test_a_format_python_jsonschema_does_not_check_is_a_config_error(cli: Cli, tmp_path: Path, schema: str,
+                                                                     expected: str) -> None:
+    """python-jsonschema skips a format it has no checker for: `format = "uri"` would pass every job."""
+    head = CLASSIFICATION_RULE.split("[custom-rules.schema]")[0]
+    policy(tmp_path, f"{head}[custom-rules.schema]\n{schema}\n")
+    result = cli("scan", str(write_jsonl(tmp_path / "jobs.jsonl", [compliant_row()])))
+    assert result.returncode == 2, result.stdout
+    assert expected in result.stderr and "date-time" in result.stderr and "use a pattern" in result.stderr
+
+
 def test_property_names_and_data_may_look_like_anything_and_x_annotations_are_allowed(
         cli: Cli, tmp_path: Path) -> None:
     head = CLASSIFICATION_RULE.split("[custom-rules.schema]")[0]

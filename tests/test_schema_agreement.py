@@ -327,3 +327,17 @@ def test_a_ref_inside_a_property_named_pattern_properties_is_kept() -> None:
               "$defs": {"not_prod": {"not": {"pattern": "^prod$"}}}}
     validator = validator_for(schema)
     assert validator.errors({"patternProperties": "prod\n"}) and not validator.errors({"patternProperties": "dev"})
+
+
+@pytest.mark.parametrize("fmt", ["uri", "hostname", "duration", "iri", "json-pointer", "uri-reference", "date",
+                                 "time", "email", "ipv4", "ipv6", "uuid", "regex"])
+@pytest.mark.parametrize("negated", [False, True])
+def test_fast_and_reference_agree_on_every_format(fmt: str, negated: bool) -> None:
+    # A format python-jsonschema has no checker for is not checked at all; jsonschema-rs must not check it
+    # either (under ``not``, a value it refused would pass the fast pass and fail the reference).
+    schema: dict[str, Any] = {"format": fmt}
+    validator = validator_for({"not": schema} if negated else schema)
+    for value in ["not a uri", "-bad-", "P", "x y", "2025-13-01", "999.1.1.1", "zz", "a@b", "12:00:00Z", "(",
+                  "https://example.com/x", "/a/b", "2025-06-01", "::1", "3f9c2a7e-5b1d-4e8a-9c6f-0d2b4a8e1c57"]:
+        fast = validator.fast_verdict(value)
+        assert fast is None or fast == validator.reference_verdict(value), (fmt, negated, value)

@@ -115,8 +115,11 @@ def fast_schema(schema: Any) -> Any:
     """The schema jsonschema-rs validates: ``schema`` with every regular expression (``pattern`` values and
     ``patternProperties`` names) rewritten by :func:`fast_pattern` and :data:`DATE_TIME_GUARD` added to
     every ``format: date-time``. Same verdicts as python-jsonschema on ``schema`` (checked by
-    ``tests/test_schema_agreement.py``); never used for error messages. Raises :class:`UnsafePattern` when a
-    pattern uses a construct the two engines read differently (then only python-jsonschema is used)."""
+    ``tests/test_schema_agreement.py``); never used for error messages. Raises :class:`EnginesDiffer` for a
+    construct the two engines read differently and that has no exact rewrite (then only python-jsonschema
+    is used): a pattern :func:`fast_pattern` cannot rewrite, or a ``multipleOf`` that is not a whole
+    number (python-jsonschema divides floats: 0.07 is not a multiple of 0.01 to it, it is to jsonschema-rs).
+    """
     if isinstance(schema, list):
         return [fast_schema(item) for item in schema]
     if not isinstance(schema, dict):
@@ -131,6 +134,8 @@ def fast_schema(schema: Any) -> Any:
             out[key] = {name: fast_schema(sub) for name, sub in value.items()}  # may be called "enum")
         elif key == "pattern" and isinstance(value, str):
             out[key] = _translated(value)
+        elif key == "multipleOf" and isinstance(value, float) and not value.is_integer():
+            raise EnginesDiffer(f"multipleOf {value!r}")
         else:
             out[key] = fast_schema(value)
     if out.get("format") == "date-time":
@@ -141,15 +146,15 @@ def fast_schema(schema: Any) -> Any:
     return out
 
 
-class UnsafePattern(ValueError):
-    """A regular expression whose meaning differs between Python's ``re`` and jsonschema-rs (see
-    :func:`fast_pattern`)."""
+class EnginesDiffer(ValueError):
+    """A schema construct that python-jsonschema and jsonschema-rs read differently, with no exact rewrite
+    (see :func:`fast_schema`)."""
 
 
 def _translated(pattern: str) -> str:
     fast = fast_pattern(pattern)
     if fast is None:
-        raise UnsafePattern(pattern)
+        raise EnginesDiffer(f"pattern {pattern!r}")
     return fast
 
 
@@ -264,9 +269,9 @@ class SchemaValidator:
             self._fast = jsonschema_rs.Draft202012Validator(
                 fast_schema(self.schema), validate_formats=True, formats=formats, ignore_unknown_formats=True
             )
-        except (UnsafePattern, ValueError) as exc:  # a pattern the engines read differently, or that only
+        except ValueError as exc:  # a construct the engines read differently (EnginesDiffer), or a pattern only
             # Python's re compiles ("x{", "a{,2}": literal brace, {,n}): python-jsonschema decides alone
-            if not isinstance(exc, UnsafePattern) and not _reference_accepts(self.schema):
+            if not isinstance(exc, EnginesDiffer) and not _reference_accepts(self.schema):
                 raise
             self._fast_is_valid: Callable[[Any], bool] = _refuse
             self.fast = False

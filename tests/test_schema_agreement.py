@@ -341,3 +341,23 @@ def test_fast_and_reference_agree_on_every_format(fmt: str, negated: bool) -> No
                   "https://example.com/x", "/a/b", "2025-06-01", "::1", "3f9c2a7e-5b1d-4e8a-9c6f-0d2b4a8e1c57"]:
         fast = validator.fast_verdict(value)
         assert fast is None or fast == validator.reference_verdict(value), (fmt, negated, value)
+
+
+@pytest.mark.parametrize(("schema", "values"), [
+    ({"multipleOf": 0.01}, [0.07, 19.99, 0.1, 1.1, 3]),  # python-jsonschema divides floats: 0.07 is not a multiple
+    ({"multipleOf": 0.1}, [0.3, 0.7, 1.0]),
+    ({"multipleOf": 3}, [9, 9.0, 10, 9007199254740993, 1e30]),
+    ({"minimum": 9007199254740993}, [9007199254740992, 9007199254740993]),
+    ({"const": 1}, [1.0, True, 1]),
+    ({"enum": [1, "a"]}, [True, 1.0]),
+    ({"uniqueItems": True}, [[1, True], [1, 1.0], [0, False], [{"a": 1}, {"a": 1.0}]]),
+    ({"type": "integer"}, [1.0, 2.5, 1e20, True]),
+    ({"maxLength": 1}, ["é", "e\u0301", "\U0001F600"]),
+])
+@pytest.mark.parametrize("negated", [False, True])
+def test_fast_and_reference_agree_on_numbers_and_equality(schema: dict[str, Any], values: list[Any],
+                                                         negated: bool) -> None:
+    validator = validator_for({"not": schema} if negated else schema)
+    for value in values:
+        fast = validator.fast_verdict(value)
+        assert fast is None or fast == validator.reference_verdict(value), (schema, negated, value)

@@ -106,7 +106,20 @@ engine instead of the backtracking one (5 us per record less)."""
 DATE_TIME_GUARD = {"type": "string", "pattern": "^(?:0000-|.{17}60)"}
 """jsonschema-rs's built-in ``date-time`` accepts year 0000 and second 60, which rfc3339-validator (and so
 python-jsonschema) rejects; in the fast schema every ``date-time`` also carries ``not`` this pattern
-(the first 19 characters of a valid date-time are fixed-width: seconds are at 17-18)."""
+(:data:`FAST_DATE_TIME`; the first 19 characters of a valid date-time are fixed-width: seconds are at 17-18)."""
+
+REFERENCE_DATE_TIME = "x-bedrock-audit-reference-date-time"
+"""A format name of the fast schema only: python-jsonschema's own ``date-time`` check, run by jsonschema-rs
+through its ``formats`` map for strings that end with a newline (see :data:`FAST_DATE_TIME`)."""
+
+FAST_DATE_TIME = {"anyOf": [{"format": "date-time", "not": DATE_TIME_GUARD},
+                            {"type": "string", "pattern": "\n$", "format": REFERENCE_DATE_TIME}]}
+"""What ``format: date-time`` becomes in the fast schema. rfc3339-validator (python-jsonschema) ends its
+pattern with Python's ``$``, which also matches before a trailing newline: it accepts
+``2024-01-01T00:00:00Z\n``, which jsonschema-rs's built-in check (and RFC 3339) refuses; under ``not``
+the fast pass would accept what python-jsonschema rejects. A string ending with a newline gets
+python-jsonschema's own check (:func:`_reference_date_time`); the rest jsonschema-rs's, with
+:data:`DATE_TIME_GUARD`."""
 
 _DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
 
@@ -117,13 +130,15 @@ def fast_schema(schema: Any) -> Any:
     every ``format: date-time``. Same verdicts as python-jsonschema on ``schema`` (checked by
     ``tests/test_schema_agreement.py``); never used for error messages. Raises :class:`EnginesDiffer` for a
     construct the two engines read differently and that has no exact rewrite (then only python-jsonschema
-    is used): a pattern :func:`fast_pattern` cannot rewrite, or a ``multipleOf`` that is not a whole
-    number (python-jsonschema divides floats: 0.07 is not a multiple of 0.01 to it, it is to jsonschema-rs).
+    is used): a pattern :func:`fast_pattern` cannot rewrite, or a ``multipleOf`` the engines compute
+    differently (:func:`_inexact_multiple_of`).
     """
     if isinstance(schema, list):
         return [fast_schema(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
+    if schema.get("uniqueItems") is True and not _items_are_never_arrays(schema):  # see there
+        raise EnginesDiffer("uniqueItems on arrays that may hold arrays")
     out = {}
     for key, value in schema.items():
         if key in _DATA_KEYWORDS:
@@ -134,16 +149,30 @@ def fast_schema(schema: Any) -> Any:
             out[key] = {name: fast_schema(sub) for name, sub in value.items()}  # may be called "enum")
         elif key == "pattern" and isinstance(value, str):
             out[key] = _translated(value)
-        elif key == "multipleOf" and isinstance(value, float) and not value.is_integer():
+        elif key == "multipleOf" and _inexact_multiple_of(value):
             raise EnginesDiffer(f"multipleOf {value!r}")
         else:
             out[key] = fast_schema(value)
-    if out.get("format") == "date-time":
-        if "not" in out:
-            out = {"allOf": [out, {"not": DATE_TIME_GUARD}]}
-        else:
-            out["not"] = DATE_TIME_GUARD
+    if out.get("format") == REFERENCE_DATE_TIME:
+        raise EnginesDiffer(f"format {REFERENCE_DATE_TIME!r}")  # the fast schema's own: unknown to python-jsonschema
+    if out.get("format") == "date-time" and isinstance(out.get("allOf", []), list):
+        del out["format"]
+        out["allOf"] = [*out.get("allOf", []), FAST_DATE_TIME]
     return out
+
+
+def _inexact_multiple_of(value: Any) -> bool:
+    """Whether python-jsonschema computes ``multipleOf: value`` in floating point where jsonschema-rs is exact.
+
+    A float divisor, even a whole one: python-jsonschema divides (``instance / 3.0``) and asks whether the
+    quotient is whole, so 0.07 is a multiple of 0.01 to jsonschema-rs and not to it, and 1e19 (10**19) and
+    9007199254740993 are multiples of 3.0 and 2.0 to it (the quotient rounds to a whole float) and not to
+    jsonschema-rs. An integer divisor beyond 2**53: python-jsonschema's ``float % int`` rounds the divisor
+    to a float (1e308 is a multiple of 9007199254740993 to it). Whole divisors up to 2**53 are exact in both.
+    """
+    if isinstance(value, float):
+        return True
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53
 
 
 class EnginesDiffer(ValueError):
@@ -239,6 +268,35 @@ def _uses_only_own_formats(schema: Any) -> bool:
     return True
 
 
+def _items_are_never_arrays(schema: Mapping[str, Any]) -> bool:
+    """Whether ``schema`` refuses every array that has an array among its items: no ``prefixItems``, and
+    ``items`` is ``false`` or has a ``type`` without ``"array"`` or an ``enum``/``const`` without lists.
+
+    Where ``uniqueItems: true`` may meet arrays of arrays the engines differ: python-jsonschema's ``uniq``
+    sorts the items with Python's ``==`` and ``<`` (``True == 1``) and then compares only neighbours with its
+    own ``equal`` (``True`` is not ``1``), so ``[[1], [True], [1]]`` stays in that order, no two neighbours
+    are equal, and it counts as unique; jsonschema-rs (and the spec) find ``[1]`` twice. Arrays of scalars or
+    of objects are decided alike (mixed types or dicts make the sort fail, and python-jsonschema then
+    compares every pair). With items that may not be arrays, both engines refuse such an array anyway.
+    """
+    if "prefixItems" in schema:
+        return False
+    items = schema.get("items")
+    if items is False:
+        return True
+    if not isinstance(items, dict):
+        return False
+    kind = items.get("type")
+    if isinstance(kind, str) and kind != "array":
+        return True
+    if isinstance(kind, list) and "array" not in kind:
+        return True
+    if "const" in items and not isinstance(items["const"], list):
+        return True
+    enum = items.get("enum")
+    return isinstance(enum, list) and not any(isinstance(value, list) for value in enum)
+
+
 class SchemaValidator:
     """Validate instances against one Draft 2020-12 schema with format checking on.
 
@@ -264,6 +322,7 @@ class SchemaValidator:
             formats = {name: _accept for name in DRAFT_2020_12_FORMATS if name not in checked}
             formats.update({name: functools.partial(_reference_conforms, fmt=name)
                             for name in checked if name != "date-time"})
+        formats = {**formats, REFERENCE_DATE_TIME: _reference_date_time}
         self._reference: Any = None
         try:
             self._fast = jsonschema_rs.Draft202012Validator(
@@ -367,6 +426,13 @@ def _reference_validator_class() -> Any:
     import jsonschema
 
     return jsonschema.Draft202012Validator
+
+
+def _reference_date_time(value: Any) -> bool:
+    """python-jsonschema's ``date-time`` check (rfc3339-validator); ``False`` when it has none, so the
+    reference decides (and :func:`reference_validator` refuses to run without it)."""
+    checker = _reference_validator_class().FORMAT_CHECKER
+    return "date-time" in checker.checkers and bool(checker.conforms(value, "date-time"))
 
 
 def _reference_conforms(value: Any, fmt: str) -> bool:

@@ -43,8 +43,6 @@ DEFAULT_HELP_URL = "https://github.com/bedrock-audit/bedrock-audit#custom-rules-
 
 _READS_EVERY_COLUMN = ("additionalProperties", "patternProperties", "propertyNames", "unevaluatedProperties",
                        "minProperties", "maxProperties", "const", "enum", "$dynamicRef")
-_IN_PLACE_LISTS = ("allOf", "anyOf", "oneOf")
-_IN_PLACE_ONE = ("not", "if", "then", "else")
 
 
 @dataclass(frozen=True)
@@ -63,6 +61,8 @@ def referenced_columns(schema: Any) -> frozenset[str] | None:
 
     ``{"required": ["tags"], "properties": {"vpc_config": {...}}}`` -> ``{"tags", "vpc_config"}``.
     """
+    from checker.schema import in_place_subschemas, local_ref
+
     found: set[str] = set()
     seen: set[int] = set()
 
@@ -78,31 +78,16 @@ def referenced_columns(schema: Any) -> frozenset[str] | None:
             found.add(trigger)
             found.update(n for n in names if isinstance(n, str))
         found.update(node.get("dependentSchemas", {}) or {})
-        children = [child for key in _IN_PLACE_LISTS for child in node.get(key, []) or []]
-        children += [node[key] for key in _IN_PLACE_ONE if key in node]
-        children += list((node.get("dependentSchemas", {}) or {}).values())
+        children = list(in_place_subschemas(node))
         ref = node.get("$ref")
         if ref is not None:
-            target = _local_ref(schema, ref)
+            target = local_ref(schema, ref)
             if target is None:
                 return False
             children.append(target)
         return all(visit(child) for child in children)
 
     return frozenset(found) if visit(schema) else None
-
-
-def _local_ref(root: Any, ref: Any) -> Any:
-    """The subschema a local ``$ref`` (``#/$defs/x``) points at, or ``None`` for any other reference."""
-    if not isinstance(ref, str) or not ref.startswith("#"):
-        return None
-    node = root
-    for part in [p for p in ref[1:].split("/") if p]:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def _json_problem(value: Any, path: str) -> str | None:

@@ -313,6 +313,10 @@ class SchemaValidator:
         import jsonschema_rs
 
         self.schema = dict(schema)
+        loop = ref_loop(self.schema)
+        if loop is not None:
+            raise ValueError(f"$ref {loop!r} leads back to itself without descending into the record: an endless "
+                             "loop no validator finishes")
         if _uses_only_own_formats(self.schema):
             formats = _OWN_FORMATS
         else:  # a user schema (custom rules) with other formats: python-jsonschema's checkers, and no check
@@ -527,6 +531,75 @@ _ONE_SUBSCHEMA = frozenset({"additionalProperties", "propertyNames", "items", "c
                             "unevaluatedProperties", "if", "then", "else", "not", "contentSchema"})
 _SUBSCHEMA_LISTS = frozenset({"prefixItems", "allOf", "anyOf", "oneOf"})
 _SUBSCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs", "definitions"})
+
+
+def local_ref(root: Any, ref: Any) -> Any:
+    """The subschema a local ``$ref`` points at (``#``, ``#/$defs/x``, ``#/allOf/0``: a JSON pointer into
+    ``root``), or ``None`` for any other reference or a pointer to nowhere."""
+    if not isinstance(ref, str) or not ref.startswith("#"):
+        return None
+    node = root
+    for part in [p for p in ref[1:].split("/") if p]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def in_place_subschemas(node: Mapping[str, Any]) -> Iterator[Any]:
+    """The subschemas of ``node`` applied to the same instance as ``node`` itself (``allOf``, ``anyOf``,
+    ``oneOf``, ``not``, ``if``/``then``/``else``, ``dependentSchemas``), without following ``$ref``."""
+    for key in ("allOf", "anyOf", "oneOf"):
+        items = node.get(key)
+        if isinstance(items, list):
+            yield from items
+    for key in ("not", "if", "then", "else"):
+        if key in node:
+            yield node[key]
+    dependent = node.get("dependentSchemas")
+    if isinstance(dependent, Mapping):
+        yield from dependent.values()
+
+
+def ref_loop(schema: Any) -> str | None:
+    """The first ``$ref`` that leads back to where it started without descending into the instance
+    (``{"$ref": "#"}``, two ``$defs`` referring to each other through ``allOf``, ...), or ``None``.
+
+    Such a schema never finishes: python-jsonschema recurses until ``RecursionError`` on every instance,
+    while jsonschema-rs accepts every instance -- a rule that would pass every record. References through
+    ``properties``, ``items`` and the like descend into the instance and are fine (recursive schemas).
+    """
+    def same_instance(node: Mapping[str, Any]) -> Iterator[tuple[Any, str | None]]:
+        for child in in_place_subschemas(node):
+            yield child, None
+        for key in ("$ref", "$dynamicRef"):
+            if key in node:
+                yield local_ref(schema, node[key]), str(node[key])
+
+    state: dict[int, int] = {}  # id(node) -> 1 on the current path, 2 done
+
+    def visit(node: Any) -> str | None:
+        if not isinstance(node, Mapping) or state.get(id(node)) == 2:
+            return None
+        state[id(node)] = 1
+        for child, ref in same_instance(node):
+            if isinstance(child, Mapping) and state.get(id(child)) == 1:
+                return ref or "#"
+            found = visit(child)
+            if found is not None:
+                return found
+        state[id(node)] = 2
+        return None
+
+    for _, node in _subschemas(schema, ()):
+        found = visit(node)
+        if found is not None:
+            return found
+    return None
 
 
 def unknown_keyword(schema: Any, path: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], str] | None:

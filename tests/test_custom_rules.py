@@ -116,6 +116,10 @@ def test_two_custom_rules_with_one_id_collide(cli: Cli, tmp_path: Path) -> None:
     ("type = 5", "custom-rules[0].schema is not a valid JSON Schema"),
     ('properties.tags."$ref" = "https://example.com/tags.json"', "points outside the schema"),
     ('properties.job_name.pattern = "a**"', "custom-rules[0].schema"),
+    # a $ref loop: python-jsonschema never finishes, jsonschema-rs would accept every record
+    ('"$ref" = "#"', "$ref '#' leads back to itself"),
+    ('properties.tags."$ref" = "#/$defs/t"\n"$defs".t.allOf = [{ "$ref" = "#/$defs/u" }]\n'
+     '"$defs".u.not."$ref" = "#/$defs/t"', "leads back to itself without descending into the record"),
 ])
 def test_an_invalid_schema_is_a_config_error_naming_it(cli: Cli, tmp_path: Path, schema: str,
                                                        expected: str) -> None:

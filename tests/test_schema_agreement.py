@@ -389,3 +389,13 @@ def test_a_date_time_with_a_trailing_newline_gets_python_jsonschemas_verdict(sch
                  "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z\n\n", "\n", "x\n"]:
         value = {text: 1} if "propertyNames" in schema else text
         assert validator.fast_verdict(value) == validator.reference_verdict(value), (schema, text)
+
+
+def test_a_recursive_schema_that_descends_keeps_working_and_a_loop_is_refused() -> None:
+    tree = {"type": "object", "properties": {"child": {"$ref": "#"}, "name": {"type": "string"}}}
+    validator = validator_for(tree)
+    assert validator.errors({"child": {"child": {"name": "x"}}}) == []
+    assert validator.errors({"child": {"child": {"name": 1}}})[0].pointer == "/child/child/name"
+    for loop in ({"$ref": "#"}, {"anyOf": [{"$ref": "#/anyOf/1"}, {"allOf": [{"$ref": "#/anyOf/0"}]}]}):
+        with pytest.raises(ValueError, match="leads back to itself"):
+            validator_for(loop)

@@ -120,6 +120,7 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
         TABLE_SCHEMA,
         SchemaValidator,
         checked_formats,
+        dangling_ref,
         load_schema,
         metaschema_errors,
         remote_ref,
@@ -156,6 +157,9 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
     if remote is not None:  # the validators would fetch it over the network: a policy must be hermetic
         raise ConfigError(f"{where}.schema: $ref {remote!r} points outside the schema; only references "
                           "into the schema itself (#/$defs/...) are allowed")
+    dangling = dangling_ref(schema)
+    if dangling is not None:
+        raise ConfigError(f"{where}.schema: $ref {dangling!r} points at nothing in the schema")
     try:
         validator = SchemaValidator(schema)
     except (ValueError, TypeError) as exc:  # e.g. a pattern jsonschema-rs cannot compile

@@ -459,6 +459,7 @@ def validate_rule(rule: Rule) -> str | None:
     from checker.schema import (
         RULE_METADATA_SCHEMA,
         SchemaValidator,
+        dangling_ref,
         load_schema,
         metaschema_errors,
         remote_ref,
@@ -474,6 +475,9 @@ def validate_rule(rule: Rule) -> str | None:
     remote = remote_ref(rule.params_schema)
     if remote is not None:
         return f"params_schema: $ref {remote!r} points outside the schema (nothing is fetched)"
+    dangling = dangling_ref(rule.params_schema)
+    if dangling is not None:
+        return f"params_schema: $ref {dangling!r} points at nothing in the schema"
     for name, spec in rule.params_schema.get("properties", {}).items():
         if isinstance(spec, Mapping) and "default" in spec:
             bad = SchemaValidator(spec).errors(spec["default"])

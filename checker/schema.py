@@ -20,6 +20,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
 
@@ -540,7 +541,7 @@ def local_ref(root: Any, ref: Any) -> Any:
         return None
     node = root
     for part in [p for p in ref[1:].split("/") if p]:
-        part = part.replace("~1", "/").replace("~0", "~")
+        part = unquote(part).replace("~1", "/").replace("~0", "~")  # a URI fragment (RFC 6901, section 6)
         if isinstance(node, Mapping) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
@@ -548,6 +549,23 @@ def local_ref(root: Any, ref: Any) -> Any:
         else:
             return None
     return node
+
+
+def dangling_ref(schema: Any) -> str | None:
+    """The first local ``$ref`` in ``schema`` that points at nothing (``#/$defs/missing``, ``#name`` with no
+    such ``$anchor``), or ``None``. Validators only find out when they follow it, record by record."""
+    nodes = [node for _, node in _subschemas(schema, ())]
+    anchors = {node.get("$anchor") for node in nodes}
+    for node in nodes:
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            continue
+        if ref == "#" or ref.startswith("#/"):
+            if local_ref(schema, ref) is None:
+                return ref
+        elif ref[1:] not in anchors:
+            return ref
+    return None
 
 
 def in_place_subschemas(node: Mapping[str, Any]) -> Iterator[Any]:

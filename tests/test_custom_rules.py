@@ -118,6 +118,8 @@ def test_two_custom_rules_with_one_id_collide(cli: Cli, tmp_path: Path) -> None:
     ('properties.job_name.pattern = "a**"', "custom-rules[0].schema"),
     # a $ref loop: python-jsonschema never finishes, jsonschema-rs would accept every record
     ('"$ref" = "#"', "$ref '#' leads back to itself"),
+    ('properties.tags."$ref" = "#/$defs/missing"', "$ref '#/$defs/missing' points at nothing in the schema"),
+    ('properties.tags."$ref" = "#tagz"\n"$defs".t."$anchor" = "tags"', "$ref '#tagz' points at nothing"),
     ('properties.tags."$ref" = "#/$defs/t"\n"$defs".t.allOf = [{ "$ref" = "#/$defs/u" }]\n'
      '"$defs".u.not."$ref" = "#/$defs/t"', "leads back to itself without descending into the record"),
 ])

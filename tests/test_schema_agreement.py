@@ -399,3 +399,14 @@ def test_a_recursive_schema_that_descends_keeps_working_and_a_loop_is_refused() 
     for loop in ({"$ref": "#"}, {"anyOf": [{"$ref": "#/anyOf/1"}, {"allOf": [{"$ref": "#/anyOf/0"}]}]}):
         with pytest.raises(ValueError, match="leads back to itself"):
             validator_for(loop)
+
+
+def test_references_that_point_somewhere_are_not_dangling() -> None:
+    from checker.schema import dangling_ref
+
+    schema = {"$defs": {"a b": {"type": "string"}, "t": {"$anchor": "tags", "type": "object"}},
+              "properties": {"x": {"$ref": "#/$defs/a%20b"}, "y": {"$ref": "#tags"}, "z": {"$ref": "#"},
+                             "w": {"$ref": "#/properties/x"}}}
+    assert dangling_ref(schema) is None
+    assert validator_for(schema).errors({"x": 1})[0].pointer == "/x"
+    assert dangling_ref({"properties": {"x": {"$ref": "#/$defs/nope"}}}) == "#/$defs/nope"

@@ -317,7 +317,7 @@ class SchemaValidator:
         loop = ref_loop(self.schema)
         if loop is not None:
             raise ValueError(f"$ref {loop!r} leads back to itself without descending into the record: an endless "
-                             "loop no validator finishes")
+                             "loop for every record that reaches it")
         if _uses_only_own_formats(self.schema):
             formats = _OWN_FORMATS
         else:  # a user schema (custom rules) with other formats: python-jsonschema's checkers, and no check

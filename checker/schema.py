@@ -483,7 +483,9 @@ def metaschema_errors(schema: Any) -> str | None:
 
     try:
         if jsonschema_rs.meta.is_valid(schema):
-            return None
+            # jsonschema-rs reads patterns as ECMA 262 and does not check the regex format here:
+            # a pattern Python's re cannot compile (\p{L}, (?<name>...), "^(") would fail every record
+            return _python_pattern_error(schema)
     except Exception:  # noqa: BLE001 - unknown $schema and the like: let the reference explain
         pass
     import jsonschema
@@ -492,6 +494,27 @@ def metaschema_errors(schema: Any) -> str | None:
         jsonschema.Draft202012Validator.check_schema(schema)
     except jsonschema.SchemaError as exc:
         return f"{json_pointer(exc.absolute_path) or '/'}: {exc.message}"
+    return None
+
+
+def _python_pattern_error(schema: Any) -> str | None:
+    """Where a ``pattern`` (or ``patternProperties`` name) in ``schema`` is not a Python regular expression,
+    as ``"/pointer: 'pattern' is not a 'regex' (why)"``, or ``None``. python-jsonschema compiles patterns with
+    ``re`` and raises ``re.error`` on every instance that reaches such a one."""
+    import re
+
+    for path, node in _subschemas(schema, ()):
+        candidates: list[tuple[tuple[str | int, ...], Any]] = [((*path, "pattern"), node.get("pattern"))]
+        names = node.get("patternProperties")
+        if isinstance(names, Mapping):
+            candidates += [((*path, "patternProperties", name), name) for name in names]
+        for where, pattern in candidates:
+            if not isinstance(pattern, str):
+                continue
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                return f"{json_pointer(where)}: {pattern!r} is not a 'regex' (Python re: {exc})"
     return None
 
 
@@ -552,19 +575,22 @@ def local_ref(root: Any, ref: Any) -> Any:
 
 
 def dangling_ref(schema: Any) -> str | None:
-    """The first local ``$ref`` in ``schema`` that points at nothing (``#/$defs/missing``, ``#name`` with no
-    such ``$anchor``), or ``None``. Validators only find out when they follow it, record by record."""
+    """The first local ``$ref``/``$dynamicRef`` in ``schema`` that points at nothing (``#/$defs/missing``,
+    ``#name`` with no such ``$anchor``/``$dynamicAnchor``), or ``None``. Validators only find out when they
+    follow it, record by record."""
     nodes = [node for _, node in _subschemas(schema, ())]
-    anchors = {node.get("$anchor") for node in nodes}
+    # a $dynamicAnchor is also a plain-name fragment (Draft 2020-12 core, section 8.2.2)
+    anchors = {node.get(key) for node in nodes for key in ("$anchor", "$dynamicAnchor")}
     for node in nodes:
-        ref = node.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith("#"):
-            continue
-        if ref == "#" or ref.startswith("#/"):
-            if local_ref(schema, ref) is None:
+        for key in ("$ref", "$dynamicRef"):
+            ref = node.get(key)
+            if not isinstance(ref, str) or not ref.startswith("#"):
+                continue
+            if ref == "#" or ref.startswith("#/"):
+                if local_ref(schema, ref) is None:
+                    return ref
+            elif ref[1:] not in anchors:
                 return ref
-        elif ref[1:] not in anchors:
-            return ref
     return None
 
 

@@ -122,6 +122,15 @@ def test_two_custom_rules_with_one_id_collide(cli: Cli, tmp_path: Path) -> None:
     ('properties.tags."$ref" = "#tagz"\n"$defs".t."$anchor" = "tags"', "$ref '#tagz' points at nothing"),
     ('properties.tags."$ref" = "#/$defs/t"\n"$defs".t.allOf = [{ "$ref" = "#/$defs/u" }]\n'
      '"$defs".u.not."$ref" = "#/$defs/t"', "leads back to itself without descending into the record"),
+    # ECMA 262 patterns jsonschema-rs compiles but Python's re (python-jsonschema) does not: every record
+    # would be a rule ERROR (exit 4) instead of one config error naming the pattern
+    ('properties.job_name.pattern = "\\\\p{L}+"',
+     "/properties/job_name/pattern: '\\\\p{L}+' is not a 'regex' (Python re: bad escape \\p"),
+    ('properties.job_name.pattern = "(?<n>x)"', "/properties/job_name/pattern: '(?<n>x)' is not a 'regex'"),
+    ('properties.tags.patternProperties."\\\\cA".type = "string"',
+     "/properties/tags/patternProperties/\\cA: '\\\\cA' is not a 'regex'"),
+    ('properties.job_name.pattern = "^(abc"', "/properties/job_name/pattern: '^(abc' is not a 'regex'"),
+    ('properties.tags."$dynamicRef" = "#/$defs/missing"', "'#/$defs/missing' points at nothing in the schema"),
 ])
 def test_an_invalid_schema_is_a_config_error_naming_it(cli: Cli, tmp_path: Path, schema: str,
                                                        expected: str) -> None:
@@ -129,6 +138,18 @@ def test_an_invalid_schema_is_a_config_error_naming_it(cli: Cli, tmp_path: Path,
     policy(tmp_path, f"{head}[custom-rules.schema]\n{schema}\n")
     result = cli("scan", str(write_jsonl(tmp_path / "jobs.jsonl", [compliant_row()])))
     assert result.returncode == 2 and expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_a_ref_to_a_dynamic_anchor_is_not_dangling(cli: Cli, tmp_path: Path) -> None:
+    # a $dynamicAnchor is also a plain-name fragment: python-jsonschema resolves "#t" to it
+    head = CLASSIFICATION_RULE.split("[custom-rules.schema]")[0]
+    policy(tmp_path, f'{head}[custom-rules.schema]\nproperties.tags."$ref" = "#t"\n'
+                     '"$defs".t."$dynamicAnchor" = "t"\n"$defs".t.required = ["data-classification"]\n')
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", [compliant_row(), compliant_row(tags={"owner": "a"})])
+    code, results, _ = org001(cli, [jobs])
+    assert code == 1, results
+    assert [r["status"] for r in results] == ["PASS", "FAIL"]
 
 
 def test_a_custom_rule_without_a_schema_is_a_config_error(cli: Cli, tmp_path: Path) -> None:

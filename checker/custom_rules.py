@@ -159,7 +159,8 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
                           "into the schema itself (#/$defs/...) are allowed")
     dangling = dangling_ref(schema)
     if dangling is not None:
-        raise ConfigError(f"{where}.schema: $ref {dangling!r} points at nothing in the schema")
+        place, ref = dangling
+        raise ConfigError(f"{where}.schema{_toml_path(place)}: $ref {ref!r} points at nothing in the schema")
     try:
         validator = SchemaValidator(schema)
     except (ValueError, TypeError) as exc:  # e.g. a pattern jsonschema-rs cannot compile

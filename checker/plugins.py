@@ -460,6 +460,7 @@ def validate_rule(rule: Rule) -> str | None:
         RULE_METADATA_SCHEMA,
         SchemaValidator,
         dangling_ref,
+        json_pointer,
         load_schema,
         metaschema_errors,
         remote_ref,
@@ -477,7 +478,8 @@ def validate_rule(rule: Rule) -> str | None:
         return f"params_schema: $ref {remote!r} points outside the schema (nothing is fetched)"
     dangling = dangling_ref(rule.params_schema)
     if dangling is not None:
-        return f"params_schema: $ref {dangling!r} points at nothing in the schema"
+        place, ref = dangling
+        return f"params_schema{json_pointer(place)}: $ref {ref!r} points at nothing in the schema"
     for name, spec in rule.params_schema.get("properties", {}).items():
         if isinstance(spec, Mapping) and "default" in spec:
             bad = SchemaValidator(spec).errors(spec["default"])

@@ -574,23 +574,23 @@ def local_ref(root: Any, ref: Any) -> Any:
     return node
 
 
-def dangling_ref(schema: Any) -> str | None:
+def dangling_ref(schema: Any) -> tuple[tuple[str | int, ...], str] | None:
     """The first local ``$ref``/``$dynamicRef`` in ``schema`` that points at nothing (``#/$defs/missing``,
-    ``#name`` with no such ``$anchor``/``$dynamicAnchor``), or ``None``. Validators only find out when they
-    follow it, record by record."""
-    nodes = [node for _, node in _subschemas(schema, ())]
+    ``#name`` with no such ``$anchor``/``$dynamicAnchor``), as ``(path of the schema holding it, reference)``,
+    or ``None``. Validators only find out when they follow it, record by record."""
+    nodes = list(_subschemas(schema, ()))
     # a $dynamicAnchor is also a plain-name fragment (Draft 2020-12 core, section 8.2.2)
-    anchors = {node.get(key) for node in nodes for key in ("$anchor", "$dynamicAnchor")}
-    for node in nodes:
+    anchors = {node.get(key) for _, node in nodes for key in ("$anchor", "$dynamicAnchor")}
+    for place, node in nodes:
         for key in ("$ref", "$dynamicRef"):
             ref = node.get(key)
             if not isinstance(ref, str) or not ref.startswith("#"):
                 continue
             if ref == "#" or ref.startswith("#/"):
                 if local_ref(schema, ref) is None:
-                    return ref
+                    return place, ref
             elif ref[1:] not in anchors:
-                return ref
+                return place, ref
     return None
 
 

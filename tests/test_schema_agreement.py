@@ -409,4 +409,4 @@ def test_references_that_point_somewhere_are_not_dangling() -> None:
                              "w": {"$ref": "#/properties/x"}}}
     assert dangling_ref(schema) is None
     assert validator_for(schema).errors({"x": 1})[0].pointer == "/x"
-    assert dangling_ref({"properties": {"x": {"$ref": "#/$defs/nope"}}}) == "#/$defs/nope"
+    assert dangling_ref({"properties": {"x": {"$ref": "#/$defs/nope"}}}) == (("properties", "x"), "#/$defs/nope")

@@ -12,12 +12,11 @@ from typing import Any, TextIO
 
 import orjson
 
-from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, format_rfc3339
+from checker.model import JobRef, Problem, Provenance, Result, format_rfc3339
 from checker.reporters.base import ReportContext, Summary, result_source
 from checker.reporters.output import drain, text_spool
 
 REPORT_VERSION = "1.1"
-PASS, FAIL, ERROR = Status.PASS, Status.FAIL, Status.ERROR
 _SPOOL_BYTES = 1 << 20
 
 
@@ -28,7 +27,7 @@ def job_dict(job: JobRef | None) -> dict[str, Any] | None:
     return {"arn": job.arn, "name": job.name, "account_id": job.account_id, "region": job.region}
 
 
-def result_dict(result: Result, job: dict[str, Any] | None, source: dict[str, Any]) -> dict[str, Any]:
+def result_dict(result: Result, job: dict[str, Any] | None, source: dict[str, Any] | None) -> dict[str, Any]:
     """JSON form of one result (an element of ``results``); ``job`` and ``source`` are the already
     built :func:`job_dict` and :func:`~checker.reporters.base.result_source` of its job."""
     return {
@@ -58,17 +57,20 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
     }
 
 
-_SEEN_RESULTS = 4096
-"""At most this many results are remembered by identity (flat memory when every result is new)."""
-_PASS_BODY = orjson.dumps({"status": "PASS", "message": "", "pointer": None, "error_kind": None}).decode()[1:-1]
-_UNMARKED_TAIL = orjson.dumps({"waiver": None, "baseline": None}).decode()[1:]
+_ENCODED_RESULTS = 4096
+"""At most this many encoded results are remembered (flat memory when every result is new)."""
+
+_JOB_SLOT = ',"job":null,"source":null,'
+"""Where a job's shared part goes in an encoded :func:`result_dict` (``job`` and ``source`` left ``None``).
+Every value before it is a string (quotes escaped) or null, so its first occurrence is the slot."""
 
 
-def _result_head(result: Result) -> str:
-    """The encoded start of ``result``'s JSON object, up to and including the comma after ``severity``
-    (the fields of :func:`result_dict` that depend only on the rule and its severity)."""
-    return orjson.dumps({"rule_id": result.rule.id, "rule_name": result.rule.name,
-                         "severity": result.severity.label}).decode()[:-1] + ","
+def _split_result(result: Result) -> tuple[str, str]:
+    """``result`` encoded as :func:`result_dict` would be, cut around the job and source: ``(start, rest)``,
+    where ``start`` ends before ``,"job":`` and ``rest`` begins after ``"source":...,``."""
+    start, slot, rest = orjson.dumps(result_dict(result, None, None)).decode().partition(_JOB_SLOT)
+    assert slot, "result_dict must keep job and source after the result's own fields"
+    return start, rest
 
 
 class JsonReporter:
@@ -82,10 +84,9 @@ class JsonReporter:
         self._started = False  # a job's results were written
         self._problems = text_spool(_SPOOL_BYTES)  # drained in finish()
         self._problem_count = 0
-        self._heads: dict[tuple[str, Severity], str] = {}  # (rule id, severity) -> encoded start of a result
-        # Unmarked PASS and SKIP results met before, by identity, with their encoded start: an untimed engine
-        # shares them between jobs.
-        self._seen: dict[int, tuple[Result, str]] = {}
+        # results without waiver or baseline met before (most are PASS or "not applicable", alike in every
+        # job), by their fields, encoded and cut (_split_result)
+        self._encoded: dict[tuple[Any, ...], tuple[str, str]] = {}
 
     def start(self) -> None:
         """Write everything known before the first job."""
@@ -126,59 +127,31 @@ class JsonReporter:
         """Append the job's results (one line per job).
 
         Each result is written exactly as ``orjson.dumps(result_dict(...))`` would write it, but pieced
-        together: the part shared by the job's results (job, source) is encoded once per job, and each
-        result's own start (rule, severity, status, message, pointer, error kind) once per result -- once
-        per run for the PASS and "not applicable" results an untimed engine shares between jobs (a job's
-        ten results are about 4 KB; encoding them from dicts was a sixth of a scan's time).
+        together: the part shared by the job's results (job, source) is encoded once per job, and the rest
+        of a result once per run for results that recur alike (PASS, "not applicable"), so a job's ten
+        results (about 4 KB) are mostly joined, not encoded.
         """
         if not results:
             return
         shared = (b',"job":' + orjson.dumps(job_dict(job)) + b',"source":'
                   + orjson.dumps(result_source(provenance)) + b",").decode()
-        unmarked = shared + _UNMARKED_TAIL
-        seen = self._seen
-        starts = []
-        marked = False
+        encoded = self._encoded
+        pieces: list[str] = []
         for result in results:
-            known = seen.get(id(result))
-            if known is not None and known[0] is result:
-                starts.append(known[1])
-                continue
-            start = self._start(result)
-            if result.waiver is not None or result.baseline is not None:
-                marked = True
-            elif result.status is not FAIL and result.status is not ERROR and len(seen) < _SEEN_RESULTS:
-                seen[id(result)] = (result, start)  # holding the result keeps its id unique
-            starts.append(start)
-        if marked:
-            text = ",".join(start + self._tail(result, shared, unmarked)
-                            for start, result in zip(starts, results, strict=True))
-        else:
-            text = (unmarked + ",").join(starts) + unmarked
-        self.stream.write((",\n" if self._started else "\n") + text)
+            if result.waiver is None and result.baseline is None:
+                key = (result.rule.id, result.severity, result.status, result.message, result.pointer,
+                       result.error_kind)
+                cut = encoded.get(key)
+                if cut is None:
+                    cut = _split_result(result)
+                    if len(encoded) < _ENCODED_RESULTS:
+                        encoded[key] = cut
+            else:  # waived or compared with a baseline: its own
+                cut = _split_result(result)
+            pieces += (cut[0], shared, cut[1], ",")
+        pieces[-1] = ""  # no comma after the last result
+        self.stream.write((",\n" if self._started else "\n") + "".join(pieces))
         self._started = True
-
-    def _start(self, result: Result) -> str:
-        """The encoded start of ``result``'s object: every field of :func:`result_dict` before ``job``,
-        with the comma after it."""
-        key = (result.rule.id, result.severity)
-        head = self._heads.get(key)
-        if head is None:
-            head = self._heads[key] = _result_head(result)
-        if result.status is PASS and not result.message and result.pointer is None and result.error_kind is None:
-            return head + _PASS_BODY
-        return head + orjson.dumps({"status": result.status.value, "message": result.message,
-                                    "pointer": result.pointer,
-                                    "error_kind": result.error_kind.value if result.error_kind else None,
-                                    }).decode()[1:-1]
-
-    @staticmethod
-    def _tail(result: Result, shared: str, unmarked: str) -> str:
-        """The encoded rest of ``result``'s object from ``job`` on (``shared`` + waiver and baseline)."""
-        if result.waiver is None and result.baseline is None:
-            return unmarked
-        return shared + orjson.dumps({"waiver": dict(result.waiver) if result.waiver else None,
-                                      "baseline": result.baseline}).decode()[1:]
 
     def problem(self, problem: Problem) -> None:
         """Spool the problem; it is written in ``errors`` at the end."""

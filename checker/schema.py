@@ -244,14 +244,13 @@ def fast_pattern(pattern: str) -> str | None:
         if char == ".":
             out.append("[^\\n]")
         elif char == "$":
-            after = i + len(END_OF_STRING) if pattern.startswith(END_OF_STRING, i) else i + 1
+            anchor = END_OF_STRING if pattern.startswith(END_OF_STRING, i) else "$"
+            after = i + len(anchor)
             if pattern[after : after + 1] in ("*", "+", "?", "{"):  # a quantified anchor: read it as Python does
                 return None
-            if pattern.startswith(END_OF_STRING, i):
-                out.append("$")
-                i += len(END_OF_STRING)
-                continue
-            out.append("(?=\\n?$)")
+            out.append("$" if anchor == END_OF_STRING else "(?=\\n?$)")
+            i = after
+            continue
         else:
             out.append(char)
         i += 1
@@ -436,8 +435,7 @@ def _reference_validator_class() -> Any:
 def _reference_date_time(value: Any) -> bool:
     """python-jsonschema's ``date-time`` check (rfc3339-validator); ``False`` when it has none, so the
     reference decides (and :func:`reference_validator` refuses to run without it)."""
-    checker = _reference_validator_class().FORMAT_CHECKER
-    return "date-time" in checker.checkers and bool(checker.conforms(value, "date-time"))
+    return "date-time" in checked_formats() and _reference_conforms(value, "date-time")
 
 
 def _reference_conforms(value: Any, fmt: str) -> bool:

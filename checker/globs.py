@@ -56,7 +56,7 @@ def allowlist(patterns: Sequence[str], job: Job) -> Allowlist:
     key = tuple(patterns)
     if not _has_placeholder(key):
         return _listed(key)
-    return _listed_for(key, job.account_id or "?", job.region or "?", job.partition or "aws")
+    return _listed_for(key, *_identity(job))
 
 
 def expand(pattern: str, job: Job) -> str:
@@ -71,9 +71,16 @@ def expand(pattern: str, job: Job) -> str:
 
 def expand_all(patterns: Sequence[str], job: Job) -> list[str]:
     """:func:`expand` applied to every pattern, in order (the job's ARN is parsed once)."""
-    if not any("{" in pattern for pattern in patterns):
-        return list(patterns)
-    return list(_expanded(tuple(patterns), job.account_id or "?", job.region or "?", job.partition or "aws"))
+    key = tuple(patterns)
+    if not _has_placeholder(key):
+        return list(key)
+    return list(_expanded(key, *_identity(job)))
+
+
+def _identity(job: Job) -> tuple[str, str, str]:
+    """What the placeholders stand for in ``job``: account ID, region, partition (``?``, ``?`` and ``aws``
+    when unknown, see :func:`expand`)."""
+    return job.account_id or "?", job.region or "?", job.partition or "aws"
 
 
 def matches_any(value: str, patterns: Iterable[str]) -> bool:

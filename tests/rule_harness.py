@@ -1,5 +1,6 @@
-"""Run one or more rules over a real input file through the real pipeline (sources, normalisation,
-table schema, policy validation, engine) and collect the outcome per job id -- for the rule tests."""
+"""Run one or more rules over a real input file through the real scan assembly (:mod:`checker.api`:
+sources, normalisation, table schema, policy validation, engine) and collect the outcome per job id --
+for the rule tests."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from checker.engine import Engine
-from checker.inputs import Inputs
+from checker.api import ScanRequest, build_setup
 from checker.model import JobRef, Problem, Provenance, Result
 from checker.plugins import load_plugins
-from checker.policy import configure_rules, policy_from_mapping
+from checker.policy import policy_from_mapping
 from checker.reporters.base import Summary
-from checker.scan import Pipeline, ScanSettings
 
 NOW = datetime(2025, 6, 10, tzinfo=UTC)
 """The scan clock the rule tests use unless they say otherwise."""
@@ -45,6 +44,8 @@ class Outcome:
 
 
 class _Collector:
+    needs_timings = False
+
     def __init__(self, outcome: Outcome) -> None:
         self.outcome = outcome
 
@@ -70,10 +71,9 @@ def run_rules(path: Path, policy: Mapping[str, Any], now: datetime = NOW) -> Out
     """Scan ``path`` with ``policy`` (a parsed policy file: ``select``, ``rules``, ...) at clock ``now``."""
     registry = load_plugins(autoload=False)
     assert not registry.problems, registry.problems
-    configured = configure_rules(policy_from_mapping(policy), registry.rules)
+    request = ScanRequest(locations=(str(path),), policy=policy_from_mapping(policy), now=now)
     outcome = Outcome()
-    pipeline = Pipeline(Engine(configured), [_Collector(outcome)], ScanSettings(now=now))
-    pipeline.run(Inputs(registry.sources, lambda _message: None).read([str(path)]))
+    build_setup(request, registry).run(request, [_Collector(outcome)])
     return outcome
 
 

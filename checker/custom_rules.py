@@ -30,8 +30,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from checker.errors import ConfigError
 from checker.model import RESERVED_PREFIX, Job, Rule, Severity, UnknownData, Verdict, failed, passed, reserved_rule_id
-from checker.policy import ConfigError, Policy
+from checker.policy import Policy
 
 if TYPE_CHECKING:
     from checker.plugins import Registry

@@ -22,7 +22,8 @@ from typing import Any
 
 import orjson
 
-from checker.model import PASSED, ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict, clip
+from checker.model import PASSED, ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict
+from checker.text import clip
 
 MAX_ERROR_MESSAGE = 500
 

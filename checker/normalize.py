@@ -27,7 +27,8 @@ from typing import Any
 
 import orjson
 
-from checker.model import format_rfc3339
+from checker.arn import arn_account
+from checker.timeutil import format_rfc3339
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _snake_cache: dict[str, str] = {}
@@ -375,7 +376,7 @@ class Normalizer:
                     unknown[column] = f"column {column} not in input"
         if row.get("account_id") is None and "account_id" in unknown:
             del unknown["account_id"]
-            row["account_id"] = _account_from_arn(row.get("job_arn"))
+            row["account_id"] = arn_account(row.get("job_arn"))
         if isinstance(declared, dict):
             for column, reason in declared.items():
                 row.pop(str(column), None)
@@ -402,14 +403,6 @@ class Normalizer:
         if "tags" not in row:
             unknown["tags"] = API_TAGS_UNKNOWN
         if row.get("account_id") is None:
-            row["account_id"] = _account_from_arn(row.get("job_arn"))
+            row["account_id"] = arn_account(row.get("job_arn"))
         row.setdefault("_key", None)
         return row, unknown
-
-
-def _account_from_arn(arn: Any) -> str | None:
-    if isinstance(arn, str):
-        parts = arn.split(":", 5)
-        if len(parts) == 6 and parts[4]:
-            return parts[4]
-    return None

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.engine import ConfiguredRule
+from checker.errors import ConfigError as ConfigError  # re-exported (shim): its home is checker.errors
 from checker.model import Rule, Severity
 
 if TYPE_CHECKING:
@@ -30,10 +31,6 @@ CONFIG_NAME = "bedrock-audit.toml"
 PYPROJECT_TABLE = "bedrock-audit"
 DEFAULT_FAIL_ON = Severity.LOW
 COMMON_RULE_KEYS = ("severity", "enabled", "statuses")
-
-
-class ConfigError(Exception):
-    """A usage or configuration mistake (exit 2). ``str(exc)`` is the one-line message for the user."""
 
 
 @dataclass

@@ -24,7 +24,7 @@ from urllib.parse import unquote
 
 import orjson
 
-from checker.model import clip
+from checker.text import clip
 
 TABLE_SCHEMA = "aws.bedrock_model_invocation_job.schema.json"
 CONFIG_SCHEMA = "config.schema.json"

@@ -12,9 +12,11 @@ from typing import Any, TextIO
 
 import orjson
 
-from checker.model import JobRef, Problem, Provenance, Result, format_rfc3339
-from checker.reporters.base import ReportContext, Summary, result_source
+from checker.model import JobRef, Problem, Provenance, Result
+from checker.reporters.base import ReportContext, result_source
 from checker.reporters.output import drain, text_spool
+from checker.summary import Summary
+from checker.timeutil import format_rfc3339
 
 REPORT_VERSION = "1.1"
 _SPOOL_BYTES = 1 << 20

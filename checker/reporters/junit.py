@@ -26,8 +26,9 @@ from typing import TextIO
 from junit_xml import TestCase, TestSuite
 
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Status
-from checker.reporters.base import ReportContext, Summary, problem_text
+from checker.reporters.base import ReportContext, problem_text
 from checker.reporters.output import drain, text_spool
+from checker.summary import Summary
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPOOL_BYTES = 4 << 20

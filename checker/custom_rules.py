@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 from checker.errors import ConfigError
 from checker.model import RESERVED_PREFIX, Job, Rule, Severity, UnknownData, Verdict, failed, passed, reserved_rule_id
 from checker.policy import Policy
+from checker.registry import RuleTable
 
 if TYPE_CHECKING:
-    from checker.plugins import Registry
+    from checker.registry import Registry
 
 CUSTOM_RULES_PLUGIN = "policy"
 """What ``bedrock-audit rules`` and the reports show as the plugin of a custom rule."""
@@ -230,14 +231,15 @@ def custom_rules(policy: Policy) -> list[CustomRule]:
 
 
 def with_custom_rules(registry: Registry, policy: Policy,
-                      extra: Sequence[CustomRule] | None = None) -> tuple[dict[str, Rule], dict[str, str]]:
-    """``(rules, rule_plugin)``: the plugins' rules plus the policy's custom rules.
+                      extra: Sequence[CustomRule] | None = None) -> tuple[RuleTable, dict[str, str]]:
+    """``(rules, rule_plugin)``: the plugins' rules plus the policy's custom rules (trusted, like the
+    built-in rules: their check is :class:`CustomRule`'s).
 
     ``extra``: already built custom rules (default: built from ``policy``). Raises :class:`ConfigError`
     when a custom rule's id or name is already taken, naming the rule and its plugin.
     """
-    rules: dict[str, Rule] = dict(registry.rules)
-    rule_plugin = dict(registry.rule_plugin)
+    rules = registry.rules
+    rule_plugin = registry.rule_plugin
     built = custom_rules(policy) if extra is None else list(extra)
     for index, rule in enumerate(built):
         where = policy.where(f"custom-rules[{index}]")
@@ -250,7 +252,7 @@ def with_custom_rules(registry: Registry, policy: Policy,
             raise ConfigError(f"{where}: {what} is already used by {clash.id} ({clash.name}) of {label}")
         rules[rule.id] = rule
         rule_plugin[rule.id] = CUSTOM_RULES_PLUGIN
-    return rules, rule_plugin
+    return RuleTable(rules, rules.trusted | {rule.id for rule in built}), rule_plugin
 
 
 def _label(registry: Registry, plugin: str) -> str:

@@ -7,9 +7,10 @@ rule that returns something other than a :class:`~checker.model.Verdict` is an E
 does can end the scan or turn into a PASS.
 
 Rules must not change the record, but a third-party rule that does (an in-place "normalisation") must not
-change what the other rules, the waivers and the reports see: each rule whose check function lives
-outside bedrock-audit's own packages (``rules``, ``checker``: the built-in and ``[[custom-rules]]`` rules,
-tested pure) gets its own copy of the job. Only plugin rules pay for the copy (a JSON round trip).
+change what the other rules, the waivers and the reports see: each rule not marked ``trusted`` gets its own
+copy of the job. Trusted are the rules a built-in plugin registered and the policy's ``[[custom-rules]]``
+(bedrock-audit's own code, tested pure; the registry says so, see :class:`checker.registry.RuleTable`),
+never a rule by the name of its module. Only plugin rules pay for the copy (a JSON round trip).
 """
 
 from __future__ import annotations
@@ -31,12 +32,15 @@ MAX_ERROR_MESSAGE = 500
 @dataclass(frozen=True)
 class ConfiguredRule:
     """A rule as this run uses it: validated ``params`` (defaults filled), effective ``severity`` (the
-    policy may override the rule's own) and the job statuses it applies to (``None``: all)."""
+    policy may override the rule's own) and the job statuses it applies to (``None``: all). ``trusted``:
+    the rule is bedrock-audit's own (built-in or custom) and reads the shared record; any other rule gets
+    its own copy of each job."""
 
     rule: Rule
     params: Mapping[str, Any]
     severity: Severity
     applies_to: frozenset[str] | None
+    trusted: bool = False
 
 
 class Engine:
@@ -51,7 +55,7 @@ class Engine:
         self.rules = tuple(rules)
         self.timed = timed
         self._skips: dict[tuple[str, str | None], Result] = {}
-        self._private = tuple(not _own(configured.rule) for configured in self.rules)
+        self._private = tuple(not configured.trusted for configured in self.rules)
         # What the per-job loop needs of each rule, looked up once instead of once per job and rule.
         self._plan = tuple((configured, configured.rule, configured.rule.check, configured.params,
                             configured.severity, configured.applies_to, private,
@@ -137,14 +141,6 @@ def _no_clock() -> float:
 
 _UNREAD = object()
 """Marks the job status as not read yet (``None`` is a status: null)."""
-
-
-_OWN_PACKAGES = ("rules.", "checker.")
-
-
-def _own(rule: Rule) -> bool:
-    """True for bedrock-audit's own rules (built-in and custom): their check reads the shared record."""
-    return str(getattr(rule.check, "__module__", "") or "").startswith(_OWN_PACKAGES)
 
 
 def _private_copy(job: Job) -> Job:

@@ -36,7 +36,7 @@ def test_wheel_contains_the_schemas_and_both_packages(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for schema in (TABLE_SCHEMA, "config.schema.json", "report.schema.json", "rule-metadata.schema.json"):
         assert f"checker/schemas/{schema}" in names
-    assert "rules/__init__.py" in names and "checker/cli.py" in names
+    assert "rules/__init__.py" in names and "checker/cli/__init__.py" in names and "checker/cli/scan.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "bedrock-audit = checker.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

@@ -113,17 +113,16 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
     """One ``[[custom-rules]]`` table (already checked against the config schema) -> :class:`CustomRule`.
 
     ``where`` prefixes error messages (``"bedrock-audit.toml: custom-rules[0]"``). Raises
-    :class:`~checker.policy.ConfigError` for an id with the reserved ``BA`` prefix, a schema that holds
+    :class:`~checker.errors.ConfigError` for an id with the reserved ``BA`` prefix, a schema that holds
     TOML dates, is not a valid JSON Schema, has a key that is not a keyword, a ``$ref`` outside itself or
     a pattern jsonschema-rs cannot compile, and for metadata :class:`~checker.model.Rule` rejects.
     """
     from checker.schema import (
         KEYWORDS,
-        TABLE_SCHEMA,
         SchemaValidator,
         checked_formats,
         dangling_ref,
-        load_schema,
+        known_columns,
         metaschema_errors,
         remote_ref,
         unchecked_format,
@@ -169,7 +168,7 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
         reason = " ".join(str(exc).split()).split(" Failed validating")[0][:300]
         raise ConfigError(f"{where}.schema: {reason}") from None
     reads = referenced_columns(schema)
-    absent = _absent_reasons(reads or (), frozenset(load_schema(TABLE_SCHEMA)["properties"]))
+    absent = _absent_reasons(reads or (), known_columns())
 
     def check(job: Job, params: Mapping[str, Any]) -> Verdict:
         for column in sorted(job.unknown) if reads is None else sorted(reads):

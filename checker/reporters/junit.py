@@ -56,7 +56,7 @@ class JUnitReporter:
         self.stream = stream
         self.context = context
         self._spool = text_spool(_SPOOL_BYTES)  # drained in finish()
-        self._tests = self._failures = self._errors = self._skipped = 0
+        self._tests = self._failures = self._errors = 0
         self._time = 0.0
         self._names: dict[str, tuple[str, str]] = {}  # rule id -> (testcase name, classname), made XML-safe once
 
@@ -128,7 +128,6 @@ class JUnitReporter:
         self._tests += len(cases)
         self._failures += int(element.get("failures", 0))
         self._errors += int(element.get("errors", 0))
-        self._skipped += int(element.get("skipped", 0))
         self._time += total
 
     def finish(self, summary: Summary) -> None:

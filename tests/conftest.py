@@ -25,6 +25,9 @@ settings.register_profile("deterministic", derandomize=True, database=None)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
+PROPERTY_BUDGET = 500
+"""Examples a property test may draw and still run by default; past it the test is marked ``slow``."""
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 VENDOR = DATA / "vendor"
@@ -185,3 +188,15 @@ def fake_plugin_dir(root: Path, name: str, source: str, version: str = "1.0") ->
     (dist / "entry_points.txt").write_text(f"[bedrock_audit]\n{name.replace('_', '-')} = {name}\n")
     existing = os.environ.get("PYTHONPATH")
     return {"PYTHONPATH": str(root) + (os.pathsep + existing if existing else "")}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``smoke`` every test that starts the console script through the ``script`` fixture, and
+    ``slow`` every property test drawing more than :data:`PROPERTY_BUDGET` examples."""
+    for item in items:
+        if "script" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.smoke)
+        function = getattr(item, "obj", None)
+        drawn = getattr(getattr(function, "_hypothesis_internal_use_settings", None), "max_examples", 0)
+        if getattr(function, "is_hypothesis_test", False) and drawn > PROPERTY_BUDGET:
+            item.add_marker(pytest.mark.slow)

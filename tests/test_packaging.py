@@ -14,7 +14,6 @@ from conftest import ROOT, sample_rows
 
 from checker.schema import TABLE_SCHEMA, schemas_dir
 
-
 pytestmark = pytest.mark.smoke  # starts the installed console script, pip or a fresh venv
 
 def test_schemas_found_in_a_source_checkout() -> None:

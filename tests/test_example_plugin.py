@@ -26,6 +26,7 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.smoke  # starts the installed console script, pip or a fresh venv
 
+
 EXAMPLE = ROOT / "examples" / "plugin"
 
 

@@ -16,6 +16,7 @@ from checker.schema import TABLE_SCHEMA, schemas_dir
 
 pytestmark = pytest.mark.smoke  # starts the installed console script, pip or a fresh venv
 
+
 def test_schemas_found_in_a_source_checkout() -> None:
     assert Path(str(schemas_dir())) == ROOT / "schemas"
 

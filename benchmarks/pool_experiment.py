@@ -35,10 +35,10 @@ from checker.inputs import Inputs
 from checker.model import ErrorKind, JobRef, Provenance, Result, Status
 from checker.plugins import load_plugins
 from checker.policy import policy_from_mapping
-from checker.reporters.base import Summary
 from checker.reporters.json_report import JsonReporter
 from checker.scan import Evaluator
 from checker.sources.base import RawRecord
+from checker.summary import Summary
 
 BATCH = 1000
 NOW = datetime(2025, 12, 1, tzinfo=UTC)

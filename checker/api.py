@@ -27,14 +27,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from checker.errors import ExitCode
+
 if TYPE_CHECKING:
     from checker.engine import ConfiguredRule
     from checker.model import Problem, Severity
     from checker.plugins import Registry
     from checker.policy import Policy
-    from checker.reporters.base import ReportContext, Reporter, Summary
+    from checker.reporters.base import ReportContext, Reporter
     from checker.scan import ResultStage
     from checker.sources.base import Item, Source
+    from checker.summary import Summary
 
 __all__ = [
     "ConfigurableSource",
@@ -137,6 +140,8 @@ class PluginConfigError(Exception):
     code wins, and a missing rule or format is often the failed plugin's: ``[rules.ACME001]``,
     ``-f acme-csv``). ``str(exc)`` is one line for the user."""
 
+    exit_code = ExitCode.PLUGIN
+
 
 def unknown_disabled(registry: Registry) -> str | None:
     """The message for disabled-plugin names that match no plugin, or ``None``."""
@@ -162,7 +167,7 @@ def load_registry(disabled: Iterable[str] = (), report: Callable[[Problem], None
 @contextlib.contextmanager
 def plugin_failures_win(registry: Registry) -> Iterator[None]:
     """Turn a ``ConfigError`` raised inside into :class:`PluginConfigError` when a plugin failed to load."""
-    from checker.policy import ConfigError
+    from checker.errors import ConfigError
 
     try:
         yield
@@ -245,7 +250,7 @@ def _split(values: Sequence[str] | None) -> list[str] | None:
 
 def _configured_sources(registry: Registry, options: Mapping[str, Any]) -> dict[str, Source]:
     """The registered sources, those named in ``options`` configured with theirs. Raises ``ConfigError``."""
-    from checker.policy import ConfigError
+    from checker.errors import ConfigError
 
     sources = dict(registry.sources)
     for name, value in options.items():
@@ -263,8 +268,9 @@ def build_setup(request: ScanRequest, registry: Registry, warn: Sink | None = No
     names, the policy and its custom rules, ``fail_on``, ``input_format``, the source options, the rule
     selection and options, the waiver files, the baseline file."""
     from checker.custom_rules import with_custom_rules
+    from checker.errors import ConfigError
     from checker.model import Severity
-    from checker.policy import ConfigError, configure_rules
+    from checker.policy import configure_rules
     from checker.scan import result_stages
 
     unknown = unknown_disabled(registry)
@@ -289,7 +295,7 @@ def build_setup(request: ScanRequest, registry: Registry, warn: Sink | None = No
 
 def check_format(name: str, reporters: Mapping[str, Any]) -> None:
     """Raise ``ConfigError`` unless ``name`` is a registered report format."""
-    from checker.policy import ConfigError
+    from checker.errors import ConfigError
 
     if name not in reporters:
         raise ConfigError(f"unknown report format {name!r} (known: {', '.join(sorted(reporters))})")
@@ -297,7 +303,7 @@ def check_format(name: str, reporters: Mapping[str, Any]) -> None:
 
 def _check_reports(reports: Sequence[Report], registry: Registry) -> None:
     """Files first, in order, then stdout: a known format each, no file named twice."""
-    from checker.policy import ConfigError
+    from checker.errors import ConfigError
 
     seen: set[str] = set()
     for report in reports:

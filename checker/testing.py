@@ -32,8 +32,8 @@ from checker.engine import ConfiguredRule, Engine
 from checker.model import ErrorKind, Job, Provenance, Result, Rule, Status
 from checker.plugins import Registry, load_plugins, validate_rule
 from checker.policy import with_defaults
-from checker.reporters.base import Summary
 from checker.sources.base import RawRecord
+from checker.summary import Summary
 
 __all__ = [
     "ScanOutcome",

@@ -14,7 +14,7 @@ from checker.api import ScanRequest, build_setup
 from checker.model import JobRef, Problem, Provenance, Result
 from checker.plugins import load_plugins
 from checker.policy import policy_from_mapping
-from checker.reporters.base import Summary
+from checker.summary import Summary
 
 NOW = datetime(2025, 6, 10, tzinfo=UTC)
 """The scan clock the rule tests use unless they say otherwise."""

@@ -15,8 +15,9 @@ from conftest import compliant_row, write_jsonl
 
 from checker import Problem, Provenance, RawRecord, hookimpl
 from checker.api import Report, ScanRequest, run_scan, run_to_stream
+from checker.errors import ConfigError
 from checker.plugins import load_plugins
-from checker.policy import ConfigError, policy_from_mapping
+from checker.policy import policy_from_mapping
 from checker.testing import load_plugin, scan_rows
 
 NOW = datetime(2025, 6, 10, tzinfo=UTC)
@@ -120,7 +121,7 @@ class BrokenReporterPlugin:
 
 
 def test_the_testing_kit_guards_a_plugin_reporter_as_the_cli_does() -> None:
-    from checker.reporters.guard import ReporterFailed
+    from checker.errors import ReporterFailed
 
     with pytest.raises(ReporterFailed, match="report format 'broken' of plugin .* failed to start: RuntimeError"):
         scan_rows([compliant_row()], plugin=BrokenReporterPlugin(), format="broken", now=NOW)

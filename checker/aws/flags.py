@@ -53,7 +53,7 @@ class AwsFlags:
         """The live scan these flags describe, or ``None`` without ``--aws`` (and not ``implied``: fetch
         always reads AWS). Raises ``checker.policy.ConfigError`` for a bad value or an AWS flag without
         ``--aws``."""
-        from checker.policy import ConfigError
+        from checker.errors import ConfigError
 
         if not (self.aws or implied):
             given = self.given()
@@ -89,7 +89,7 @@ class LiveAws:
     def check(self) -> None:
         """Check the profile and regions now. Raises ``checker.policy.ConfigError``."""
         from checker.aws.fanout import plan_for
-        from checker.policy import ConfigError
+        from checker.errors import ConfigError
 
         try:
             plan_for(self.target)
@@ -112,7 +112,7 @@ def check_locations(locations: Sequence[str]) -> list[str]:
     """Check every ``aws://`` location now (options, profile, regions), so a mistake is a usage error
     (exit 2) before anything is read. Returns the locations as reports may show them (external IDs
     redacted). Raises ``checker.policy.ConfigError``."""
-    from checker.policy import ConfigError
+    from checker.errors import ConfigError
 
     shown = []
     for location in locations:

@@ -24,7 +24,7 @@ from checker.cli.options import (
     parse_now,
     scan_request,
 )
-from checker.exitcodes import ExitCode
+from checker.errors import ExitCode
 
 BASELINE_EPILOG = (
     "Exit codes: 0 baseline written (findings never fail this command); 2 usage or configuration error; "
@@ -63,7 +63,7 @@ def baseline_create(
     def body() -> int:
         from checker.api import build_setup, plugin_failures_win, shown_locations
         from checker.baseline import BaselineWriter
-        from checker.policy import ConfigError
+        from checker.errors import ConfigError
         from checker.reporters.output import AtomicFile
 
         request = scan_request(paths, config=config, waivers=waivers, select=select, ignore=ignore,

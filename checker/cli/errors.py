@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import typer
 
-from checker.exitcodes import ExitCode
+from checker.errors import ExitCode
 from checker.reporters.base import printable  # already loaded by `import checker`
 
 
@@ -53,9 +53,7 @@ def guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
     ``sys.exit()`` in plugin code -> 4; broken stdout pipe -> 2; Ctrl-C -> 130; SIGTERM -> 143.
     """
     from checker.api import PluginConfigError
-    from checker.policy import ConfigError
-    from checker.reporters.guard import ReporterFailed
-    from checker.reporters.output import OutputError
+    from checker.errors import ConfigError, OutputError, ReporterFailed
 
     previous = None
     with contextlib.suppress(ValueError):  # ValueError: not the main thread (an embedding caller's)
@@ -65,10 +63,8 @@ def guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
     except _Terminated:
         print("bedrock-audit: terminated", file=sys.stderr)
         raise typer.Exit(128 + signal.SIGTERM) from None
-    except (ConfigError, OutputError) as exc:
-        error(str(exc), ExitCode.USAGE)
-    except (PluginConfigError, ReporterFailed) as exc:
-        error(str(exc), ExitCode.PLUGIN)
+    except (ConfigError, OutputError, ReporterFailed, PluginConfigError) as exc:
+        error(str(exc), exc.exit_code)  # each names its code: 2 usage, 4 plugin (checker.errors)
     except typer.Exit:
         raise
     except SystemExit as exc:  # sys.exit() in plugin code must not end the run with its code
@@ -97,7 +93,7 @@ def guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
 
 def check_listing_format(format: str, allowed: tuple[str, ...]) -> None:
     """Raise ``ConfigError`` unless ``format`` is one of ``allowed`` (the listing commands' -f)."""
-    from checker.policy import ConfigError
+    from checker.errors import ConfigError
 
     if format not in allowed:
         raise ConfigError(f"--format: expected {', '.join(allowed[:-1])} or {allowed[-1]}, got {format!r}")

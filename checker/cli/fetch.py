@@ -79,9 +79,9 @@ def fetch(
 
 def _fetch(output: str | None, allow_partial: bool, flags: AwsFlags) -> int:
     from checker.aws.flags import LiveAws
+    from checker.errors import ConfigError
     from checker.fetch import fetch_exit_code, write_rows
     from checker.normalize import Normalizer
-    from checker.policy import ConfigError
     from checker.reporters.output import AtomicFile, StdoutOutput
     from checker.schema import table_columns
 

@@ -73,18 +73,9 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", h
 
 def parse_now(text: str | None) -> datetime:
     """``--now`` value -> aware UTC datetime (``None``: the current time). Raises ``ConfigError``."""
-    from checker.model import parse_rfc3339
-    from checker.policy import ConfigError
+    from checker.timeutil import parse_date_or_timestamp
 
-    if text is None:
-        return datetime.now(UTC)
-    candidate = text.strip()
-    if len(candidate) == 10:
-        candidate += "T00:00:00Z"
-    try:
-        return parse_rfc3339(candidate)
-    except ValueError:
-        raise ConfigError(f"--now: {text!r} is not an RFC 3339 timestamp or a YYYY-MM-DD date") from None
+    return datetime.now(UTC) if text is None else parse_date_or_timestamp(text, "--now")
 
 
 def scan_request(paths: list[str] | None, *, config: Path | None, waivers: list[Path] | None,

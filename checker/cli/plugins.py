@@ -5,7 +5,7 @@ from __future__ import annotations
 from checker.cli.app import load
 from checker.cli.errors import check_listing_format, guard, warn
 from checker.cli.options import DisableOption, FormatOption, TracebackOption
-from checker.exitcodes import ExitCode
+from checker.errors import ExitCode
 
 
 def plugins(

@@ -11,7 +11,7 @@ import typer
 from checker.cli.app import load
 from checker.cli.errors import check_listing_format, guard, warn
 from checker.cli.options import ConfigOption, DisableOption, FormatOption, TracebackOption
-from checker.exitcodes import ExitCode
+from checker.errors import ExitCode
 
 
 def rules_list(
@@ -41,8 +41,9 @@ def _rules_list(format: str, config: Path | None, disabled: list[str] | None,
     from checker.api import ScanRequest, load_request_policy, unknown_disabled
     from checker.catalogue import rules_for_framework
     from checker.custom_rules import with_custom_rules
+    from checker.errors import ConfigError
     from checker.listing import as_json, rule_rows, rules_text
-    from checker.policy import ConfigError, configure_rules
+    from checker.policy import configure_rules
 
     check_listing_format(format, ("text", "json", "markdown"))
     registry = load(disabled)
@@ -87,8 +88,9 @@ def rules_show(
     def show() -> int:
         from checker.api import ScanRequest, load_request_policy, plugin_failures_win
         from checker.custom_rules import with_custom_rules
+        from checker.errors import ConfigError
         from checker.listing import as_json, rule_document, rule_text
-        from checker.policy import ConfigError, find_rule
+        from checker.policy import find_rule
 
         check_listing_format(format, ("text", "json"))
         registry = load(disable_plugin)

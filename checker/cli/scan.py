@@ -103,7 +103,7 @@ def scan(
     def body() -> int:
         from checker.api import Report, run_scan, shown_locations
         from checker.aws.flags import AwsFlags, LiveAws
-        from checker.policy import ConfigError
+        from checker.errors import ConfigError
 
         flags = AwsFlags(aws, region, all_regions, profile, role_arn, account, accounts_file, external_id,
                          status, submitted_after, max_attempts, concurrency)
@@ -127,7 +127,7 @@ def scan(
 def _file_report(spec: str) -> Report:
     """``-o FORMAT=PATH`` -> :class:`checker.api.Report`. Raises ``ConfigError`` for another shape."""
     from checker.api import Report
-    from checker.policy import ConfigError
+    from checker.errors import ConfigError
 
     name, sep, path = spec.partition("=")
     if not sep or not name or not path:

@@ -321,8 +321,8 @@ def _check_reports(reports: Sequence[Report], registry: Registry) -> None:
 
 def _plugin_format(registry: Registry, name: str) -> str | None:
     """``"report format 'x' of plugin acme (acme-bedrock-rules 1.0)"``; ``None`` for a built-in format."""
-    info = registry.plugin(registry.reporter_plugin[name])
-    return None if info.builtin else f"report format {name!r} of plugin {info.label}"
+    entry = registry.reporter_entries[name]
+    return None if entry.builtin else f"report format {name!r} of plugin {entry.plugin.label}"
 
 
 def shown_locations(request: ScanRequest) -> list[str]:

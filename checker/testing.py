@@ -30,8 +30,9 @@ from typing import Any
 
 from checker.engine import ConfiguredRule, Engine
 from checker.model import ErrorKind, Job, Provenance, Result, Rule, Status
-from checker.plugins import Registry, load_plugins, validate_rule
+from checker.plugins import load_plugins
 from checker.policy import with_defaults
+from checker.registry import Registry, validate_rule
 from checker.sources.base import RawRecord
 from checker.summary import Summary
 

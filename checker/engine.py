@@ -55,12 +55,9 @@ class Engine:
         self.rules = tuple(rules)
         self.timed = timed
         self._skips: dict[tuple[str, str | None], Result] = {}
-        self._private = tuple(not configured.trusted for configured in self.rules)
-        # What the per-job loop needs of each rule, looked up once instead of once per job and rule.
-        self._plan = tuple((configured, configured.rule, configured.rule.check, configured.params,
-                            configured.severity, configured.applies_to, private,
-                            Result(configured.rule, configured.severity, Status.PASS, "", None))
-                           for configured, private in zip(self.rules, self._private, strict=True))
+        # each rule with its shared untimed PASS result
+        self._steps = tuple((configured, Result(configured.rule, configured.severity, Status.PASS, "", None))
+                            for configured in self.rules)
 
     def evaluate(self, job: Job) -> list[Result]:
         """One :class:`~checker.model.Result` per configured rule, in rule order. Never raises.
@@ -75,7 +72,8 @@ class Engine:
         clock = time.perf_counter if timed else _no_clock
         status: Any = _UNREAD
         start = clock()
-        for configured, rule, check, params, severity, applies_to, private, shared_pass in self._plan:
+        for configured, shared_pass in self._steps:
+            rule, severity, applies_to = configured.rule, configured.severity, configured.applies_to
             try:
                 if applies_to is not None:
                     if status is _UNREAD:
@@ -88,7 +86,7 @@ class Engine:
                             append(self._shared_skip(configured, status))
                         start = end
                         continue
-                verdict = check(_private_copy(job) if private else job, params)
+                verdict = rule.check(job if configured.trusted else _private_copy(job), configured.params)
             except UnknownData as exc:
                 end = clock()
                 append(Result(rule, severity, Status.ERROR, f"{rule.id} cannot decide: {exc}",

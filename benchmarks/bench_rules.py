@@ -32,9 +32,10 @@ from typing import Any
 
 from checker.api import ScanRequest, build_setup
 from checker.engine import ConfiguredRule
-from checker.model import Job, Provenance, UnknownData, parse_rfc3339
+from checker.model import Job, Provenance, UnknownData
 from checker.plugins import load_plugins
 from checker.policy import policy_from_mapping
+from checker.timeutil import parse_rfc3339
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_NOW = datetime(2025, 6, 10, tzinfo=UTC)

@@ -48,7 +48,9 @@ class Engine:
 
     ``timed``: measure each rule's evaluation into ``Result.duration`` (seconds). Untimed, every duration
     is 0.0 and the engine hands out one shared PASS result per rule instead of building one per job (the
-    commonest result; about 3 µs a job with ten rules): for runs whose reports show no durations.
+    commonest result; about 3 µs a job with ten rules), and one "not applicable" result per rule and
+    status: for runs whose reports show no durations. Both save 11% of a scan's CPU (100,000 generated
+    records, default rules, JSON report: 7.08 s without, 6.31 s with; issue 13).
     """
 
     def __init__(self, rules: Sequence[ConfiguredRule], timed: bool = True) -> None:

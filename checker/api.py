@@ -32,8 +32,8 @@ from checker.errors import ExitCode
 if TYPE_CHECKING:
     from checker.engine import ConfiguredRule
     from checker.model import Problem, Severity
-    from checker.plugins import Registry
     from checker.policy import Policy
+    from checker.registry import Registry
     from checker.reporters.base import ReportContext, Reporter
     from checker.scan import ResultStage
     from checker.sources.base import Item, Source

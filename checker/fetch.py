@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 import orjson
 
-from checker.exitcodes import ExitCode
+from checker.errors import ExitCode
 from checker.model import Problem
 from checker.normalize import UNKNOWN_KEY, Normalizer
 from checker.sources.base import Item, RawRecord, gap_record

@@ -15,12 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from checker.arn import arn_parts
-from checker.text import clip as clip
-from checker.timeutil import format_rfc3339 as format_rfc3339
 from checker.timeutil import parse_rfc3339
-
-# Shims: clip (now checker.text), format_rfc3339 and parse_rfc3339 (checker.timeutil) and arn_parts
-# (checker.arn) stay importable from here until every caller imports them from their new home.
 
 
 class Severity(enum.IntEnum):

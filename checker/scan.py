@@ -14,13 +14,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from checker.arn import arn_parts
 from checker.engine import ConfiguredRule, Engine
 from checker.exitcodes import exit_code
-from checker.model import ErrorKind, Job, JobRef, Problem, Provenance, Result, Severity, Status, arn_parts
+from checker.model import ErrorKind, Job, JobRef, Problem, Provenance, Result, Severity, Status
 from checker.normalize import Normalizer
-from checker.reporters.base import Reporter, Summary
+from checker.reporters.base import Reporter
 from checker.schema import TABLE_SCHEMA, load_schema, table_columns, table_validator
 from checker.sources.base import Item, RawRecord
+from checker.summary import Summary
 
 if TYPE_CHECKING:
     from checker.policy import Policy

@@ -51,6 +51,9 @@ class CsvSource:
         if header is None:
             return
         header = [name.strip() for name in header]
+        if _has_undecodable(header):  # before any message quotes the header: it must be text
+            yield source_problem("line 1: invalid UTF-8 in the CSV header", location)
+            return
         if "job_arn" not in header:
             shown = ", ".join(header[:6]) + (", ..." if len(header) > 6 else "")
             yield source_problem(
@@ -58,9 +61,6 @@ class CsvSource:
                 "header row and the job_arn column selected",
                 location,
             )
-            return
-        if _has_undecodable(header):
-            yield source_problem("line 1: invalid UTF-8 in the CSV header", location)
             return
         duplicates = sorted({n for n in header if header.count(n) > 1})
         if duplicates:

@@ -1,0 +1,35 @@
+"""Inputs the fuzzer (fuzz/, README "Fuzzing") found to break a scan, each reduced to what broke it.
+
+Each test runs the scan a user would (``bedrock-audit scan FILE -f json``) and asserts what the user
+sees: a one-line error naming the file (and line), a complete JSON report, no internal error.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from conftest import Cli
+
+
+def scan_json(cli: Cli, path: Path) -> tuple[int, dict[str, Any], str]:
+    result = cli("scan", str(path), "-f", "json")
+    assert "internal error" not in result.stderr
+    return result.returncode, json.loads(result.stdout), result.stderr
+
+
+def errors(report: dict[str, Any]) -> list[tuple[str, str | None, int | None]]:
+    """``(message, path, line)`` of each input or source error in the JSON report that names a file."""
+    return [(e["message"], e["source"]["path"], e["source"]["line"]) for e in report["errors"] if e["source"]]
+
+
+def test_csv_header_with_invalid_utf8_and_no_job_arn_is_one_input_error(cli: Cli, tmp_path: Path) -> None:
+    # fuzz: a byte of the header made invalid UTF-8 inside "job_arn": the "no job_arn column" message quoted
+    # the undecodable header and the JSON report crashed on it (exit 4, "internal error: TypeError").
+    path = tmp_path / "jobs.csv"
+    path.write_bytes(b"_key,jo\xaeb_arn,status\nk1,arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/x,"
+                     b"Completed\n")
+    code, report, stderr = scan_json(cli, path)
+    assert code == 3
+    assert errors(report) == [("line 1: invalid UTF-8 in the CSV header", str(path), None)]

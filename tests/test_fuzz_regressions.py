@@ -33,3 +33,23 @@ def test_csv_header_with_invalid_utf8_and_no_job_arn_is_one_input_error(cli: Cli
     code, report, stderr = scan_json(cli, path)
     assert code == 3
     assert errors(report) == [("line 1: invalid UTF-8 in the CSV header", str(path), None)]
+
+
+def test_csv_header_cells_with_line_breaks_are_quoted_on_one_line(cli: Cli, tmp_path: Path) -> None:
+    # fuzz: a header without job_arn whose cells span lines; the error quoted them as they were, so the
+    # "one line per error" of every report broke (and a 16 MiB cell would have been quoted whole).
+    path = tmp_path / "jobs.csv"
+    path.write_bytes(b'_key,"owner=>a\nb",' + b"x" * 500 + b"\nk1,v,w\n")
+    code, report, _ = scan_json(cli, path)
+    assert code == 3
+    [(message, where, _line)] = errors(report)
+    assert where == str(path) and "\n" not in message and len(message) < 300
+    assert message.startswith("line 1: the CSV header has no job_arn column (first row: _key, owner=>a\\nb, xxx")
+
+
+def test_csv_duplicate_header_cells_with_line_breaks_are_quoted_on_one_line(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "jobs.csv"
+    path.write_bytes(b'job_arn,"a\r\nb","a\r\nb"\nk1,v,w\n')
+    code, report, _ = scan_json(cli, path)
+    assert code == 3
+    assert errors(report) == [("line 1: duplicate CSV columns: a\\r\\nb", str(path), None)]

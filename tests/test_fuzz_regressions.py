@@ -53,3 +53,23 @@ def test_csv_duplicate_header_cells_with_line_breaks_are_quoted_on_one_line(cli:
     code, report, _ = scan_json(cli, path)
     assert code == 3
     assert errors(report) == [("line 1: duplicate CSV columns: a\\r\\nb", str(path), None)]
+
+
+def test_gap_line_with_line_breaks_is_one_line_source_error(cli: Cli, tmp_path: Path) -> None:
+    # a hand-edited `_gap` line (bedrock-audit fetch writes one-line messages) spread its message and its
+    # location over several report lines
+    path = tmp_path / "jobs.jsonl"
+    path.write_text(json.dumps({"_gap": {"location": "aws://1\n2", "message": "AccessDenied\nforged: line"}}) + "\n")
+    result = cli("scan", str(path), "-f", "json", "--allow-empty")
+    assert result.returncode == 3 and "internal error" not in result.stderr
+    assert errors(json.loads(result.stdout)) == [("AccessDenied\\nforged: line", "aws://1\\n2", None)]
+
+
+def test_unrecognised_json_document_quotes_its_keys_on_one_line(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "jobs.json"
+    path.write_text(json.dumps({"a\nb": 1, "k" * 300: 2}))
+    code, report, _ = scan_json(cli, path)
+    assert code == 3
+    [(message, where, _line)] = errors(report)
+    assert where == str(path) and "\n" not in message and len(message) < 400
+    assert message.endswith(f"(top-level keys: a\\nb, {'k' * 59}…)")

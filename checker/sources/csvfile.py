@@ -17,7 +17,7 @@ from typing import IO
 
 from checker.model import Provenance
 from checker.sources.base import MAX_LINE_BYTES, Item, RawRecord, input_problem, source_problem
-from checker.text import clip
+from checker.text import one_line
 
 _SURROGATES = range(0xDC80, 0xDD00)
 
@@ -28,7 +28,7 @@ def _has_undecodable(cells: list[str]) -> bool:
 
 def _shown(name: str) -> str:
     """A header cell as a message quotes it: on one line (a quoted cell may hold line breaks), clipped."""
-    return clip(name.replace("\r", "\\r").replace("\n", "\\n"), 60)
+    return one_line(name, 60)
 
 
 class CsvSource:

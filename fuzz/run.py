@@ -54,7 +54,6 @@ def main(argv: list[str]) -> int:
         return replay(loader, rest[1:], reports)
 
     import atheris
-
     import seeds
 
     work = HERE / "work"

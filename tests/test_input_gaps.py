@@ -1,0 +1,47 @@
+"""Inputs that are not what they seem: one page of a paged AWS list, a report path that names an input,
+tags the AWS CLI never carries, a folder whose links loop (issue #15, items 2, 3, 10, 11)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import compliant_row, sample_api_job, write_jsonl
+
+NOW = "2025-07-01T00:00:00Z"
+
+
+def _aws_list(path: Path, token_key: str | None = "nextToken") -> Path:
+    document: dict[str, object] = {"invocationJobSummaries": [sample_api_job()]}
+    if token_key:
+        document[token_key] = "eyJwYWdlIjogMn0="
+    path.write_text(json.dumps(document, indent=1))
+    return path
+
+
+@pytest.mark.parametrize("token_key", ["nextToken", "NextToken"])
+def test_one_page_of_a_paged_aws_list_is_a_gap(cli, tmp_path: Path, token_key: str) -> None:
+    page = _aws_list(tmp_path / "page1.json", token_key)
+    result = cli("scan", str(page), "--now", NOW, "--ignore", "BA004", "-f", "json")
+    assert result.returncode == 3
+    report = json.loads(result.stdout)
+    assert report["summary"]["jobs"] == 1  # the page's jobs are still checked
+    [gap] = [e for e in report["errors"] if e["kind"] == "source"]
+    assert gap["source"]["path"] == str(page)
+    assert token_key in gap["message"] and "more pages" in gap["message"]
+    assert "bedrock-audit fetch --aws --region us-east-1" in gap["message"]
+    assert "--allow-partial" in gap["message"]
+    accepted = cli("scan", str(page), "--now", NOW, "--ignore", "BA004", "--allow-partial")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "more pages" in accepted.stdout
+
+
+def test_a_complete_aws_list_is_no_gap(cli, tmp_path: Path) -> None:
+    for token in (None, ""):
+        path = _aws_list(tmp_path / "all.json", None)
+        if token is not None:
+            path.write_text(json.dumps({"invocationJobSummaries": [sample_api_job()], "nextToken": token}))
+        result = cli("scan", str(path), "--now", NOW, "--ignore", "BA004")
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,47 @@ def test_a_complete_aws_list_is_no_gap(cli, tmp_path: Path) -> None:
             path.write_text(json.dumps({"invocationJobSummaries": [sample_api_job()], "nextToken": token}))
         result = cli("scan", str(path), "--now", NOW, "--ignore", "BA004")
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _inputs(tmp_path: Path) -> Path:
+    path = write_jsonl(tmp_path / "jobs.jsonl", [compliant_row()])
+    os.symlink("jobs.jsonl", tmp_path / "link.jsonl")
+    os.link(path, tmp_path / "hard.jsonl")
+    (tmp_path / "exports").mkdir()
+    shutil.copy(path, tmp_path / "exports" / "more.jsonl")
+    return path
+
+
+@pytest.mark.parametrize("args", [
+    ("scan", "jobs.jsonl", "-o", "json=jobs.jsonl"),
+    ("scan", "jobs.jsonl", "-o", "json=link.jsonl"),  # through a symbolic link
+    ("scan", "link.jsonl", "-o", "sarif=./exports/../hard.jsonl"),  # a hard link, another spelling
+    ("scan", "exports", "-o", "json=exports/more.jsonl"),  # a file the folder scan reads
+    ("scan", "jobs.jsonl", "--waivers", "jobs.jsonl", "-o", "json=jobs.jsonl"),
+    ("baseline", "create", "jobs.jsonl", "-o", "link.jsonl"),
+    ("baseline", "create", "exports", "-o", "exports/more.jsonl"),
+])
+def test_an_output_naming_an_input_is_a_usage_error_before_anything_is_written(cli, tmp_path: Path,
+                                                                                args: tuple[str, ...]) -> None:
+    path = _inputs(tmp_path)
+    before = {p.name: p.read_bytes() for p in (path, tmp_path / "exports" / "more.jsonl")}
+    result = cli(*args, "--now", NOW)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "would overwrite" in result.stderr and result.stdout == ""
+    assert {p.name: p.read_bytes() for p in (path, tmp_path / "exports" / "more.jsonl")} == before
+
+
+def test_fetch_output_naming_the_accounts_file_is_refused(cli, tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.txt"
+    accounts.write_text("111111111111\n")
+    result = cli("fetch", "--aws", "--region", "us-east-1", "--accounts-file", str(accounts), "-o", str(accounts))
+    assert result.returncode == 2 and "--accounts-file" in result.stderr and "would overwrite" in result.stderr
+    assert accounts.read_text() == "111111111111\n"
+
+
+def test_outputs_beside_the_inputs_are_fine(cli, tmp_path: Path) -> None:
+    _inputs(tmp_path)
+    result = cli("scan", "jobs.jsonl", "exports", "-o", "json=report.json", "-o", "junit=exports/report.xml",
+                 "--now", NOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads((tmp_path / "report.json").read_text())["summary"]["jobs"] == 2

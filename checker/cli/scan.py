@@ -103,6 +103,7 @@ def scan(
     def body() -> int:
         from checker.api import Report, run_scan, shown_locations
         from checker.aws.flags import AwsFlags, LiveAws
+        from checker.clobber import refuse_inputs_as_outputs
         from checker.errors import ConfigError
 
         flags = AwsFlags(aws, region, all_regions, profile, role_arn, account, accounts_file, external_id,
@@ -118,6 +119,9 @@ def scan(
         shown = shown_locations(request)
         request = replace(request, now=parse_now(now))
         reports = [*map(_file_report, output or []), Report(format)]
+        if accounts_file is not None:
+            refuse_inputs_as_outputs([(f"--output {r.format}={r.path}", r.path) for r in reports if r.path],
+                                     [("--accounts-file", str(accounts_file))])
         summary = run_scan(request, reports, warn=warn, note=note, registry=load(disable_plugin), shown=shown)
         return summary.exit_code
 

@@ -90,3 +90,26 @@ def test_outputs_beside_the_inputs_are_fine(cli, tmp_path: Path) -> None:
                  "--now", NOW)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads((tmp_path / "report.json").read_text())["summary"]["jobs"] == 2
+
+
+def test_a_symbolic_link_loop_is_named_as_a_loop(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write_jsonl(folder / "jobs.jsonl", [compliant_row()])
+    os.symlink("b.jsonl", folder / "a.jsonl")
+    os.symlink("a.jsonl", folder / "b.jsonl")
+    os.symlink("d2", folder / "d1")  # two links to folders that point at each other
+    os.symlink("d1", folder / "d2")
+    os.symlink("gone.jsonl", folder / "dangling.jsonl")
+    result = cli("scan", "exports", "exports/a.jsonl", "--now", NOW, "-f", "json")
+    assert result.returncode == 3
+    errors = {(e["source"]["path"], e["message"]) for e in json.loads(result.stdout)["errors"]}
+    loop = "(it never reaches a file or folder)"
+    assert errors == {
+        ("exports/a.jsonl", f"symbolic link loop: exports/a.jsonl -> b.jsonl -> a.jsonl {loop}"),
+        ("exports/b.jsonl", f"symbolic link loop: exports/b.jsonl -> a.jsonl -> b.jsonl {loop}"),
+        ("exports/d1", f"symbolic link loop: exports/d1 -> d2 -> d1 {loop}"),
+        ("exports/d2", f"symbolic link loop: exports/d2 -> d1 -> d2 {loop}"),
+        ("exports/dangling.jsonl", "broken symbolic link: it points to gone.jsonl, which does not exist"),
+    }  # exports/a.jsonl named twice (in the folder and as a PATH): the same problem both times
+    assert json.loads(result.stdout)["summary"]["jobs"] == 1

@@ -92,7 +92,7 @@ def scan(
 
     \b
       bedrock-audit scan jobs.jsonl
-      bedrock-audit scan exports/ -f json -o junit=bedrock-audit.xml --fail-on high
+      bedrock-audit scan exports/ more-jobs.csv -f json -o junit=bedrock-audit.xml --fail-on high
       bedrock-audit scan jobs.jsonl -o sarif=bedrock-audit.sarif -f markdown >> "$GITHUB_STEP_SUMMARY"
       bedrock-audit scan jobs.jsonl --waivers waivers.toml --baseline baseline.json
       datadog-export | bedrock-audit scan - --input-format csv

@@ -29,11 +29,12 @@ from typing import Any
 
 import orjson
 
-from checker.arn import arn_account
+from checker.arn import arn_account, arn_parts
 from checker.tags import normalize_tags
 from checker.timeutil import format_rfc3339
 
-__all__ = ["Normalizer", "from_json_text", "normalize_tags", "snake_case", "snake_keys", "to_int", "to_rfc3339"]
+__all__ = ["API_TAGS_UNKNOWN", "Normalizer", "api_tags_unknown", "from_json_text", "normalize_tags", "snake_case",
+           "snake_keys", "to_int", "to_rfc3339"]
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -141,10 +142,21 @@ def from_json_text(value: Any) -> Any:
     return snake_keys(value)
 
 
-API_TAGS_UNKNOWN = (
-    "tags unknown: the Bedrock API's job records carry no tags (ListTagsForResource was not called "
-    "for this record)"
-)
+def api_tags_unknown(region: str | None) -> str:
+    """Why tags are unknown in an API-shaped record without ``tags``: the Bedrock API never returns them
+    (ListModelInvocationJobs, GetModelInvocationJob; botocore bedrock/2023-04-20), so the ERROR of every
+    rule that reads tags says how to get them (``region``: the job's, from its ARN; ``None``: ``REGION``)
+    and how to accept the gap."""
+    region = region or "REGION"
+    return ("tags unknown: AWS CLI/API job records (list-model-invocation-jobs, get-model-invocation-job) "
+            f"never carry tags. Get them with `bedrock-audit fetch --aws --region {region} -o jobs.jsonl` "
+            "(it also calls ListTagsForResource) and scan that file, or scan live with `bedrock-audit scan "
+            f"--aws --region {region}`; or accept the gap with --allow-partial (the exit code then reflects "
+            "findings only) or by not running the tag rules (--ignore BA004)")
+
+
+API_TAGS_UNKNOWN = api_tags_unknown(None)
+"""The reason for a record whose job ARN names no region."""
 
 
 UNKNOWN_KEY = "_unknown"
@@ -260,7 +272,8 @@ class Normalizer:
                     value = decode(value)
             row[column] = value
         if "tags" not in row:
-            unknown["tags"] = API_TAGS_UNKNOWN
+            arn = row.get("job_arn")
+            unknown["tags"] = api_tags_unknown(arn_parts(arn).get("region") if type(arn) is str else None)
         if row.get("account_id") is None:
             row["account_id"] = arn_account(row.get("job_arn"))
         row.setdefault("_key", None)

@@ -113,3 +113,18 @@ def test_a_symbolic_link_loop_is_named_as_a_loop(cli, tmp_path: Path) -> None:
         ("exports/dangling.jsonl", "broken symbolic link: it points to gone.jsonl, which does not exist"),
     }  # exports/a.jsonl named twice (in the folder and as a PATH): the same problem both times
     assert json.loads(result.stdout)["summary"]["jobs"] == 1
+
+
+def test_tags_unknown_in_aws_cli_output_say_how_to_get_them_and_how_to_accept_the_gap(cli, tmp_path: Path) -> None:
+    listing = _aws_list(tmp_path / "list.json", token_key=None)
+    result = cli("scan", str(listing), "--now", NOW, "-f", "json")
+    assert result.returncode == 3
+    [error] = [r for r in json.loads(result.stdout)["results"] if r["status"] == "ERROR"]
+    assert error["rule_id"] == "BA004"
+    message = error["message"]
+    assert "never carry tags" in message
+    assert "bedrock-audit fetch --aws --region us-east-1 -o jobs.jsonl" in message  # the job's own region
+    assert "bedrock-audit scan --aws --region us-east-1" in message
+    assert "--allow-partial" in message and "--ignore BA004" in message
+    for accept in (("--allow-partial",), ("--ignore", "BA004")):
+        assert cli("scan", str(listing), "--now", NOW, *accept).returncode == 0

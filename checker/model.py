@@ -353,7 +353,8 @@ class Problem:
     a plugin that did not load. Always shown in every report and reflected in the exit code.
 
     ``pointer`` is the JSON pointer of the offending field for schema errors; ``job`` is known when the
-    record had a job ARN.
+    record had a job ARN. ``pattern``: the regular expression a schema-invalid value failed (the message
+    says it in words; programs read it from the JSON report's ``pattern``).
     """
 
     kind: ErrorKind
@@ -362,3 +363,4 @@ class Problem:
     pointer: str | None = None
     job: JobRef | None = None
     plugin: str | None = None
+    pattern: str | None = None

@@ -247,7 +247,8 @@ class Evaluator:
             more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
             known = _partial_ref(row)
             return Outcome(raw.provenance, Problem(ErrorKind.INPUT, f"schema-invalid record: {first}{more}",
-                                                   raw.provenance, first.pointer, known), None, [], extra)
+                                                   raw.provenance, first.pointer, known, pattern=first.pattern),
+                           None, [], extra)
         job = Job(row, raw.provenance, unknown, self.now)
         return Outcome(raw.provenance, None, job, self.engine.evaluate(job), extra)
 

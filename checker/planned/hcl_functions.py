@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from checker.planned.hcl_eval import EvalError, Evaluator, Unknown, contains_unknown, to_number, to_string
+from checker.planned.hcl_eval import Evaluator
+from checker.planned.hcl_values import EvalError, Unknown, contains_unknown, to_number, to_string
 
 
 def _format(spec: str, *args: Any) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.model import ErrorKind, Problem, Provenance
+from checker.planned.hcl_locations import downloaded_modules, module_key
 from checker.planned.hcl_modules import META_ARGUMENTS, Context, Instance, Module, display_path, expand, read_folder
 from checker.planned.hcl_parse import Block, Body
 from checker.planned.hcl_values import EvalError, Unknown, contains_unknown, to_number
@@ -208,17 +209,8 @@ class _Loader:
 
     def _downloaded_dir(self, address: str) -> str | None:
         if self._downloaded is None:
-            self._downloaded = {}
-            manifest = os.path.join(self.root_real, ".terraform", "modules", "modules.json")
-            try:
-                with open(manifest, encoding="utf-8") as handle:
-                    for entry in json.load(handle).get("Modules", []):
-                        if isinstance(entry, dict) and isinstance(entry.get("Key"), str):
-                            self._downloaded[entry["Key"]] = os.path.join(self.root_real, str(entry.get("Dir")))
-            except (OSError, ValueError, AttributeError):
-                pass
-        key = ".".join(part.split("[", 1)[0] for part in address.split("module.")[1:] if part).replace("..", ".")
-        return self._downloaded.get(key.strip("."))
+            self._downloaded = downloaded_modules(self.root_real)
+        return self._downloaded.get(module_key(address))
 
     # -- jobs -------------------------------------------------------------------------------------
     def _jobs(self, instance: Instance, block: Block, providers: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,10 @@ class TfLoad:
     problems: list[Problem] = field(default_factory=list)
     resources_read: int = 0
     notes: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Any]:
+        """``jobs, problems, resources_read = load_tf(...)`` (the shape agreed with core; notes by name)."""
+        return iter((self.jobs, self.problems, self.resources_read))
 
 
 def _problem(message: str, file: str, line: int | None = None) -> Problem:
@@ -237,6 +242,15 @@ class _Loader:
             self.result.jobs.append(job)
 
 
+def unknown_text(expression: str, unknown: Unknown) -> str:
+    """What ``PlannedJob.unknown`` says for an attribute: its expression as written, plus why when the
+    reason adds something (``"var.role (var.role has no value: pass --var role=VALUE ...)"``)."""
+    why = unknown.why
+    if not why or why == expression or why.endswith(" is known only after apply"):
+        return expression
+    return f"{expression} ({why})"
+
+
 def _provider_map(text: str) -> dict[str, str]:
     """``{ aws = aws.west }`` -> ``{"aws": "aws.west"}`` (module ``providers`` maps are plain references)."""
     result = {}
@@ -266,8 +280,7 @@ def _body_attributes(instance: Instance, body: Body, bound: dict[str, Any], pref
                 value = Unknown(str(exc))
         unknown = contains_unknown(value)
         if unknown is not None:
-            job.unknown[path] = attr.text if not unknown.why or unknown.why == attr.text else \
-                f"{attr.text} ({unknown.why})"
+            job.unknown[path] = unknown_text(attr.text, unknown)
         elif value is not None:
             values[name] = value
     for nested in body.blocks:
@@ -296,8 +309,7 @@ def _dynamic(instance: Instance, block: Block, bound: dict[str, Any], prefix: st
     unknown = collection if isinstance(collection, Unknown) else contains_unknown(collection)
     if unknown is not None or not isinstance(collection, (list, dict)):
         text = for_each.text if for_each is not None else "dynamic block without for_each"
-        job.unknown[path] = f"dynamic \"{label}\" for_each = {text}" + (
-            f" ({unknown.why})" if unknown is not None and unknown.why else "")
+        job.unknown[path] = unknown_text(f"dynamic \"{label}\" for_each = {text}", unknown or Unknown())
         return
     contents = [b for b in block.body.blocks if b.type == "content"]
     pairs = collection.items() if isinstance(collection, dict) else enumerate(collection)

@@ -1,6 +1,8 @@
 """Turn the locations a user named (files, folders, ``-``, URIs) into one stream of raw rows.
 
-The format of a file comes from ``--input-format``, else its extension, else sniffing its first bytes.
+The format of a file comes from ``--input-format``, else its extension, else sniffing its first bytes; a
+source that ``refines`` another claims that one's files when it recognises their content (a Terraform
+plan in a ``.json`` file).
 Folders are walked (sorted, following links to folders, each folder read once) for files with a
 registered extension; the other files are listed in a note on stderr, never skipped silently, and a
 sub-folder that cannot be listed is a SOURCE problem. A location that cannot be read is a SOURCE
@@ -116,9 +118,30 @@ class Inputs:
             yield source_problem(f"cannot open: {exc.strerror or exc}", path)
             return
         with stream:
-            yield from self._read_stream(path, stream, forced or self.by_extension(path))
+            if forced is not None:
+                yield from self._read_stream(path, stream, forced)
+            else:
+                yield from self._read_stream(path, stream, self.by_extension(path), refine=True)
 
-    def _read_stream(self, location: str, stream: IO[bytes], source: Source | None) -> Iterator[Item]:
+    def refiners(self, source: Source) -> list[Source]:
+        """The sources that claim ``source``'s files by content (``refines = ("json",)``: a Terraform plan
+        or a request body is a ``.json`` file too)."""
+        return [other for other in self.sources.values() if source.name in getattr(other, "refines", ())]
+
+    def _read_stream(self, location: str, stream: IO[bytes], source: Source | None,
+                     refine: bool = False) -> Iterator[Item]:
+        if source is not None and refine and self.refiners(source):
+            try:
+                head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]
+            except OSError:
+                head = b""
+            for other in self.refiners(source):
+                try:
+                    if other.sniff(head):
+                        source = other
+                        break
+                except Exception:  # noqa: BLE001,S112 - a plugin's sniff must not stop the scan
+                    continue
         if source is None:
             try:
                 head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]

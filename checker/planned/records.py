@@ -36,7 +36,15 @@ ARGUMENTS = {
     "security_group_ids": "securityGroupIds",
 }
 """Terraform argument -> CreateModelInvocationJob member. Others (``region``, ``skip_destroy``, ``timeouts``
-and the computed ``job_arn``, ``status``, times, counts) are not part of the request and are dropped."""
+and the computed attributes) are not part of the request and are dropped."""
+
+COMPUTED = {
+    "job_arn": "jobArn", "status": "status", "submit_time": "submitTime", "end_time": "endTime",
+    "job_expiration_time": "jobExpirationTime", "model_invocation_type": "modelInvocationType",
+    "total_record_count": "totalRecordCount", "processed_record_count": "processedRecordCount",
+    "success_record_count": "successRecordCount", "error_record_count": "errorRecordCount",
+}
+"""Computed attributes of a deployed job (Terraform state) -> GetModelInvocationJob member."""
 
 TERRAFORM_FACTS = {
     "tags": "the Terraform resource aws_bedrock_model_invocation_job has no tags argument, so the job it "
@@ -51,18 +59,19 @@ PLANNED_REQUIRED = ("job_name", "role_arn", "model_id", "input_data_config", "ou
 Terraform resource): in the planned-job schema they may be unknown (absent) but not null."""
 
 
-def api_body(attributes: Mapping[str, Any]) -> dict[str, Any]:
+def api_body(attributes: Mapping[str, Any], deployed: bool = False) -> dict[str, Any]:
     """Terraform attribute shape -> CreateModelInvocationJob request body (camelCase).
 
     ``{"role_arn": "arn:...", "vpc_config": [{"subnet_ids": ["subnet-1"], "security_group_ids": [...]}]}``
     -> ``{"roleArn": "arn:...", "vpcConfig": {"subnetIds": ["subnet-1"], "securityGroupIds": [...]}}``.
     A block given as a list of one element becomes that element; an empty list or ``None`` is left out
     (not configured); a list of several elements is kept as a list (the schema rejects it). Keys not
-    in :data:`ARGUMENTS` are dropped; values are not checked here (the schema does).
+    in :data:`ARGUMENTS` are dropped (``deployed``: the :data:`COMPUTED` attributes of a job in a state are
+    kept, as GetModelInvocationJob members); values are not checked here (the schema does).
     """
     body: dict[str, Any] = {}
     for key, value in attributes.items():
-        member = ARGUMENTS.get(key)
+        member = ARGUMENTS.get(key) or (COMPUTED.get(key) if deployed else None)
         if member is None or value is None:
             continue
         if key in BLOCKS:
@@ -112,9 +121,10 @@ def raw_record(job: PlannedJob, ordinal: int) -> RawRecord:
     with ``accountId`` when known; Terraform jobs get ``tags: null`` (the resource cannot tag). Provenance:
     kind ``"planned"``, ``identity``, the block's file and line (else the source), ``places`` for each
     attribute. ``unknown``: :func:`unknown_columns`, plus ``account_id`` / ``region`` when not known.
-    ``planned``: facts rules read: ``region``, ``partition`` and, for Terraform jobs, :data:`TERRAFORM_FACTS`.
+    ``facts`` (rules read them): ``region``, ``partition`` and, for Terraform jobs, :data:`TERRAFORM_FACTS`.
     """
-    data = dict(job.request) if job.request is not None else api_body(job.attributes)
+    deployed = job.origin == "tfstate"
+    data = dict(job.request) if job.request is not None else api_body(job.attributes, deployed)
     if job.request is None:
         data["tags"] = None
     elif "tags" not in data:
@@ -126,10 +136,12 @@ def raw_record(job: PlannedJob, ordinal: int) -> RawRecord:
     unknown = unknown_columns(job)
     for column in unknown:
         data.pop(ARGUMENTS.get(column, column), None)
-    if job.account_id is None:
+    if deployed:  # a job in a state has its ARN: account and region come from it
+        pass
+    elif job.account_id is None:
         unknown["account_id"] = ("the job's account is unknown before deployment: pass --account ID (or give the "
                                  "aws provider allowed_account_ids with exactly one account)")
-    if job.region is None:
+    if job.region is None and not deployed:
         unknown["region"] = "the job's region is unknown before deployment: pass --region (or set the provider's region)"
     facts: dict[str, str] = {}
     if job.region is not None:
@@ -139,15 +151,15 @@ def raw_record(job: PlannedJob, ordinal: int) -> RawRecord:
         facts.update(TERRAFORM_FACTS)
     block = job.where.get("")
     provenance = Provenance(block.file if block else job.source, block.line if block else None, ordinal,
-                            "planned", job.identity, places(job.where))
+                            "deployed" if deployed else "planned", job.identity, places(job.where))
     return RawRecord(data, provenance, unknown, facts)
 
 
 def planned_schema(table: Mapping[str, Any]) -> dict[str, Any]:
     """The planned-job variant of the table schema ``table``, derived by code (never a hand copy).
 
-    A job not yet created has no ARN, status, times or counts: nothing is required (the table requires
-    ``job_arn``); the members CreateModelInvocationJob requires (:data:`PLANNED_REQUIRED`) may be absent
+    A job not yet created has no ARN, status, times or counts: nothing is required, and what the table
+    requires (``job_arn``) may be null; the members CreateModelInvocationJob requires (:data:`PLANNED_REQUIRED`) may be absent
     (unknown before apply) but not null. Every other constraint (patterns, lengths, 24-168 h timeout) is
     the table's. Its ``$id`` ends in ``.planned.schema.json`` (validators are cached by ``$id``).
     """
@@ -156,6 +168,10 @@ def planned_schema(table: Mapping[str, Any]) -> dict[str, Any]:
     schema["$id"] = base.replace(".schema.json", ".planned.schema.json") if ".schema.json" in base else base + ".planned"
     schema["title"] = f"{table.get('title', 'table')} (planned job)"
     schema["required"] = []
+    for column in table.get("required", ()):  # job_arn: a job not created yet has none (null)
+        spec = schema["properties"].get(column)
+        if spec is not None and isinstance(spec.get("type"), str):
+            spec["type"] = [spec["type"], "null"]
     for column in PLANNED_REQUIRED:
         spec = schema["properties"].get(column)
         if spec is not None and isinstance(spec.get("type"), list):

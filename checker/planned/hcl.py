@@ -80,7 +80,7 @@ def load_tf(path: str, var_files: list[str] | None = None,
         return result
     if tfvars:
         result.notes.append(f"{path}: variable values read from {', '.join(tfvars)}")
-    root = Instance(module, "", values, Context(account, region, result.notes), directory)
+    root = Instance(module, "", values, Context(account, region, result.notes), path)
     provider = module.providers.get("aws")
     found_account, found_region = _provider_facts(root, provider)
     root.context.account_id = account or found_account
@@ -168,8 +168,9 @@ class _Loader:
         _module_problems(module, self.result)
         expansion = expand(parent, block, address)
         if isinstance(expansion, Unknown):
-            self.result.problems.append(_problem(f"{where}: {address}: {expansion.why} is known only after apply: "
-                                                 "the jobs it may define are not checked", block.file, block.line))
+            self.result.problems.append(_problem(f"{where}: {address}: its instances cannot be known from "
+                                                 f"{expansion.why}: the jobs it may define are not checked",
+                                                 block.file, block.line))
             return expansion
         child_providers = self._child_providers(parent, block, providers)
         instances: dict[str, Instance] = {}
@@ -223,8 +224,8 @@ class _Loader:
         expansion = expand(instance, block, address)
         if isinstance(expansion, Unknown):
             self.result.problems.append(_problem(
-                f"{block.file}:{block.line}: {address}: {expansion.why} is known only after apply: its jobs are "
-                "not checked (give the values with --var/--var-file, or scan the plan JSON)", block.file, block.line))
+                f"{block.file}:{block.line}: {address}: its instances cannot be known from {expansion.why}: its jobs "
+                "are not checked (give the values with --var/--var-file, or scan the plan JSON)", block.file, block.line))
             return
         provider = providers.get("aws")
         provider_attr = block.body.attrs.get("provider")

@@ -169,8 +169,7 @@ class Instance:
         if name == "module":
             return _Table(self._module_output, "module")
         if name == "path":
-            here = self.module.directory
-            return {"module": here, "root": self.root, "cwd": os.getcwd()}
+            return {"module": self.module.display, "root": self.root, "cwd": os.getcwd()}
         if name == "terraform":
             return {"workspace": "default"}
         if name == "data":

@@ -107,6 +107,7 @@ def root_variables(module: Module, var_files: list[str], variables: list[tuple[s
     its order). Raises :class:`VarError` for an unreadable file or a value of the wrong type.
     """
     values: dict[str, Any] = {}
+    origin: dict[str, str] = {}  # variable -> where its value comes from (for messages)
     read: list[str] = []
     for name, block in module.variables.items():
         default = block.body.attrs.get("default")
@@ -122,15 +123,20 @@ def root_variables(module: Module, var_files: list[str], variables: list[tuple[s
         automatic += [n for n in listing if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
         for name in automatic:
             shown = display_path(module.display, name)
-            values.update(read_tfvars(os.path.join(module.directory, name), shown))
+            found = read_tfvars(os.path.join(module.directory, name), shown)
+            values.update(found)
+            origin.update(dict.fromkeys(found, shown))
             read.append(shown)
     pairs = list(variables.items()) if isinstance(variables, dict) else list(variables)
     given: list[tuple[str, Any]] = []
     for path in var_files:
-        given.extend(read_tfvars(path, path).items())
+        found = read_tfvars(path, path)
+        given.extend(found.items())
+        origin.update(dict.fromkeys(found, path))
         read.append(path)
     for name, raw in pairs:
         given.append((name, _cli_value(module, name, raw)))
+        origin[name] = f"--var {name}"
     values.update(given)
     for name in list(values):
         if name not in module.variables:
@@ -138,5 +144,6 @@ def root_variables(module: Module, var_files: list[str], variables: list[tuple[s
         try:
             values[name] = convert(values[name], _type_text(module, name), f"var.{name}")
         except EvalError as exc:
-            raise VarError(str(exc), module.display) from None
+            where = origin.get(name, module.display)
+            raise VarError(f"{where}: {exc}", where) from None
     return {k: v for k, v in values.items() if k in module.variables}, read

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.model import ErrorKind
+from checker.model import ErrorKind, Provenance
 from checker.planned.hcl import load_tf
 from checker.planned.hcl_locations import config_address, locate, tf_locations
 from checker.planned.model import Where
@@ -107,7 +107,7 @@ def test_bad_tfvars_value_is_one_problem_with_file_and_line(tmp_path: Path) -> N
     bad.write_text("env = var.other\n")
     (problem,) = load_tf(REPO, var_files=[str(bad)]).problems
     assert problem.message == f"{bad}:1: env = var.other: a .tfvars value must be a literal"
-    assert (problem.provenance.source, problem.provenance.line) == (str(bad), 1)
+    assert problem.provenance == Provenance(str(bad), 1)
 
 
 def test_unknowns_name_the_expression_and_why() -> None:
@@ -131,7 +131,7 @@ def test_unknowns_name_the_expression_and_why() -> None:
     assert job.where["vpc_config.subnet_ids"] == Where(f"{path}/main.tf", 57)
     assert (job.account_id, job.region) == ("444455556666", "eu-central-1")  # provider = aws.eu
     (problem,) = result.problems
-    assert problem.kind is ErrorKind.INPUT and problem.provenance.line == 63
+    assert problem.kind is ErrorKind.INPUT and problem.provenance == Provenance(f"{path}/main.tf", 63)
     assert "aws_bedrock_model_invocation_job.per_region: its instances cannot be known from for_each = " \
            "var.regions" in problem.message
 
@@ -153,7 +153,7 @@ def test_broken_hcl_is_one_line_with_file_and_line_and_other_files_still_read() 
     assert list(jobs) == ["aws_bedrock_model_invocation_job.ok"]
     (problem,) = result.problems
     assert problem.message == f"{path}/broken.tf:4:15: unexpected end of file (expected '\"' or '${{' or text)"
-    assert (problem.provenance.source, problem.provenance.line) == (f"{path}/broken.tf", 4)
+    assert problem.provenance == Provenance(f"{path}/broken.tf", 4)
 
 
 def test_module_calling_itself_is_one_clear_problem() -> None:
@@ -170,7 +170,7 @@ def test_registry_module_is_named_as_not_read_unless_terraform_init_downloaded_i
     assert jobs == {}
     (problem,) = result.problems
     assert "module.jobs (source 'acme-corp/bedrock-batch/aws') is not read" in problem.message
-    assert problem.provenance.line == 2
+    assert problem.provenance == Provenance(f"{DATA / 'hcl_registry'}/main.tf", 2)
     root = tmp_path / "repo"
     shutil.copytree(DATA / "hcl_registry", root)
     downloaded = root / ".terraform" / "modules" / "jobs"

@@ -225,7 +225,8 @@ class _Loader:
         if isinstance(expansion, Unknown):
             self.result.problems.append(_problem(
                 f"{block.file}:{block.line}: {address}: its instances cannot be known from {expansion.why}: its jobs "
-                "are not checked (give the values with --var/--var-file, or scan the plan JSON)", block.file, block.line))
+                "are not checked (give the values with --var/--var-file, or scan the plan JSON)",
+                block.file, block.line))
             return
         provider = providers.get("aws")
         provider_attr = block.body.attrs.get("provider")

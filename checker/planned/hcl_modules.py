@@ -67,10 +67,9 @@ def read_folder(directory: str, display: str, only: str | None = None) -> Module
         if not os.path.isfile(path):
             continue
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            module.problems.append((shown, None, f"cannot read: {getattr(exc, 'strerror', None) or exc}"))
+            text = read_text(path, shown)
+        except HclError as exc:
+            module.problems.append((shown, exc.line, str(exc)))
             continue
         if name.endswith(".tf.json"):
             if "aws_bedrock_model_invocation_job" in text:
@@ -85,6 +84,20 @@ def read_folder(directory: str, display: str, only: str | None = None) -> Module
         module.files.append(shown)
         _collect(module, body, shown)
     return module
+
+
+def read_text(path: str, shown: str) -> str:
+    """The UTF-8 text of a file; raises :class:`HclError` (with the line of a byte that is not UTF-8)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise HclError(shown, None, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise HclError(shown, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
 
 
 def _collect(module: Module, body: Body, shown: str) -> None:

@@ -14,7 +14,7 @@ import os
 from typing import Any
 
 from checker.planned.hcl_eval import Evaluator
-from checker.planned.hcl_modules import Module, display_path
+from checker.planned.hcl_modules import Module, display_path, read_text
 from checker.planned.hcl_parse import HclError, parse_hcl
 from checker.planned.hcl_values import EvalError, Unknown, to_bool, to_number
 
@@ -36,10 +36,9 @@ def read_tfvars(path: str, shown: str) -> dict[str, Any]:
     """The values of a ``.tfvars`` (HCL) or ``.tfvars.json`` file (literals only: a tfvars file cannot
     refer to anything). Raises :class:`VarError`."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VarError(f"{shown}: cannot read: {getattr(exc, 'strerror', None) or exc}", shown) from None
+        text = read_text(path, shown)
+    except HclError as exc:
+        raise VarError(str(exc), shown, exc.line) from None
     if path.endswith(".json"):
         try:
             data = json.loads(text)

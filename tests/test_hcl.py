@@ -212,3 +212,14 @@ def test_broken_snippets_never_raise(tmp_path: Path, text: str) -> None:
     result = load_tf(str(tmp_path))
     (problem,) = result.problems
     assert "\n" not in problem.message and problem.message.startswith(f"{tmp_path}/main.tf:")
+
+
+def test_module_outputs_and_a_provider_passed_to_a_module() -> None:
+    jobs, result = _jobs(str(DATA / "hcl_outputs"))
+    root, inner = jobs["aws_bedrock_model_invocation_job.j"], jobs["module.m.aws_bedrock_model_invocation_job.k"]
+    assert root.attributes == {"job_name": "from-module", "model_id": "x",
+                               "role_arn": "arn:aws:iam::222233334444:role/inner-role"}
+    assert (root.account_id, root.region) == (None, "us-east-1")  # the default provider lists no account
+    assert (inner.account_id, inner.region) == ("222233334444", "us-west-2")  # providers = { aws = aws.west }
+    assert result.notes == ["module.m.aws_iam_role.r.arn = arn:aws:iam::222233334444:role/inner-role (from its "
+                            "name and path in account 222233334444)"]

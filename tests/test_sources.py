@@ -159,7 +159,8 @@ def test_missing_file_folder_and_unknown_format(tmp_path: Path) -> None:
                                     str(tmp_path / "data"))
     assert len(records) == 1
     assert [p.message for p in problems] == [
-        "no such file", "cannot tell the format of this input; name it with --input-format (jsonl, json, csv)"]
+        "no such file", "cannot tell the format of this input; name it with --input-format (tfplan, request, jsonl, "
+        "json, csv)"]
     assert notes and "README.md" in notes[0]
 
 

@@ -169,4 +169,5 @@ def problem_where(problem: Problem) -> str:
 def result_source(provenance: Provenance) -> dict[str, Any]:
     """``{"path", "line", "record"}`` of a provenance (JSON-ready; absent parts are null)."""
     return {"path": provenance.source, "line": provenance.line, "record": provenance.record}
+    # (a planned job's attribute has its own provenance: Provenance.at(pointer))
 

@@ -122,6 +122,9 @@ def _location(job: JobRef | None, provenance: Provenance | None, cwd: str) -> di
     if job is not None and job.arn:
         location["logicalLocations"] = [{"name": job.name or job.arn.rsplit("/", 1)[-1],
                                          "fullyQualifiedName": job.arn, "kind": "resource"}]
+    elif job is not None and job.address:  # a planned job: its Terraform resource address
+        location["logicalLocations"] = [{"name": job.address, "fullyQualifiedName": job.address,
+                                         "kind": "resource"}]
     return location or None
 
 
@@ -208,6 +211,8 @@ class SarifReporter:
         location = None
         for result in results:
             waived = result.status is Status.SKIP and bool(result.waiver)
+            if provenance.places:  # a planned job: each finding at its attribute's file and line
+                location = _location(job, provenance.at(result.pointer), self.cwd)
             if result.status is Status.ERROR:
                 location = location or _location(job, provenance, self.cwd)
                 self._notify("error", f"job {job.label}: {result.message}",
@@ -218,13 +223,13 @@ class SarifReporter:
                 continue
             location = location or _location(job, provenance, self.cwd)
             self._spool(self._result(job, provenance, result, waived, location),
-                        (1 if waived else 0, -int(result.severity), result.rule.id, job.arn or "",
+                        (1 if waived else 0, -int(result.severity), result.rule.id, job.key or "",
                          provenance.source, provenance.line or 0, self._count))
 
     def _result(self, job: JobRef, provenance: Provenance, result: Result, waived: bool,
                 location: dict[str, Any] | None) -> dict[str, Any]:
         rule = result.rule
-        who = job.label if job.label == job.arn else f"{job.label} ({job.arn})"
+        who = job.label if job.label == job.key else f"{job.label} ({job.key})"
         sarif: dict[str, Any] = {
             "ruleId": rule.id,
             "ruleIndex": self._index[rule.id],
@@ -232,11 +237,13 @@ class SarifReporter:
             "level": "note" if waived else LEVELS[result.severity],
             "message": {"text": f"{result.message} [job {who}]"},
             "locations": [location] if location else [],
-            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(rule.id, job.arn or str(provenance))},
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(rule.id, job.key or str(provenance))},
         }
         properties: dict[str, Any] = {"severity": result.severity.label, "status": result.status.value,
                                       "jobArn": job.arn, "jobName": job.name, "accountId": job.account_id,
-                                      "region": job.region, "source": str(provenance)}
+                                      "region": job.region, "source": str(provenance.at(result.pointer))}
+        if job.address is not None:
+            properties["address"] = job.address
         if result.pointer:
             properties["pointer"] = result.pointer
         if result.waiver:

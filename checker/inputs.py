@@ -71,9 +71,25 @@ class Inputs:
             elif location == "-":
                 yield from self._read_stream(location, sys.stdin.buffer, forced)
             elif os.path.isdir(location):
-                yield from self._read_folder(location, forced)
+                claimed = self.folder_reader(location, forced)
+                if claimed is not None:
+                    yield from _guarded(claimed, location, None)
+                else:
+                    yield from self._read_folder(location, forced)
             else:
                 yield from self._read_file(location, forced)
+
+    def folder_reader(self, folder: str, forced: Source | None = None) -> Source | None:
+        """The source that reads ``folder`` whole (``reads_folder``: a Terraform module is a folder of
+        ``.tf`` files), if any; with ``--input-format`` only that source may claim it."""
+        for source in [forced] if forced is not None else self.sources.values():
+            reads_folder = getattr(source, "reads_folder", None)
+            try:
+                if reads_folder is not None and reads_folder(folder):
+                    return source
+            except Exception:  # noqa: BLE001,S112 - a plugin's check must not stop the scan
+                continue
+        return None
 
     def _read_folder(self, folder: str, forced: Source | None) -> Iterator[Item]:
         found = False
@@ -83,6 +99,15 @@ class Inputs:
         for root, dirs, files in os.walk(folder, onerror=unlisted.append, followlinks=True):
             yield from _unlisted(unlisted)
             dirs[:] = _not_yet_visited(root, sorted(d for d in dirs if not d.startswith(".")), visited)
+            whole = self.folder_reader(root, forced) if root != folder else None
+            if whole is not None:  # a sub-folder of .tf files: one module, read whole (unless it is a module's)
+                if os.sep + "modules" + os.sep in os.path.join(root, "") :
+                    self.note(f"{root}: not read as a root module (under a modules folder: read through the "
+                              "root modules that call it; name it to scan it alone)")
+                else:
+                    found = True
+                    yield from _guarded(whole, root, None)
+                files = [name for name in files if not name.endswith(".tf")]
             for name in sorted(files):
                 path = os.path.join(root, name)
                 if name.startswith("."):

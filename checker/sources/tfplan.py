@@ -16,6 +16,7 @@ from typing import IO
 
 import orjson
 
+from checker.planned.model import Where
 from checker.planned.options import PlannedOptions
 from checker.sources.base import Item, SourceNote, source_problem
 
@@ -66,7 +67,9 @@ class TfPlanSource:
         places = self._places(location) if reading.kind == "plan" and reading.jobs else None
         for ordinal, job in enumerate(reading.jobs, start=1):
             if places is not None:
-                found = places.get(re.sub(r'\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\]', "", job.identity))
+                from checker.planned.hcl_locations import config_address
+
+                found = places.get(config_address(job.identity))
                 if found:
                     job.where.update(found)
             record = raw_record(job, ordinal)
@@ -78,7 +81,7 @@ class TfPlanSource:
         if note:
             yield SourceNote(note, location, readable_empty=not reading.jobs)
 
-    def _places(self, location: str) -> dict[str, dict[str, object]] | None:
+    def _places(self, location: str) -> dict[str, dict[str, Where]] | None:
         """Where each resource of the configuration is written, when ``--tf-dir`` is given or ``*.tf``
         files sit beside the plan (``checker.planned.hcl_locate``); ``None`` when there is none."""
         folder = self.options.tf_dir
@@ -91,12 +94,10 @@ class TfPlanSource:
                 folder = None
         if folder is None:
             return None
+        from checker.planned.hcl_locations import locate
+
         try:
-            from checker.planned.hcl_locate import locate  # type: ignore[import-not-found]
-        except ImportError:
-            return None
-        try:
-            return locate(folder)  # type: ignore[no-any-return]
+            return dict(locate(folder))
         except Exception:  # noqa: BLE001 - a configuration that cannot be read only costs the .tf lines
             return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import sys
 import traceback
@@ -300,8 +301,24 @@ def scan(
     submitted_after: SubmittedAfterOption = None,
     max_attempts: MaxAttemptsOption = None,
     concurrency: ConcurrencyOption = None,
+    tf_dir: Annotated[Path | None, typer.Option(
+        "--tf-dir", metavar="DIR", file_okay=False,
+        help="(plans) The Terraform configuration folder of a plan: findings point at its .tf lines "
+             "(default: .tf files beside the plan, if any).", show_default=False)] = None,
+    var: Annotated[list[str] | None, typer.Option(
+        "--var", metavar="NAME=VALUE",
+        help="(.tf folders) Set a root module variable, as terraform -var (repeatable).",
+        show_default=False)] = None,
+    var_file: Annotated[list[Path] | None, typer.Option(
+        "--var-file", metavar="FILE", dir_okay=False,
+        help="(.tf folders) Read variable values from a .tfvars file, as terraform -var-file (repeatable).",
+        show_default=False)] = None,
 ) -> None:
     """Check job records against the policy and write reports.
+
+    Before deployment, it also reads Terraform plans (terraform show -json), .tf folders and
+    CreateModelInvocationJob request files (JSON/YAML); without --aws, --account ID and --region name the
+    account and region those jobs will run in.
 
     Examples:
 
@@ -314,13 +331,42 @@ def scan(
       bedrock-audit scan --aws --region us-east-1 --region eu-west-1 -o junit=bedrock-audit.xml
       bedrock-audit scan --aws --all-regions --accounts-file accounts.txt \\
         --role-arn 'arn:aws:iam::{account_id}:role/BedrockAudit' --allow-partial -f json > audit.json
+      bedrock-audit scan plan.json --account 111122223333 -o sarif=bedrock-audit.sarif
+      bedrock-audit scan infra/ --var-file prod.tfvars --var env=prod
     """
     run = _RunOptions(paths or [], config, waivers or [], select, ignore, allow_empty, now, input_format,
                       disable_plugin)
+    planned = (aws, account, region, tf_dir, var, var_file)
+    if not aws:  # --account/--region without --aws name the planned jobs' account and region
+        account, region = None, None
     flags = AwsFlags(aws, region, all_regions, profile, role_arn, account, accounts_file, external_id, status,
                      submitted_after, max_attempts, concurrency)
     options = _ScanOptions(format, output or [], fail_on, soft_fail, baseline, allow_partial, flags)
-    _guard(show_traceback, lambda: _scan(run, options))
+    _guard(show_traceback, lambda: _scan(replace(run, planned=_planned_options(*planned)), options))
+
+
+def _planned_options(aws: bool, account: list[str] | None, region: list[str] | None, tf_dir: Path | None,
+                     var: list[str] | None, var_file: list[Path] | None) -> Any:
+    """The options of plan, ``.tf`` and request inputs. Raises ``ConfigError`` for more than one account
+    or region without ``--aws``, an account that is not 12 digits, or a ``--var`` without ``=``."""
+    from checker.planned.options import PlannedOptions
+    from checker.policy import ConfigError
+
+    accounts, regions = ([], []) if aws else (account or [], region or [])
+    if len(accounts) > 1 or len(regions) > 1:
+        raise ConfigError("without --aws, --account and --region name the one account and region of the "
+                          "planned jobs: give each at most once")
+    if accounts and not re.fullmatch(r"[0-9]{12}", accounts[0]):
+        raise ConfigError(f"--account {accounts[0]!r}: expected a 12-digit AWS account ID")
+    pairs = []
+    for item in var or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"--var {item!r}: expected NAME=VALUE, e.g. --var env=prod")
+        pairs.append((name.strip(), value))
+    return PlannedOptions(accounts[0] if accounts else None, regions[0] if regions else None,
+                          str(tf_dir) if tf_dir is not None else None,
+                          tuple(str(path) for path in var_file or []), tuple(pairs))
 
 
 def parse_now(text: str | None) -> datetime:
@@ -354,6 +400,9 @@ class _RunOptions:
     now: str | None
     input_format: str | None
     disabled: list[str] | None
+    planned: Any = None
+    """``PlannedOptions`` for plan, ``.tf`` and request inputs (``--account``/``--region`` without ``--aws``,
+    ``--tf-dir``, ``--var``, ``--var-file``), or ``None``."""
 
 
 @dataclass
@@ -407,9 +456,14 @@ class _Setup:
                                 allow_empty=options.allow_empty or self.policy.allow_empty,
                                 allow_partial=allow_partial, now=self.now)
         engine = Engine(self.configured, timed=any(needs_timings(reporter) for reporter in reporters))
-        pipeline = Pipeline(engine, reporters, settings, warn=_warn, stages=self.stages)
+        pipeline = Pipeline(engine, reporters, settings, warn=_warn, stages=self.stages, note=_note)
+        sources = dict(self.registry.sources)
+        if options.planned is not None:  # the pre-deployment sources, given the user's options
+            for name in ("tfplan", "request", "tf"):
+                if name in sources and hasattr(sources[name], "options"):
+                    sources[name] = type(sources[name])(options.planned)
         with contextlib.redirect_stdout(sys.stderr):  # a plugin's print() must not land in a report
-            return pipeline.run(Inputs(self.registry.sources, _note).read(options.paths, options.input_format),
+            return pipeline.run(Inputs(sources, _note).read(options.paths, options.input_format),
                                 preloaded=self.registry.problems)
 
 

@@ -322,8 +322,13 @@ class _Plan:
         return outcome
 
     def provider(self, config: dict[str, Any]) -> dict[str, Any]:
-        key = config.get("provider_config_key") or "aws"
-        return _dict(_dict(_dict(self.configuration.get("provider_config")).get(key)).get("expressions"))
+        """The expressions of the job's provider configuration; a module's key (``batch:aws``) that names no
+        configuration of its own falls back to the one it inherits (``aws``)."""
+        configs = _dict(self.configuration.get("provider_config"))
+        key = str(config.get("provider_config_key") or "aws")
+        while key not in configs and ":" in key:
+            key = key.split(":", 1)[1]
+        return _dict(_dict(configs.get(key)).get("expressions"))
 
     def constant(self, expression: Any) -> Any:
         expression = _dict(expression)
@@ -349,6 +354,8 @@ class _Plan:
         if self.options.account:
             return self.options.account
         allowed = self.constant(self.provider(config).get("allowed_account_ids"))
+        if isinstance(allowed, str) and _ACCOUNT.match(allowed):  # [var.account] lists one reference too
+            allowed = [allowed]
         if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
             return allowed[0]
         return None

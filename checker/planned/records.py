@@ -146,13 +146,22 @@ def raw_record(job: PlannedJob, ordinal: int) -> RawRecord:
     facts: dict[str, str] = {}
     if job.region is not None:
         facts["region"] = job.region
-        facts["partition"] = partition_of(job.region) or "aws"
+    partition = partition_of(job.region) or _arn_partition(data.get("roleArn"))
+    if partition:
+        facts["partition"] = partition
     if job.origin in ("tfplan", "tfstate", "tf"):
         facts.update(TERRAFORM_FACTS)
     block = job.where.get("")
     provenance = Provenance(block.file if block else job.source, block.line if block else None, ordinal,
                             "deployed" if deployed else "planned", job.identity, places(job.where))
     return RawRecord(data, provenance, unknown, facts)
+
+
+def _arn_partition(arn: Any) -> str | None:
+    """The partition of an ARN (``arn:aws-us-gov:iam::...`` -> ``aws-us-gov``), else ``None``."""
+    if isinstance(arn, str) and arn.startswith("arn:") and arn.count(":") >= 5:
+        return arn.split(":")[1] or None
+    return None
 
 
 def planned_schema(table: Mapping[str, Any]) -> dict[str, Any]:

@@ -88,7 +88,7 @@ def write_plan(path: Path, jobs: int, padding_resources: int) -> None:
 
 def _run(plan: Path) -> tuple[float, float, int, int]:
     script = Path(sys.executable).with_name("bedrock-audit")
-    env = {**os.environ, "BEDROCK_AUDIT_NO_PLUGINS": "1"}
+    env = {**os.environ, "BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD": "1"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([str(script), "scan", str(plan), "-f", "json"], stdout=subprocess.DEVNULL,

@@ -70,7 +70,8 @@ def write_plan(path: Path, jobs: int, padding_resources: int) -> None:
         "planned_values": {"root_module": {"resources": [
             {"address": "aws_iam_role.batch", "mode": "managed", "type": "aws_iam_role", "name": "batch",
              "values": {"name": "bedrock-batch", "path": "/"}},
-            {"address": "aws_kms_key.batch", "mode": "managed", "type": "aws_kms_key", "name": "batch", "values": {}}]}},
+            {"address": "aws_kms_key.batch", "mode": "managed", "type": "aws_kms_key", "name": "batch",
+             "values": {}}]}},
         "resource_changes": [_job_change(i, i % 2 == 1) for i in range(jobs)]
                             + [_padding(i) for i in range(padding_resources)],
         "configuration": {

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
-
 from datetime import UTC, datetime
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -215,8 +215,9 @@ class _Plan:
     def read(self) -> Reading:
         reading = Reading([], "plan")
         changes = _list(self.document.get("resource_changes"))
-        reading.resources = len(changes) if changes else sum(
-            len(_list(m.get("resources"))) for m in walk_modules(_dict(self.document.get("planned_values")).get("root_module")))
+        planned = _dict(self.document.get("planned_values")).get("root_module")
+        reading.resources = len(changes) if changes else sum(len(_list(m.get("resources")))
+                                                             for m in walk_modules(planned))
         for change in changes:
             if not isinstance(change, dict) or change.get("type") != JOB_TYPE or change.get("mode") != "managed":
                 continue
@@ -224,8 +225,9 @@ class _Plan:
             details = _dict(change.get("change"))
             actions = tuple(a for a in _list(details.get("actions")) if isinstance(a, str))
             if actions not in CHECKED:
-                reason = {("delete",): "destroyed", ("no-op",): "unchanged (no-op, already deployed)",
-                          ("read",): "read"}.get(actions, f"actions {list(actions)}")
+                reasons: dict[tuple[str, ...], str] = {("delete",): "destroyed", ("read",): "read",
+                                                       ("no-op",): "unchanged (no-op, already deployed)"}
+                reason = reasons.get(actions, f"actions {list(actions)}")
                 reading.skipped.setdefault(reason, []).append(address)
                 continue
             reading.jobs.append(self.job(change, address, details))

@@ -142,7 +142,8 @@ def raw_record(job: PlannedJob, ordinal: int) -> RawRecord:
         unknown["account_id"] = ("the job's account is unknown before deployment: pass --account ID (or give the "
                                  "aws provider allowed_account_ids with exactly one account)")
     if job.region is None and not deployed:
-        unknown["region"] = "the job's region is unknown before deployment: pass --region (or set the provider's region)"
+        unknown["region"] = ("the job's region is unknown before deployment: pass --region (or set the provider's "
+                             "region)")
     facts: dict[str, str] = {}
     if job.region is not None:
         facts["region"] = job.region
@@ -168,13 +169,15 @@ def planned_schema(table: Mapping[str, Any]) -> dict[str, Any]:
     """The planned-job variant of the table schema ``table``, derived by code (never a hand copy).
 
     A job not yet created has no ARN, status, times or counts: nothing is required, and what the table
-    requires (``job_arn``) may be null; the members CreateModelInvocationJob requires (:data:`PLANNED_REQUIRED`) may be absent
+    requires (``job_arn``) may be null; the members CreateModelInvocationJob requires
+    (:data:`PLANNED_REQUIRED`) may be absent
     (unknown before apply) but not null. Every other constraint (patterns, lengths, 24-168 h timeout) is
     the table's. Its ``$id`` ends in ``.planned.schema.json`` (validators are cached by ``$id``).
     """
     schema = copy.deepcopy(dict(table))
     base = str(table.get("$id", "table.schema.json"))
-    schema["$id"] = base.replace(".schema.json", ".planned.schema.json") if ".schema.json" in base else base + ".planned"
+    planned_id = base.replace(".schema.json", ".planned.schema.json")
+    schema["$id"] = planned_id if planned_id != base else base + ".planned"
     schema["title"] = f"{table.get('title', 'table')} (planned job)"
     schema["required"] = []
     for column in table.get("required", ()):  # job_arn: a job not created yet has none (null)

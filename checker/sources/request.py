@@ -63,8 +63,8 @@ class RequestSource:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            yield source_problem(f"line {line}: invalid UTF-8", location)
+            bad = data.count(b"\n", 0, exc.start) + 1
+            yield source_problem(f"line {bad}: invalid UTF-8", location)
             return
         parsed = _parse(text, location)
         if isinstance(parsed, str):
@@ -76,7 +76,7 @@ class RequestSource:
             return
         requests = document if isinstance(document, list) else [document]
         for number, request in enumerate(requests, start=1):
-            line = lines[number - 1] if number - 1 < len(lines) else None
+            line: int | None = lines[number - 1] if number - 1 < len(lines) else None
             identity = f"{location}#{number}"
             if not isinstance(request, dict):
                 yield input_problem(f"request {number}: expected an object of CreateModelInvocationJob members, got "

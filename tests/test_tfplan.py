@@ -197,3 +197,26 @@ def test_large_plan(tmp_path: Path, size_mb: int) -> None:
     assert path.stat().st_size > size_mb * 1024 * 1024
     found = scan([str(path)], PlannedOptions(account="111122223333"))
     assert len(found.jobs) == 3 and not found.problems
+
+
+NEWUSER = DATA / "newuser"
+
+
+def test_newuser_folder_and_plan_beside_it() -> None:
+    folder = scan([str(NEWUSER)])
+    assert folder.verdicts() == {f"module.summaries.{J}.this": {
+        "BA001": "PASS", "BA002": "PASS", "BA003": "PASS", "BA004": "FAIL", "BA005": "PASS", "BA006": "PASS",
+        **RUN_SKIPS, "BA014": "PASS"}}
+    [problem] = folder.problems
+    assert str(problem.provenance) == f"{NEWUSER}/modules/batch/main.tf:24"
+    plan = scan([str(NEWUSER / "plan.json")])
+    assert plan.verdicts() == {
+        f"module.summaries.{J}.this": {"BA001": "PASS", "BA002": "PASS", "BA003": "PASS", "BA004": "FAIL",
+                                       "BA005": "PASS", "BA006": "PASS", **RUN_SKIPS, "BA014": "PASS"},
+        f"module.adhoc.{J}.this": {"BA001": "FAIL", "BA002": "PASS", "BA003": "FAIL", "BA004": "FAIL",
+                                   "BA005": "FAIL", "BA006": "PASS", **RUN_SKIPS, "BA014": "PASS"},
+    }
+    places = {(ref.label, r.rule.id): str(prov.at(r.pointer)) for ref, prov, results in plan.jobs for r in results}
+    # the module variable kms_key_id is not passed and defaults to null: not configured, the service default
+    assert places[(f"module.adhoc.{J}.this", "BA005")] == f"{NEWUSER}/modules/batch/main.tf:35"
+    assert places[(f"module.adhoc.{J}.this", "BA001")] == f"{NEWUSER}/modules/batch/main.tf:39"

@@ -252,8 +252,8 @@ class _Plan:
                 _set_path(attributes, path, _REMOVE)
                 continue
             value = self.evaluate(expression, path, frames, len(frames) - 1, account, region, partition)
-            if isinstance(value, Resolved):
-                _set_path(attributes, path, value.value)
+            if isinstance(value, Resolved):  # null: as if not set (the service default)
+                _set_path(attributes, path, _REMOVE if value.value is None else value.value)
             else:
                 job.unknown[path] = value
                 _set_path(attributes, path, _REMOVE)
@@ -302,8 +302,9 @@ class _Plan:
             parent_module, call_name = frames[depth - 1][0], frames[depth][2]
             call = _dict(_dict(parent_module.get("module_calls")).get(call_name))
             argument = _dict(call.get("expressions")).get(reference[4:])
-            if argument is None:
-                return reference
+            if argument is None:  # not passed: the variable's default (json-format: module "variables")
+                declared = _dict(_dict(frames[depth][0].get("variables")).get(reference[4:]))
+                return Resolved(declared["default"], f"{reference} (default)") if "default" in declared else reference
             outer = self.evaluate(argument, path, frames, depth - 1, account, region, partition)
             return outer if isinstance(outer, Resolved) else f"{reference} = {outer}"
         if reference.startswith("var.") and depth == 0 and self.variables.get(reference[4:]) is not None:

@@ -6,16 +6,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from checker.engine import Engine
-from checker.inputs import Inputs
 from checker.model import JobRef, Problem, Provenance, Result
 from checker.planned.options import PlannedOptions
-from checker.plugins import load_plugins
-from checker.policy import configure_rules, policy_from_mapping
-from checker.reporters.base import Summary
-from checker.scan import Pipeline, ScanSettings, result_stages
-from checker.sources.request import RequestSource
-from checker.sources.tfplan import TfPlanSource
+from checker.summary import Summary
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 
@@ -54,17 +47,17 @@ class Collected:
 
 def scan(locations: list[str], options: PlannedOptions | None = None, policy: dict[str, Any] | None = None,
          input_format: str | None = None, allow_partial: bool = False, reporters: list[Any] = ()) -> Collected:
-    """Scan ``locations`` with the built-in rules (``policy`` as the policy file's content)."""
-    registry = load_plugins(autoload=False)
-    sources = dict(registry.sources)
+    """Scan ``locations`` with the built-in rules (``policy`` as the policy file's content) through the
+    front door (:mod:`checker.api`), collecting what a reporter receives."""
+    from checker.api import ScanRequest, build_setup
+    from checker.plugins import load_plugins
+    from checker.policy import policy_from_mapping
+
     options = options or PlannedOptions()
-    sources["tfplan"] = TfPlanSource(options)
-    sources["request"] = RequestSource(options)
-    settings = policy_from_mapping(policy or {})
-    configured = configure_rules(settings, registry.rules)
+    request = ScanRequest(locations=tuple(locations), input_format=input_format,
+                          policy=policy_from_mapping(policy or {}), allow_partial=allow_partial, now=NOW,
+                          source_options=dict.fromkeys(("tfplan", "request", "tf"), options))
     collected = Collected()
-    pipeline = Pipeline(Engine(configured), [collected, *reporters],
-                        ScanSettings(fail_on=settings.fail_on, allow_partial=allow_partial, now=NOW),
-                        stages=result_stages(settings, [], None, NOW, configured), note=collected.notes.append)
-    pipeline.run(Inputs(sources, collected.notes.append).read(locations, input_format))
+    setup = build_setup(request, load_plugins(autoload=False))
+    setup.run(request, [collected, *reporters], note=collected.notes.append)
     return collected

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, Self
 
 import orjson
 
@@ -44,6 +44,10 @@ class RequestSource:
 
     def __init__(self, options: PlannedOptions | None = None) -> None:
         self.options = options or PlannedOptions()
+
+    def with_options(self, options: PlannedOptions) -> Self:
+        """This source with ``options`` (``ScanRequest.source_options[name]``, see :mod:`checker.api`)."""
+        return type(self)(options)
 
     def sniff(self, head: bytes) -> bool:
         """Request members (``jobName``, ``roleArn`` ...) and no ``jobArn``/``job_arn``/``format_version``;

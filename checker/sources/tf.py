@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Self
 
 from checker.planned.options import PlannedOptions
 from checker.sources.base import Item, SourceNote
@@ -33,6 +33,10 @@ class TfSource:
 
     def __init__(self, options: PlannedOptions | None = None) -> None:
         self.options = options or PlannedOptions()
+
+    def with_options(self, options: PlannedOptions) -> Self:
+        """This source with ``options`` (``ScanRequest.source_options[name]``, see :mod:`checker.api`)."""
+        return type(self)(options)
 
     def sniff(self, head: bytes) -> bool:
         """Never by content alone (HCL has no signature); ``.tf`` files and folders are claimed by name."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Self
 
 import orjson
 
@@ -35,6 +35,10 @@ class TfPlanSource:
 
     def __init__(self, options: PlannedOptions | None = None) -> None:
         self.options = options or PlannedOptions()
+
+    def with_options(self, options: PlannedOptions) -> Self:
+        """This source with ``options`` (``ScanRequest.source_options[name]``, see :mod:`checker.api`)."""
+        return type(self)(options)
 
     def sniff(self, head: bytes) -> bool:
         """An object whose first keys include ``format_version`` and a Terraform key."""

@@ -357,37 +357,6 @@ class Rule:
         }
 
 
-class JobRef(NamedTuple):
-    """The identity of a job as reports show it (works for schema-invalid records too)."""
-
-    arn: str | None
-    name: str | None = None
-    account_id: str | None = None
-    region: str | None = None
-    address: str | None = None
-
-    @classmethod
-    def of(cls, job: Job) -> JobRef:
-        """The reference of a validated job (its :attr:`Job.account_id` and :attr:`Job.region`); a planned
-        job has no ARN; ``address`` is the Terraform resource address (or ``FILE#N`` of a request) when known."""
-        if not job.planned:
-            return cls(job.job_arn, job.job_name, job.account_id, job.region, job.provenance.identity)
-        known = job.arn_parts()
-        account = job.row.get("account_id")
-        return cls(None, job.job_name, account if isinstance(account, str) else None, known.get("region"),
-                   job.identity)
-
-    @property
-    def label(self) -> str:
-        """The planned job's address, else the job name if known, else the ARN, else ``"<unknown job>"``."""
-        return self.address or self.name or self.arn or "<unknown job>"
-
-    @property
-    def key(self) -> str | None:
-        """What waivers, baselines and fingerprints key the job by: its ARN, else its address."""
-        return self.arn or self.address
-
-
 class Result(NamedTuple):
     """One rule's outcome on one job, as every reporter receives it (immutable; ``_replace`` to derive).
 
@@ -424,3 +393,6 @@ class Problem:
     pointer: str | None = None
     job: JobRef | None = None
     plugin: str | None = None
+
+
+from checker.jobref import JobRef  # noqa: E402 - re-exported here, where reports and rules have found it

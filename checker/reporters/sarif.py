@@ -73,8 +73,7 @@ def fingerprint(rule_id: str, job_arn: str) -> str:
 
 
 def artifact_location(provenance: Provenance, job_arn: str | None, cwd: str) -> dict[str, Any] | None:
-    """The SARIF ``artifactLocation`` of a record.
-
+    """The SARIF ``artifactLocation`` of a record (of a planned job's attribute: ``Provenance.at``).
     Live AWS (``aws://<account>/<region>``): ``aws/<account>/<region>/model-invocation-job/<id>.json``.
     A file under ``cwd``: its relative path (``%SRCROOT%``); elsewhere a ``file://`` URI; stdin: ``stdin``.
     """
@@ -121,12 +120,9 @@ def _location(job: JobRef | None, provenance: Provenance | None, cwd: str) -> di
         physical = physical_location(provenance, job.arn if job else None, cwd)
         if physical is not None:
             location["physicalLocation"] = physical
-    if job is not None and job.arn:
-        location["logicalLocations"] = [{"name": job.name or job.arn.rsplit("/", 1)[-1],
-                                         "fullyQualifiedName": job.arn, "kind": "resource"}]
-    elif job is not None and job.address:  # a planned job: its Terraform resource address
-        location["logicalLocations"] = [{"name": job.address, "fullyQualifiedName": job.address,
-                                         "kind": "resource"}]
+    if job is not None and job.key:  # the job ARN, else a planned job's Terraform resource address
+        location["logicalLocations"] = [{"name": job.name or job.arn.rsplit("/", 1)[-1] if job.arn else job.key,
+                                         "fullyQualifiedName": job.key, "kind": "resource"}]
     return location or None
 
 
@@ -213,17 +209,16 @@ class SarifReporter:
         location = None
         for result in results:
             waived = result.status is Status.SKIP and bool(result.waiver)
-            if provenance.places:  # a planned job: each finding at its attribute's file and line
-                location = _location(job, provenance.at(result.pointer), self.cwd)
+            location = None if provenance.places else location  # planned: each at its attribute's line
             if result.status is Status.ERROR:
-                location = location or _location(job, provenance, self.cwd)
+                location = location or _location(job, provenance.at(result.pointer), self.cwd)
                 self._notify("error", f"job {job.label}: {result.message}",
                              f"{result.error_kind.value if result.error_kind else 'rule'}-error", location,
                              rule_id=result.rule.id)
                 continue
             if result.status is not Status.FAIL and not waived:
                 continue
-            location = location or _location(job, provenance, self.cwd)
+            location = location or _location(job, provenance.at(result.pointer), self.cwd)
             self._spool(self._result(job, provenance, result, waived, location),
                         (1 if waived else 0, -int(result.severity), result.rule.id, job.key or "",
                          provenance.source, provenance.line or 0, self._count))
@@ -244,8 +239,6 @@ class SarifReporter:
         properties: dict[str, Any] = {"severity": result.severity.label, "status": result.status.value,
                                       "jobArn": job.arn, "jobName": job.name, "accountId": job.account_id,
                                       "region": job.region, "source": str(provenance.at(result.pointer))}
-        if job.address is not None:
-            properties["address"] = job.address
         if result.pointer:
             properties["pointer"] = result.pointer
         if result.waiver:

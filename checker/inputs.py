@@ -72,8 +72,9 @@ class Inputs:
                 yield from self._read_stream(location, sys.stdin.buffer, forced)
             elif os.path.isdir(location):
                 claimed = self.folder_reader(location, forced)
-                if claimed is not None:
+                if claimed is not None:  # a module folder, read whole; beside it, e.g., its plan.json
                     yield from _guarded(claimed, location, None)
+                    yield from self._read_beside(location, claimed, forced)
                 else:
                     yield from self._read_folder(location, forced)
             else:
@@ -90,6 +91,21 @@ class Inputs:
             except Exception:  # noqa: BLE001,S112 - a plugin's check must not stop the scan
                 continue
         return None
+
+    def _read_beside(self, folder: str, claimed: Source, forced: Source | None) -> Iterator[Item]:
+        """The files directly in a folder read whole by ``claimed`` that another source reads by their
+        extension (a ``plan.json`` beside the ``.tf`` files); sub-folders are the module's own."""
+        if forced is not None:
+            return
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return
+        for name in names:
+            path = os.path.join(folder, name)
+            source = self.by_extension(path)
+            if not name.startswith(".") and source is not None and source is not claimed and os.path.isfile(path):
+                yield from self._read_file(path, None)
 
     def _read_folder(self, folder: str, forced: Source | None) -> Iterator[Item]:
         found = False

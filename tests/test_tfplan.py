@@ -204,9 +204,10 @@ NEWUSER = DATA / "newuser"
 
 def test_newuser_folder_and_plan_beside_it() -> None:
     folder = scan([str(NEWUSER)])
-    assert folder.verdicts() == {f"module.summaries.{J}.this": {
-        "BA001": "PASS", "BA002": "PASS", "BA003": "PASS", "BA004": "FAIL", "BA005": "PASS", "BA006": "PASS",
-        **RUN_SKIPS, "BA014": "PASS"}}
+    summaries = [{r.rule.id: r.status.value for r in results} for ref, _, results in folder.jobs
+                 if ref.label == f"module.summaries.{J}.this"]
+    assert summaries == 2 * [{"BA001": "PASS", "BA002": "PASS", "BA003": "PASS", "BA004": "FAIL", "BA005": "PASS",
+                              "BA006": "PASS", **RUN_SKIPS, "BA014": "PASS"}]  # from the .tf and from plan.json
     [problem] = folder.problems
     assert str(problem.provenance) == f"{NEWUSER}/modules/batch/main.tf:24"
     plan = scan([str(NEWUSER / "plan.json")])
@@ -220,3 +221,12 @@ def test_newuser_folder_and_plan_beside_it() -> None:
     # the module variable kms_key_id is not passed and defaults to null: not configured, the service default
     assert places[(f"module.adhoc.{J}.this", "BA005")] == f"{NEWUSER}/modules/batch/main.tf:35"
     assert places[(f"module.adhoc.{J}.this", "BA001")] == f"{NEWUSER}/modules/batch/main.tf:39"
+
+
+def test_a_module_folder_named_is_read_whole_with_the_plan_beside_it() -> None:
+    found = scan([str(NEWUSER)])
+    sources = {prov.source.rsplit("/", 1)[-1] for _, prov, _ in found.jobs}
+    assert sources == {"main.tf"}
+    labels = sorted(ref.label for ref, _, _ in found.jobs)
+    # the .tf folder gives module.summaries (module.adhoc is schema-invalid there); plan.json gives both
+    assert labels == [f"module.adhoc.{J}.this", f"module.summaries.{J}.this", f"module.summaries.{J}.this"]

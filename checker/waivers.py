@@ -31,6 +31,7 @@ from typing import Any
 from checker.errors import ConfigError
 from checker.model import Job, Result, Rule, Status, UnknownData
 from checker.policy import Policy, json_ready, read_toml, rule_matches, schema_error
+from checker.suggest import rule_hint
 
 
 @dataclass(frozen=True)
@@ -147,9 +148,11 @@ def load_waivers_file(path: Path) -> list[Waiver]:
     from checker.schema import validator_for
 
     document = json_ready(read_toml(path, "waivers"))
-    errors = validator_for(_file_schema()).errors(document)
+    schema = _file_schema()
+    errors = validator_for(schema).errors(document)
     if errors:
-        raise schema_error(path, errors[0], {"'waivers' is a required property": "no [[waivers]] tables"})
+        raise schema_error(path, errors[0], {"'waivers' is a required property": "no [[waivers]] tables"},
+                           schema=schema)
     return [_waiver(table, f"{path}: waivers[{index}]") for index, table in enumerate(document["waivers"])]
 
 
@@ -231,7 +234,8 @@ class WaiverStage:
             if used:
                 continue
             if self.rules and not any(waiver.names(rule) for rule in self.rules):
-                warn(f"unused waiver: {waiver.label} names no rule this scan ran")
+                hint = rule_hint({rule.id: rule for rule in self.rules}, waiver.rule)
+                warn(f"unused waiver: {waiver.label} names no rule this scan ran{hint}")
             elif blocked:
                 warn(f"unused waiver: {waiver.label} could not apply to {_count(blocked, 'finding')}: the job's "
                      "tags are unknown, so its tags condition cannot be checked")

@@ -39,6 +39,7 @@ class Policy:
 
     ``rules`` maps the key as written (rule id or name) to that rule's table. ``custom_rules``: the
     ``[[custom-rules]]`` tables as written (turned into rules by :mod:`checker.custom_rules`).
+    ``waiver_max_days``/``waiver_guardrails``: see :mod:`checker.guardrails`.
     """
 
     path: Path | None = None
@@ -50,6 +51,8 @@ class Policy:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     custom_rules: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    waiver_max_days: int = 365  # checker.guardrails.DEFAULT_MAX_DAYS
+    waiver_guardrails: str = "refuse"  # or "warn" (checker.guardrails.MODES)
 
     def where(self, key: str) -> str:
         """``"bedrock-audit.toml: rules.BA002"`` for messages."""
@@ -142,6 +145,8 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     policy.ignore = list(document.get("ignore", []))
     policy.soft_fail = bool(document.get("soft-fail", False))
     policy.allow_empty = bool(document.get("allow-empty", False))
+    policy.waiver_max_days = int(document.get("waiver-max-days", policy.waiver_max_days))
+    policy.waiver_guardrails = str(document.get("waiver-guardrails", policy.waiver_guardrails))
     policy.rules = {key: dict(value) for key, value in document.get("rules", {}).items()}
     policy.custom_rules = [dict(table) for table in document.get("custom-rules", [])]  # checker.custom_rules
     return policy

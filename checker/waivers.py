@@ -161,11 +161,14 @@ class WaiverStage:
 
     ``now`` is the scan's clock (aware UTC; ``--now``): it alone decides whether a waiver is in force.
     ``rules``: the rules this scan runs (to tell a waiver for a rule that did not run from one whose
-    finding is gone).
+    finding is gone). ``notices``: warnings about the waivers themselves (:mod:`checker.guardrails` in
+    ``warn`` mode), given to every report at the end like the unused-waiver warnings.
     """
 
-    def __init__(self, waivers: Sequence[Waiver], now: datetime, rules: Sequence[Rule] = ()) -> None:
+    def __init__(self, waivers: Sequence[Waiver], now: datetime, rules: Sequence[Rule] = (),
+                 notices: Sequence[str] = ()) -> None:
         self.waivers = tuple(waivers)
+        self.notices = tuple(notices)
         self.now = now
         self.rules = tuple(rules)
         self._used = [0] * len(self.waivers)
@@ -228,7 +231,9 @@ class WaiverStage:
     def finish(self, summary: Any, warn: Callable[[str], None]) -> None:
         """Warn once per waiver that matched no FAIL result in the whole scan, saying why: it names no
         rule that ran, its tags condition met unknown tags, it met only ERROR results, or it matched
-        nothing (the finding is fixed or the pattern is wrong)."""
+        nothing (the finding is fixed or the pattern is wrong). The :attr:`notices` come first."""
+        for notice in self.notices:
+            warn(notice)
         for waiver, used, blocked, errors in zip(self.waivers, self._used, self._blocked, self._errors,
                                                  strict=True):
             if used:

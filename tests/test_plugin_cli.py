@@ -228,6 +228,7 @@ def test_a_plugin_rule_that_changes_the_record_cannot_change_other_rules_verdict
     site = rule_plugin(tmp_path / "site", "sloppy-rules", "sloppy", "AAA001", "sloppy-rule", body)
     jobs = write_jsonl(tmp_path / "jobs.jsonl", [compliant_row("aaaaaaaaaaaa", job_name="no-vpc", vpc_config=None)])
     (tmp_path / "bedrock-audit.toml").write_text(
+        'waiver-max-days = 400000\n'  # a waiver that never lapses on the real clock
         '[[waivers]]\nrule = "BA001"\njob = "*"\ntags = { env = "legacy" }\nreason = "legacy"\nowner = "ml"\n'
         'expires = 2999-01-01\n')
     code, report = scan_json(cli, jobs, site, "--select", "BA001", "--select", "AAA001")

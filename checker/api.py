@@ -228,7 +228,7 @@ class Setup:
                                 allow_empty=request.allow_empty or self.policy.allow_empty,
                                 allow_partial=request.allow_partial, now=self.now)
         engine = Engine(self.configured, timed=any(needs_timings(reporter) for reporter in reporters))
-        pipeline = Pipeline(engine, reporters, settings, warn=warn, stages=self.stages)
+        pipeline = Pipeline(engine, reporters, settings, warn=warn, stages=self.stages, note=note)
         with contextlib.redirect_stdout(sys.stderr):
             return pipeline.run(self._items(request, note), preloaded=self.registry.problems)
 

@@ -8,9 +8,10 @@ fail closed on a policy mistake. The policy file -- not a ``--waivers`` file -- 
 ``waiver-max-days`` (default :data:`DEFAULT_MAX_DAYS`) and ``waiver-guardrails = "warn"`` (the same
 findings become warnings in every report).
 
-"Matches every job" is decided on sample jobs: a job glob that matches each of :data:`SAMPLE_ARNS`, or
-each of :data:`SAMPLE_NAMES`, matches every job -- unless the waiver's ``account``, ``region`` or
-``tags`` narrow it (an ``account``/``region`` glob that also matches every sample does not).
+"Matches every job" is decided on sample jobs: a job glob that matches each of :data:`SAMPLE_ARNS`, each
+of :data:`SAMPLE_NAMES` or each of :data:`SAMPLE_ADDRESSES` (planned jobs), matches every job -- unless
+the waiver's ``account``, ``region`` or ``tags`` narrow it (an ``account``/``region`` glob that also
+matches every sample does not).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ SAMPLE_ARNS = tuple(f"arn:aws:bedrock:{region}:{account}:model-invocation-job/{j
 SAMPLE_NAMES = ("a", "Z9", "nightly-claims-20250601", "x.y+z")
 """Job names of different shapes (jobName pattern ``[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}``,
 botocore bedrock/2023-04-20)."""
+SAMPLE_ADDRESSES = ("aws_bedrock_model_invocation_job.nightly",
+                    "module.batch.aws_bedrock_model_invocation_job.this[0]",
+                    'module.a.module.b.aws_bedrock_model_invocation_job.x["eu"]')
+"""Terraform resource addresses of planned jobs (a waiver's job glob also matches those)."""
 
 
 def matches_every_job(waiver: Waiver) -> bool:
@@ -46,7 +51,7 @@ def matches_every_job(waiver: Waiver) -> bool:
     def everywhere(pattern: str, samples: Sequence[str]) -> bool:
         return all(fnmatch.fnmatchcase(sample, pattern) for sample in samples)
 
-    if not (everywhere(waiver.job, SAMPLE_ARNS) or everywhere(waiver.job, SAMPLE_NAMES)):
+    if not any(everywhere(waiver.job, samples) for samples in (SAMPLE_ARNS, SAMPLE_NAMES, SAMPLE_ADDRESSES)):
         return False
     if waiver.account is not None and not everywhere(waiver.account, [account for _, account, _ in _SAMPLES]):
         return False

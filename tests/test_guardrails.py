@@ -31,7 +31,8 @@ def jobs(tmp_path: Path) -> str:
                                                                    vpc_config=None)]))
 
 
-@pytest.mark.parametrize("job", ["*", "**", "arn:*", "arn:aws:bedrock:*", "*:model-invocation-job/*", "?*"])
+@pytest.mark.parametrize("job", ["*", "**", "arn:*", "arn:aws:bedrock:*", "*:model-invocation-job/*", "?*",
+                                 "*aws_bedrock_model_invocation_job.*"])
 def test_a_waiver_for_every_job_is_refused(cli: Cli, tmp_path: Path, jobs: str, job: str) -> None:
     (tmp_path / "w.toml").write_text(waiver(job))
     result = cli("scan", jobs, "--waivers", "w.toml", "--now", NOW)

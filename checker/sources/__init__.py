@@ -10,8 +10,8 @@ from checker.hookspecs import hookimpl
 
 @hookimpl
 def register_sources(register: Callable[[Any], None]) -> None:
-    """Register JSONL, JSON documents, CSV and live AWS (``aws://``)."""
-    from checker.sources import aws, csvfile, jsondoc, jsonl
+    """Register JSONL, JSON documents, CSV, live AWS (``aws://``) and live Datadog (``ddsql://``)."""
+    from checker.sources import aws, csvfile, ddsql, jsondoc, jsonl
 
-    for module in (jsonl, jsondoc, csvfile, aws):
+    for module in (jsonl, jsondoc, csvfile, aws, ddsql):
         register(module.SOURCE)

@@ -109,7 +109,7 @@ def read_table(target: DdsqlTarget, client: DdsqlClient, location: str, now: dat
             if count and keys is None:
                 problems.append(gap(number, f"the result has no {KEY} column, so the rows after this page cannot "
                                             "be read: the table's columns differ from what bedrock-audit expects"))
-            elif keys and after is not None and keys[0] == after:
+            elif keys and after is not None and after in keys:
                 problems.append(gap(number, f"Datadog returned the row {KEY} {after!r} again: the query's "
                                             f"{KEY} > condition was not applied, so paging stops here"))
             elif keys and (count >= target.row_limit or truncated):

@@ -30,10 +30,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from checker.api import ScanRequest, build_setup
 from checker.engine import ConfiguredRule
-from checker.model import Job, Provenance, UnknownData, parse_rfc3339
+from checker.model import Job, Provenance, UnknownData
 from checker.plugins import load_plugins
-from checker.policy import configure_rules, load_policy
+from checker.policy import policy_from_mapping
+from checker.timeutil import parse_rfc3339
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_NOW = datetime(2025, 6, 10, tzinfo=UTC)
@@ -142,7 +144,8 @@ def main() -> None:
         parser.error(f"--input {args.input}: no such file (make one with benchmarks/generate.py)")
 
     registry = load_plugins(autoload=False)
-    configured = configure_rules(load_policy(None if args.default_rules else args.policy), registry.rules)
+    request = ScanRequest(policy=policy_from_mapping({})) if args.default_rules else ScanRequest(config=args.policy)
+    configured = build_setup(request, registry).configured  # the rules as a scan configures them
     if args.input is None:
         records, invalid = example_records(), 0
         rounds = args.rounds or 20000

@@ -29,15 +29,16 @@ from typing import Any
 
 import orjson
 
+from checker.api import ScanRequest, build_setup
 from checker.engine import Engine
 from checker.inputs import Inputs
-from checker.model import ErrorKind, JobRef, Provenance, Result, Severity, Status
+from checker.model import ErrorKind, JobRef, Provenance, Result, Status
 from checker.plugins import load_plugins
-from checker.policy import configure_rules, policy_from_mapping
-from checker.reporters.base import ReportContext, Summary
+from checker.policy import policy_from_mapping
 from checker.reporters.json_report import JsonReporter
 from checker.scan import Evaluator
 from checker.sources.base import RawRecord
+from checker.summary import Summary
 
 BATCH = 1000
 NOW = datetime(2025, 12, 1, tzinfo=UTC)
@@ -48,8 +49,9 @@ _STATE: dict[str, Any] = {}
 
 def _setup() -> None:
     registry = load_plugins(autoload=False)
-    configured = configure_rules(policy_from_mapping({}), registry.rules)
-    _STATE.update(configured=configured, evaluator=Evaluator(Engine(configured), NOW), sources=registry.sources)
+    setup = build_setup(ScanRequest(policy=policy_from_mapping({}), now=NOW), registry)  # as a scan assembles it
+    _STATE.update(configured=setup.configured, evaluator=Evaluator(Engine(setup.configured), NOW),
+                  sources=setup.sources, context=setup.context(["x"]))
 
 
 def _evaluate(batch: list[tuple[bytes, Provenance]]) -> list[Any]:
@@ -102,7 +104,7 @@ def row_batches(path: str) -> Iterator[list[tuple[bytes, Provenance]]]:
 
 
 def run(path: str, workers: int, variant: str) -> tuple[float, int]:
-    reporter = JsonReporter(io.StringIO(), ReportContext("x", NOW, Severity.LOW, None, _STATE["configured"]))
+    reporter = JsonReporter(io.StringIO(), _STATE["context"])
     reporter.start()
     batches = line_batches(path) if variant == "lines" else row_batches(path)
     start = time.perf_counter()

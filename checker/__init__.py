@@ -41,8 +41,9 @@ from checker.model import (
     not_applicable,
     passed,
 )
-from checker.reporters.base import ReportContext, Reporter, Summary
+from checker.reporters.base import ReportContext, Reporter
 from checker.sources.base import RawRecord, Source
+from checker.summary import Summary
 
 __version__ = "0.1.0"
 

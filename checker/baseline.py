@@ -15,15 +15,19 @@ per recorded failure).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import orjson
 
-from checker.model import Job, JobRef, Problem, Provenance, Result, Status, format_rfc3339
-from checker.policy import ConfigError
-from checker.reporters.base import ReportContext, Summary
+from checker.errors import ConfigError
+from checker.model import Job, JobRef, Problem, Provenance, Result, Status
+from checker.summary import BaselineOutcome, Summary
+from checker.timeutil import format_rfc3339
+
+if TYPE_CHECKING:
+    from checker.reporters.base import ReportContext
 
 BASELINE_SCHEMA = "baseline.schema.json"
 BASELINE_VERSION = "1.0"
@@ -63,28 +67,6 @@ def load_baseline(path: Path) -> Baseline:
         raise ConfigError(f"{path}: not a bedrock-audit baseline: {errors[0]}")
     entries = {(e["rule_id"], e["job_arn"]): e for e in document["entries"]}
     return Baseline(str(path), entries)
-
-
-@dataclass
-class BaselineOutcome:
-    """How a scan compares with its baseline (``Summary.baseline``).
-
-    ``new``/``existing``: FAIL results not in / in the baseline. ``fixed``: entries (as written) whose
-    job was scanned and whose rule no longer fails it, sorted by job ARN then rule id. ``unchecked``:
-    entries whose job or rule was not part of this scan, or whose rule could not decide (ERROR).
-    """
-
-    path: str
-    entries: int
-    new: int = 0
-    existing: int = 0
-    fixed: list[dict[str, Any]] = field(default_factory=list)
-    unchecked: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the ``baseline`` object of the JSON report)."""
-        return {"path": self.path, "entries": self.entries, "new": self.new, "existing": self.existing,
-                "fixed": self.fixed, "unchecked": self.unchecked}
 
 
 class BaselineStage:

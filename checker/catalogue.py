@@ -58,7 +58,7 @@ def rules_for_framework(rules: Mapping[str, Rule], framework: str | None) -> dic
         return dict(rules)
     chosen = {rule_id: rule for rule_id, rule in rules.items() if framework_controls(rule, framework)}
     if not chosen:
-        from checker.policy import ConfigError
+        from checker.errors import ConfigError
 
         known = sorted({name for rule in rules.values() for name in rule.controls})
         raise ConfigError(f"--framework: no rule maps to {framework!r} "

@@ -30,11 +30,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from checker.errors import ConfigError
 from checker.model import RESERVED_PREFIX, Job, Rule, Severity, UnknownData, Verdict, failed, passed, reserved_rule_id
-from checker.policy import ConfigError, Policy
+from checker.policy import Policy
+from checker.registry import RuleTable
 
 if TYPE_CHECKING:
-    from checker.plugins import Registry
+    from checker.registry import Registry
 
 CUSTOM_RULES_PLUGIN = "policy"
 """What ``bedrock-audit rules`` and the reports show as the plugin of a custom rule."""
@@ -111,17 +113,16 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
     """One ``[[custom-rules]]`` table (already checked against the config schema) -> :class:`CustomRule`.
 
     ``where`` prefixes error messages (``"bedrock-audit.toml: custom-rules[0]"``). Raises
-    :class:`~checker.policy.ConfigError` for an id with the reserved ``BA`` prefix, a schema that holds
+    :class:`~checker.errors.ConfigError` for an id with the reserved ``BA`` prefix, a schema that holds
     TOML dates, is not a valid JSON Schema, has a key that is not a keyword, a ``$ref`` outside itself or
     a pattern jsonschema-rs cannot compile, and for metadata :class:`~checker.model.Rule` rejects.
     """
     from checker.schema import (
         KEYWORDS,
-        TABLE_SCHEMA,
         SchemaValidator,
         checked_formats,
         dangling_ref,
-        load_schema,
+        known_columns,
         metaschema_errors,
         remote_ref,
         unchecked_format,
@@ -167,7 +168,7 @@ def build_custom_rule(table: Mapping[str, Any], where: str) -> CustomRule:
         reason = " ".join(str(exc).split()).split(" Failed validating")[0][:300]
         raise ConfigError(f"{where}.schema: {reason}") from None
     reads = referenced_columns(schema)
-    absent = _absent_reasons(reads or (), frozenset(load_schema(TABLE_SCHEMA)["properties"]))
+    absent = _absent_reasons(reads or (), known_columns())
 
     def check(job: Job, params: Mapping[str, Any]) -> Verdict:
         for column in sorted(job.unknown) if reads is None else sorted(reads):
@@ -229,14 +230,15 @@ def custom_rules(policy: Policy) -> list[CustomRule]:
 
 
 def with_custom_rules(registry: Registry, policy: Policy,
-                      extra: Sequence[CustomRule] | None = None) -> tuple[dict[str, Rule], dict[str, str]]:
-    """``(rules, rule_plugin)``: the plugins' rules plus the policy's custom rules.
+                      extra: Sequence[CustomRule] | None = None) -> tuple[RuleTable, dict[str, str]]:
+    """``(rules, rule_plugin)``: the plugins' rules plus the policy's custom rules (trusted, like the
+    built-in rules: their check is :class:`CustomRule`'s).
 
     ``extra``: already built custom rules (default: built from ``policy``). Raises :class:`ConfigError`
     when a custom rule's id or name is already taken, naming the rule and its plugin.
     """
-    rules: dict[str, Rule] = dict(registry.rules)
-    rule_plugin = dict(registry.rule_plugin)
+    rules = registry.rules
+    rule_plugin = registry.rule_plugin
     built = custom_rules(policy) if extra is None else list(extra)
     for index, rule in enumerate(built):
         where = policy.where(f"custom-rules[{index}]")
@@ -249,7 +251,7 @@ def with_custom_rules(registry: Registry, policy: Policy,
             raise ConfigError(f"{where}: {what} is already used by {clash.id} ({clash.name}) of {label}")
         rules[rule.id] = rule
         rule_plugin[rule.id] = CUSTOM_RULES_PLUGIN
-    return rules, rule_plugin
+    return RuleTable(rules, rules.trusted | {rule.id for rule in built}), rule_plugin
 
 
 def _label(registry: Registry, plugin: str) -> str:

@@ -7,9 +7,10 @@ rule that returns something other than a :class:`~checker.model.Verdict` is an E
 does can end the scan or turn into a PASS.
 
 Rules must not change the record, but a third-party rule that does (an in-place "normalisation") must not
-change what the other rules, the waivers and the reports see: each rule whose check function lives
-outside bedrock-audit's own packages (``rules``, ``checker``: the built-in and ``[[custom-rules]]`` rules,
-tested pure) gets its own copy of the job. Only plugin rules pay for the copy (a JSON round trip).
+change what the other rules, the waivers and the reports see: each rule not marked ``trusted`` gets its own
+copy of the job. Trusted are the rules a built-in plugin registered and the policy's ``[[custom-rules]]``
+(bedrock-audit's own code, tested pure; the registry says so, see :class:`checker.registry.RuleTable`),
+never a rule by the name of its module. Only plugin rules pay for the copy (a JSON round trip).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Any
 
 import orjson
 
-from checker.model import PASSED, ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict, clip
+from checker.model import PASSED, ErrorKind, Job, Result, Rule, Severity, Status, UnknownData, Verdict
+from checker.text import clip
 
 MAX_ERROR_MESSAGE = 500
 
@@ -30,12 +32,15 @@ MAX_ERROR_MESSAGE = 500
 @dataclass(frozen=True)
 class ConfiguredRule:
     """A rule as this run uses it: validated ``params`` (defaults filled), effective ``severity`` (the
-    policy may override the rule's own) and the job statuses it applies to (``None``: all)."""
+    policy may override the rule's own) and the job statuses it applies to (``None``: all). ``trusted``:
+    the rule is bedrock-audit's own (built-in or custom) and reads the shared record; any other rule gets
+    its own copy of each job."""
 
     rule: Rule
     params: Mapping[str, Any]
     severity: Severity
     applies_to: frozenset[str] | None
+    trusted: bool = False
 
 
 class Engine:
@@ -43,19 +48,18 @@ class Engine:
 
     ``timed``: measure each rule's evaluation into ``Result.duration`` (seconds). Untimed, every duration
     is 0.0 and the engine hands out one shared PASS result per rule instead of building one per job (the
-    commonest result; about 3 µs a job with ten rules): for runs whose reports show no durations.
+    commonest result; about 3 µs a job with ten rules), and one "not applicable" result per rule and
+    status: for runs whose reports show no durations. Both save 11% of a scan's CPU (100,000 generated
+    records, default rules, JSON report: 7.08 s without, 6.31 s with; issue 13).
     """
 
     def __init__(self, rules: Sequence[ConfiguredRule], timed: bool = True) -> None:
         self.rules = tuple(rules)
         self.timed = timed
         self._skips: dict[tuple[str, str | None], Result] = {}
-        self._private = tuple(not _own(configured.rule) for configured in self.rules)
-        # What the per-job loop needs of each rule, looked up once instead of once per job and rule.
-        self._plan = tuple((configured, configured.rule, configured.rule.check, configured.params,
-                            configured.severity, configured.applies_to, private,
-                            Result(configured.rule, configured.severity, Status.PASS, "", None))
-                           for configured, private in zip(self.rules, self._private, strict=True))
+        # each rule with its shared untimed PASS result
+        self._steps = tuple((configured, Result(configured.rule, configured.severity, Status.PASS, "", None))
+                            for configured in self.rules)
 
     def evaluate(self, job: Job) -> list[Result]:
         """One :class:`~checker.model.Result` per configured rule, in rule order. Never raises.
@@ -70,7 +74,8 @@ class Engine:
         clock = time.perf_counter if timed else _no_clock
         status: Any = _UNREAD
         start = clock()
-        for configured, rule, check, params, severity, applies_to, private, shared_pass in self._plan:
+        for configured, shared_pass in self._steps:
+            rule, severity, applies_to = configured.rule, configured.severity, configured.applies_to
             try:
                 if applies_to is not None:
                     if status is _UNREAD:
@@ -83,7 +88,7 @@ class Engine:
                             append(self._shared_skip(configured, status))
                         start = end
                         continue
-                verdict = check(_private_copy(job) if private else job, params)
+                verdict = rule.check(job if configured.trusted else _private_copy(job), configured.params)
             except UnknownData as exc:
                 end = clock()
                 append(Result(rule, severity, Status.ERROR, f"{rule.id} cannot decide: {exc}",
@@ -136,14 +141,6 @@ def _no_clock() -> float:
 
 _UNREAD = object()
 """Marks the job status as not read yet (``None`` is a status: null)."""
-
-
-_OWN_PACKAGES = ("rules.", "checker.")
-
-
-def _own(rule: Rule) -> bool:
-    """True for bedrock-audit's own rules (built-in and custom): their check reads the shared record."""
-    return str(getattr(rule.check, "__module__", "") or "").startswith(_OWN_PACKAGES)
 
 
 def _private_copy(job: Job) -> Job:

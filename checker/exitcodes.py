@@ -1,24 +1,11 @@
-"""Exit codes and how a scan's outcome maps to one (``../shared/DESIGN.md`` §10; highest wins)."""
+"""How a scan's outcome maps to an exit code (``../shared/DESIGN.md`` §10; highest wins).
+
+:class:`~checker.errors.ExitCode` itself lives in :mod:`checker.errors` beside the exceptions that map to it.
+"""
 
 from __future__ import annotations
 
-import enum
-
-
-class ExitCode(enum.IntEnum):
-    """What ``bedrock-audit`` exits with. When several apply, the highest wins.
-
-    OK (0): no unwaived FAIL at or above ``fail-on``. FINDINGS (1): at least one. USAGE (2): bad flag,
-    bad config, unwritable output. INPUT (3): unreadable source, unparsable or schema-invalid record,
-    no records at all (unless ``--allow-empty``), data a rule needed was unknown. PLUGIN (4): a plugin
-    failed to load or register, a rule raised, or bedrock-audit itself failed (internal error).
-    """
-
-    OK = 0
-    FINDINGS = 1
-    USAGE = 2
-    INPUT = 3
-    PLUGIN = 4
+from checker.errors import ExitCode as ExitCode  # re-exported (shim): its home is checker.errors
 
 
 def exit_code(*, gate_failures: int, input_errors: int, plugin_errors: int, soft_fail: bool,

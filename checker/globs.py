@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from checker.model import Job
 
 CACHE_SIZE = 4096
-"""Most entries each cache holds: distinct (allowlist, account, region, partition) combinations."""
+"""Most entries each cache holds: distinct (allowlist, account, region, partition) combinations. The five
+caches below save 27% of a scan's CPU (100,000 generated records, default rules, JSON report: 8.65 s
+without them, 6.31 s with; issue 13)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """What ``bedrock-audit rules``, ``rules show`` and ``plugins`` print (text and JSON).
 
-Pure rendering from rule metadata and :class:`~checker.plugins.PluginInfo`; the CLI loads plugins and
+Pure rendering from rule metadata and :class:`~checker.registry.PluginInfo`; the CLI loads plugins and
 the policy and decides the exit code.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from checker.model import Rule, Severity
-from checker.plugins import PluginInfo
+from checker.registry import PluginInfo
 
 
 def rule_rows(rules: Mapping[str, Rule], rule_plugin: Mapping[str, str],

@@ -14,6 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from checker.arn import arn_parts
+from checker.text import clip as clip
+from checker.timeutil import format_rfc3339 as format_rfc3339
+from checker.timeutil import parse_rfc3339
+
+# Shims: clip (now checker.text), format_rfc3339 and parse_rfc3339 (checker.timeutil) and arn_parts
+# (checker.arn) stay importable from here until every caller imports them from their new home.
+
 
 class Severity(enum.IntEnum):
     """How bad a FAIL is. Ordered: ``INFO < LOW < MEDIUM < HIGH < CRITICAL``.
@@ -136,10 +144,6 @@ class Job:
             raise UnknownData(column, reason)
         return self.row.get(column)
 
-    def has(self, column: str) -> bool:
-        """True when the value of ``column`` is known (possibly null)."""
-        return column not in self.unknown
-
     @property
     def job_arn(self) -> str:
         """The job ARN, e.g. ``arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/x7k2m9q4p1ab``."""
@@ -192,63 +196,6 @@ class Job:
             raise UnknownData(column, f"{column} {value!r} is outside the years 1-9999 in UTC") from None
         times[column] = parsed
         return parsed
-
-
-def parse_rfc3339(text: str) -> datetime:
-    """Parse an RFC 3339 timestamp (as validated by the schema) into an aware UTC datetime.
-
-    Fractional seconds beyond microseconds are truncated. Raises ``ValueError`` on other text.
-    """
-    try:  # the common case: datetime parses RFC 3339 with "Z" and up to any fraction since Python 3.11
-        parsed = datetime.fromisoformat(text.upper())
-    except ValueError:
-        pass
-    else:
-        if parsed.tzinfo is not None:
-            return parsed.astimezone(UTC)
-    head, sep, frac_and_zone = text.partition(".")
-    if sep:
-        digits = re.match(r"\d*", frac_and_zone)
-        frac = digits.group(0) if digits else ""
-        zone = frac_and_zone[len(frac) :]
-        text = f"{head}.{(frac + '000000')[:6]}{zone}"
-    parsed = datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
-    if parsed.tzinfo is None:
-        raise ValueError(f"timestamp without a zone: {text!r}")
-    return parsed.astimezone(UTC)
-
-
-def format_rfc3339(moment: datetime, timespec: str = "auto") -> str:
-    """An aware UTC ``datetime`` as RFC 3339 text ending in ``Z``: ``2025-06-02T01:00:04.218000Z``;
-    ``timespec`` as for :meth:`datetime.isoformat` (``"seconds"`` -> ``2025-06-02T01:00:04Z``). A moment
-    with another offset keeps it (``+02:00``); convert with ``astimezone(UTC)`` first."""
-    return moment.isoformat(timespec=timespec).replace("+00:00", "Z")
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` if it has at most ``limit`` characters, else its first ``limit - 1`` and ``…`` (so the
-    result never exceeds ``limit``): how messages that quote data (a schema error, the service's message,
-    an exception) are kept to a readable size."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def arn_parts(arn: str) -> dict[str, str]:
-    """Partition, region and account of a Bedrock ARN; ``{}`` if it is not one.
-
-    ``"arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abc"`` ->
-    ``{"partition": "aws", "region": "us-east-1", "account": "123456789012"}``.
-    """
-    # what ^arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*): matches, without a
-    # regular expression (every job's ARN is split, so this is on the scan's hot path)
-    parts = arn.split(":", 5)
-    if len(parts) < 6 or parts[0] != "arn" or not parts[1] or parts[2] != "bedrock":
-        return {}
-    found = {"partition": parts[1]}
-    if parts[3]:
-        found["region"] = parts[3]
-    if parts[4]:
-        found["account"] = parts[4]
-    return found
 
 
 @dataclass(frozen=True, slots=True)

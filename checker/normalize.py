@@ -27,60 +27,23 @@ from typing import Any
 
 import orjson
 
-from checker.model import format_rfc3339
+from checker.arn import arn_account
+from checker.timeutil import format_rfc3339
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_snake_cache: dict[str, str] = {}
-"""``name -> snake_case(name)`` for the names seen; emptied when it holds :data:`_CACHE_LIMIT` names."""
-_already_snake: set[str] = set()
-"""The names in :data:`_snake_cache` that are their own snake_case form (a subset of its keys, emptied
-with it): :func:`_is_snake` tests a whole dict's keys against it in one C call."""
-_CACHE_LIMIT = 10_000
-"""Names held at most. A scan sees a few dozen (the columns and the json columns' members); json values
-with ever-new keys would fill it, and it is then emptied and refilled, so memory stays flat."""
 
 
 def snake_case(name: str) -> str:
     """``"s3InputDataConfig"`` -> ``"s3_input_data_config"``; snake_case names are returned unchanged."""
-    cached = _snake_cache.get(name)
-    if cached is None:
-        cached = _CAMEL_BOUNDARY.sub("_", name).lower() if name.lower() != name else name
-        if len(_snake_cache) >= _CACHE_LIMIT:
-            _snake_cache.clear()
-            _already_snake.clear()
-        _snake_cache[name] = cached
-        if cached == name:
-            _already_snake.add(name)
-    return cached
-
-
-def _is_snake(value: dict[Any, Any], depth: int = 0) -> bool:
-    """True when :func:`snake_keys` would return a dict equal to ``value``: every key of ``value`` and of the
-    dicts inside it (two levels deep, as the json columns are) is known to be snake_case, and no list
-    holds a dict or a list. False means "walk it" (a key not seen yet, deeper nesting, a camelCase key),
-    never a wrong answer: a fast path, since set containment runs in C."""
-    if not _already_snake.issuperset(value):
-        return False
-    for item in value.values():
-        kind = type(item)
-        if kind is dict:
-            if depth >= 2 or not _is_snake(item, depth + 1):
-                return False
-        elif kind is list:
-            for element in item:
-                kind = type(element)
-                if kind is dict or kind is list:
-                    return False
-    return True
+    return _CAMEL_BOUNDARY.sub("_", name).lower() if name.lower() != name else name
 
 
 def snake_keys(value: Any) -> Any:
     """Recursively snake-case the keys of dicts (inside lists too); other values unchanged."""
     kind = type(value)
     if kind is dict:
-        cache = _snake_cache
         return {
-            (cache.get(k) or snake_case(k)) if type(k) is str else k: snake_keys(v) if type(v) in _CONTAINERS else v
+            snake_case(k) if type(k) is str else k: snake_keys(v) if type(v) in _CONTAINERS else v
             for k, v in value.items()
         }
     if kind is list:
@@ -165,8 +128,6 @@ def from_json_text(value: Any) -> Any:
             value = orjson.loads(value)
         except orjson.JSONDecodeError:
             return value
-    if type(value) is dict and _is_snake(value):
-        return value
     return snake_keys(value)
 
 
@@ -328,7 +289,7 @@ class Normalizer:
 
         A table-shape row whose values are already in their decoded form (``...Z`` timestamps, dicts with
         snake_case keys, ints, a ``{str: str}`` tags map) is only checked, column by column, with type
-        tests and cached key sets: each decoder is called only for a value that is not in that form, and
+        tests: each decoder is called only for a value that is not in that form, and
         returns what the decoder returns (the checks are exactly the decoders' own early exits).
         """
         if "jobArn" in raw and "job_arn" not in raw:
@@ -350,10 +311,7 @@ class Normalizer:
         for column in self._json:
             value = get(column)
             if value is not None:
-                if type(value) is not dict:
-                    row[column] = from_json_text(value)
-                elif not _is_snake(value):
-                    row[column] = snake_keys(value)
+                row[column] = from_json_text(value) if type(value) is not dict else snake_keys(value)
         for column in self._ints:
             value = get(column)
             if value is not None and type(value) is not int:
@@ -375,7 +333,7 @@ class Normalizer:
                     unknown[column] = f"column {column} not in input"
         if row.get("account_id") is None and "account_id" in unknown:
             del unknown["account_id"]
-            row["account_id"] = _account_from_arn(row.get("job_arn"))
+            row["account_id"] = arn_account(row.get("job_arn"))
         if isinstance(declared, dict):
             for column, reason in declared.items():
                 row.pop(str(column), None)
@@ -385,31 +343,22 @@ class Normalizer:
     def _from_api(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         row: dict[str, Any] = dict.fromkeys(self._api_members)
         unknown: dict[str, str] = {}
-        names, decoders = _snake_cache, self._decoders
+        decoders = self._decoders
         for key, value in raw.items():
-            column = names.get(key) or snake_case(key)
+            column = snake_case(key)
             if value is not None:
                 decode = decoders.get(column)
                 if decode is None:
                     if type(value) in _CONTAINERS:
                         value = snake_keys(value)
                 elif decode is from_json_text and type(value) is dict:  # from_json_text without its text test
-                    if not _is_snake(value):
-                        value = snake_keys(value)
+                    value = snake_keys(value)
                 else:
                     value = decode(value)
             row[column] = value
         if "tags" not in row:
             unknown["tags"] = API_TAGS_UNKNOWN
         if row.get("account_id") is None:
-            row["account_id"] = _account_from_arn(row.get("job_arn"))
+            row["account_id"] = arn_account(row.get("job_arn"))
         row.setdefault("_key", None)
         return row, unknown
-
-
-def _account_from_arn(arn: Any) -> str | None:
-    if isinstance(arn, str):
-        parts = arn.split(":", 5)
-        if len(parts) == 6 and parts[4]:
-            return parts[4]
-    return None

@@ -30,14 +30,25 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
 import pluggy
 
 from checker import hookspecs
-from checker.model import RESERVED_PREFIX, ErrorKind, Problem, Rule, reserved_rule_id
+from checker.registry import (
+    FORMAT_NAME_RE as FORMAT_NAME_RE,  # re-exported: its home was this module
+)
+from checker.registry import (
+    PluginInfo,
+    Registry,
+    accept_reporter,
+    accept_rule,
+    accept_source,
+)
+from checker.registry import (
+    validate_rule as validate_rule,  # re-exported: its home was this module
+)
 
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("builtin-sources", "checker.sources"),
@@ -51,84 +62,6 @@ AUTOLOAD_ENV = "BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD"
 
 HOOKS = ("register_sources", "register_reporters", "register_rules")
 """Every hook, in the order they are called."""
-
-FORMAT_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-"""Report and input format names: what ``-f``, ``-o NAME=PATH`` and ``--input-format`` accept."""
-
-
-def _empty_registered() -> dict[str, list[str]]:
-    return {"rules": [], "reporters": [], "sources": []}
-
-
-@dataclass
-class PluginInfo:
-    """One plugin as ``bedrock-audit plugins`` shows it.
-
-    ``status``: ``loaded``, ``failed`` or ``disabled``. ``hooks``: the hook names it implements.
-    ``registered``: what it registered, by kind (``rules``, ``reporters``, ``sources``) -> names/ids.
-    """
-
-    name: str
-    module: str
-    distribution: str | None
-    version: str | None
-    builtin: bool
-    status: str = "loaded"
-    error: str | None = None
-    hooks: list[str] = field(default_factory=list)
-    registered: dict[str, list[str]] = field(default_factory=_empty_registered)
-
-    @property
-    def label(self) -> str:
-        """``"acme (acme-bedrock-rules 1.2.0)"``."""
-        if self.distribution:
-            return f"{self.name} ({self.distribution} {self.version})"
-        return self.name
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form (``bedrock-audit plugins -f json``)."""
-        return {"name": self.name, "module": self.module, "distribution": self.distribution,
-                "version": self.version, "builtin": self.builtin, "status": self.status,
-                "error": self.error, "hooks": list(self.hooks),
-                "registered": {kind: list(names) for kind, names in self.registered.items()}}
-
-
-@dataclass
-class Registry:
-    """Everything the plugins registered, plus what went wrong.
-
-    ``rules``: id -> :class:`Rule` in registration order. ``rule_plugin``: id -> plugin name.
-    ``reporters``: format name -> factory. ``sources``: source name -> source. ``problems``: one PLUGIN
-    problem per failure (a failed import, a bad hook, a duplicate rule id, ...). ``unknown_disabled``:
-    names given to ``--disable-plugin`` that match no plugin (the CLI decides what that means).
-    """
-
-    plugins: list[PluginInfo] = field(default_factory=list)
-    rules: dict[str, Rule] = field(default_factory=dict)
-    rule_plugin: dict[str, str] = field(default_factory=dict)
-    reporters: dict[str, Any] = field(default_factory=dict)
-    reporter_plugin: dict[str, str] = field(default_factory=dict)
-    sources: dict[str, Any] = field(default_factory=dict)
-    source_plugin: dict[str, str] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    unknown_disabled: list[str] = field(default_factory=list)
-
-    def plugin(self, name: str) -> PluginInfo:
-        """The :class:`PluginInfo` called ``name``. Raises ``KeyError``."""
-        for info in self.plugins:
-            if info.name == name:
-                return info
-        raise KeyError(name)
-
-    def fail(self, info: PluginInfo, message: str) -> None:
-        """Record a failure of plugin ``info`` (shown in every report; exit 4)."""
-        if info.status == "loaded":
-            info.status = "failed"
-        info.error = message if info.error is None else f"{info.error}; {message}"
-        hint = "" if info.builtin else f" (to run without it: --disable-plugin {info.name})"
-        self.problems.append(Problem(ErrorKind.PLUGIN, f"plugin {info.label}: {message}{hint}",
-                                     plugin=info.name))
-
 
 def new_plugin_manager() -> pluggy.PluginManager:
     """A fresh manager with bedrock-audit's hook specifications and no plugins."""
@@ -330,9 +263,9 @@ def _collect(manager: pluggy.PluginManager, registry: Registry) -> None:
     """Call each registration hook one implementation at a time (builtins first, then plugins)."""
     order = {info.name: index for index, info in enumerate(registry.plugins)}
     accepters: dict[str, Callable[..., None]] = {
-        "register_sources": _accept_source,
-        "register_reporters": _accept_reporter,
-        "register_rules": _accept_rule,
+        "register_sources": accept_source,
+        "register_reporters": accept_reporter,
+        "register_rules": accept_rule,
     }
     for hook_name in HOOKS:
         caller = getattr(manager.hook, hook_name)
@@ -363,129 +296,6 @@ def _returned(hook_name: str, value: object) -> str:
                 "each item instead of yielding it")
     return (f"{hook_name} returned {type(value).__name__}: hooks return nothing, call register(...) for "
             "each item")
-
-
-def _accept_rule(registry: Registry, info: PluginInfo, *args: Any) -> None:
-    if len(args) != 1 or not isinstance(args[0], Rule):
-        got = ", ".join(type(a).__name__ for a in args)
-        registry.fail(info, f"register_rules: expected register(rule: checker.Rule), got register({got})")
-        return
-    rule = args[0]
-    if not info.builtin and reserved_rule_id(rule.id):
-        registry.fail(info, f"rule {rule.id}: the {RESERVED_PREFIX} prefix is reserved for bedrock-audit's "
-                            "built-in rules; use your own (ACME001)")
-        return
-    # the built-in rules' metadata is checked by the test suite (tests/test_plugin_contract.py); checking
-    # it again on every start would cost ~10 ms of start-up
-    problem = None if info.builtin else validate_rule(rule)
-    if problem:
-        registry.fail(info, f"rule {rule.id}: {problem}")
-        return
-    owner = registry.rule_plugin.get(rule.id)
-    if owner is not None:
-        registry.fail(info, f"rule id {rule.id} is already registered by plugin "
-                            f"{registry.plugin(owner).label}")
-        return
-    for other_id, other in registry.rules.items():
-        if other.name == rule.name:
-            registry.fail(info, f"rule name {rule.name} ({rule.id}) is already used by {other_id} of "
-                                f"plugin {registry.plugin(registry.rule_plugin[other_id]).label}")
-            return
-    registry.rules[rule.id] = rule
-    registry.rule_plugin[rule.id] = info.name
-    info.registered["rules"].append(rule.id)
-
-
-def _accept_reporter(registry: Registry, info: PluginInfo, *args: Any) -> None:
-    if len(args) != 2 or not isinstance(args[0], str) or not callable(args[1]):
-        registry.fail(info, "register_reporters: expected register(name: str, factory: callable)")
-        return
-    name, factory = args
-    if not FORMAT_NAME_RE.match(name):
-        registry.fail(info, f"register_reporters: format name {name!r} must be lowercase letters, digits, "
-                            "- and _")
-        return
-    owner = registry.reporter_plugin.get(name)
-    if owner is not None:
-        registry.fail(info, f"report format {name!r} is already registered by plugin "
-                            f"{registry.plugin(owner).label}")
-        return
-    registry.reporters[name] = factory
-    registry.reporter_plugin[name] = info.name
-    info.registered["reporters"].append(name)
-
-
-def _accept_source(registry: Registry, info: PluginInfo, *args: Any) -> None:
-    source = args[0] if len(args) == 1 else None
-    name = getattr(source, "name", None)
-    missing = [a for a in ("name", "extensions", "schemes", "sniff", "read") if not hasattr(source, a)]
-    if len(args) != 1 or missing or not isinstance(name, str):
-        registry.fail(info, f"register_sources: {source!r} lacks {', '.join(missing) or 'a name'} "
-                            "(see checker.sources.base.Source)")
-        return
-    if not FORMAT_NAME_RE.match(name):
-        registry.fail(info, f"register_sources: input format name {name!r} must be lowercase letters, "
-                            "digits, - and _")
-        return
-    owner = registry.source_plugin.get(name)
-    if owner is not None:
-        registry.fail(info, f"input format {name!r} is already registered by plugin "
-                            f"{registry.plugin(owner).label}")
-        return
-    for kind in ("extensions", "schemes"):
-        claimed = getattr(source, kind)
-        if isinstance(claimed, str) or not all(isinstance(c, str) for c in claimed):
-            registry.fail(info, f"register_sources: {name}.{kind} must be a tuple of strings")
-            return
-        for other_name, other in registry.sources.items():
-            taken = sorted(set(claimed) & set(getattr(other, kind)))
-            if taken:
-                registry.fail(info, f"input format {name!r}: {kind[:-1]} {taken[0]} is already claimed by "
-                                    f"{other_name!r} of plugin "
-                                    f"{registry.plugin(registry.source_plugin[other_name]).label}")
-                return
-    registry.sources[name] = source
-    registry.source_plugin[name] = info.name
-    info.registered["sources"].append(name)
-
-
-def validate_rule(rule: Rule) -> str | None:
-    """Why ``rule``'s metadata is invalid, or ``None`` if it is valid.
-
-    Checked: ``rule.metadata()`` against ``schemas/rule-metadata.schema.json``; ``params_schema``
-    against the JSON Schema (Draft 2020-12) metaschema; each parameter's ``default`` against that
-    parameter's own schema (a default the rule's schema rejects would reach the check unvalidated).
-    """
-    from checker.schema import (
-        RULE_METADATA_SCHEMA,
-        SchemaValidator,
-        dangling_ref,
-        json_pointer,
-        load_schema,
-        metaschema_errors,
-        remote_ref,
-        validator_for,
-    )
-
-    errors = validator_for(load_schema(RULE_METADATA_SCHEMA)).errors(rule.metadata())
-    if errors:
-        return f"metadata invalid: {errors[0]}"
-    meta = metaschema_errors(dict(rule.params_schema))
-    if meta:
-        return f"params_schema is not a valid JSON Schema: {meta}"
-    remote = remote_ref(rule.params_schema)
-    if remote is not None:
-        return f"params_schema: $ref {remote!r} points outside the schema (nothing is fetched)"
-    dangling = dangling_ref(rule.params_schema)
-    if dangling is not None:
-        place, ref = dangling
-        return f"params_schema{json_pointer(place)}: $ref {ref!r} points at nothing in the schema"
-    for name, spec in rule.params_schema.get("properties", {}).items():
-        if isinstance(spec, Mapping) and "default" in spec:
-            bad = SchemaValidator(spec).errors(spec["default"])
-            if bad:
-                return f"params_schema: the default of {name!r} fails its own schema: {bad[0]}"
-    return None
 
 
 def describe_entry_points() -> list[str]:

@@ -15,12 +15,13 @@ import datetime
 import fnmatch
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.engine import ConfiguredRule
+from checker.errors import ConfigError as ConfigError  # re-exported (shim): its home is checker.errors
 from checker.model import Rule, Severity
 
 if TYPE_CHECKING:
@@ -30,10 +31,6 @@ CONFIG_NAME = "bedrock-audit.toml"
 PYPROJECT_TABLE = "bedrock-audit"
 DEFAULT_FAIL_ON = Severity.LOW
 COMMON_RULE_KEYS = ("severity", "enabled", "statuses")
-
-
-class ConfigError(Exception):
-    """A usage or configuration mistake (exit 2). ``str(exc)`` is the one-line message for the user."""
 
 
 @dataclass
@@ -222,8 +219,8 @@ def with_defaults(schema: Mapping[str, Any], options: Mapping[str, Any]) -> dict
 
 
 def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequence[str] | None = None,
-                    ignore: Sequence[str] | None = None,
-                    warn: Callable[[str], None] | None = None) -> list[ConfiguredRule]:
+                    ignore: Sequence[str] | None = None, warn: Callable[[str], None] | None = None,
+                    trusted: Collection[str] | None = None) -> list[ConfiguredRule]:
     """The rules this run executes, in id order, with validated options.
 
     ``select``/``ignore`` from flags or environment replace the file's when given. A rule runs when it
@@ -232,10 +229,14 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
     :class:`ConfigError` for a ``[rules.X]`` naming no rule, a rule configured twice (by id and by name),
     options the rule's ``params_schema`` rejects (also for a rule selected by name whose required options
     are not set), a ``select`` pattern matching no rule, or a selection that leaves no rule to run.
-    ``warn(message)`` receives an ``ignore`` pattern that matches nothing.
+    ``warn(message)`` receives an ``ignore`` pattern that matches nothing. ``trusted``: ids of the rules
+    that share the record (bedrock-audit's own); ``None`` takes ``rules.trusted`` when ``rules`` is a
+    :class:`~checker.registry.RuleTable` (``registry.rules``, :func:`~checker.custom_rules.with_custom_rules`),
+    else trusts none.
     """
     from checker.schema import SchemaValidator
 
+    own = frozenset(trusted if trusted is not None else getattr(rules, "trusted", ()))
     selectors = list(select) if select is not None else policy.select
     ignores = list(ignore) if ignore is not None else policy.ignore
     by_key: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -280,7 +281,8 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
             continue
         severity = Severity.parse(table["severity"]) if "severity" in table else rule.severity
         statuses = frozenset(table["statuses"]) if "statuses" in table else rule.applies_to
-        configured.append(ConfiguredRule(rule, with_defaults(rule.params_schema, options), severity, statuses))
+        configured.append(ConfiguredRule(rule, with_defaults(rule.params_schema, options), severity, statuses,
+                                         rule_id in own))
     if not configured:
         raise ConfigError("no rules selected: check select/ignore and --disable-plugin")
     return configured

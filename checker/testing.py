@@ -2,7 +2,7 @@
 
 Everything here uses the real parts of a scan -- :class:`checker.normalize.Normalizer`, the table schema,
 :class:`checker.engine.Engine`, :func:`checker.policy.with_defaults`, :func:`checker.plugins.load_plugins`,
-:class:`checker.scan.Pipeline` -- so a rule that passes its tests here behaves the same in
+the scan assembly of :mod:`checker.api` -- so a rule that passes its tests here behaves the same in
 ``bedrock-audit scan``. Use it from pytest (failures are ``AssertionError`` with a readable message)::
 
     from checker.testing import assert_fails, assert_passes, example_row, make_job
@@ -23,16 +23,18 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from checker.engine import ConfiguredRule, Engine
 from checker.model import ErrorKind, Job, Provenance, Result, Rule, Status
-from checker.plugins import Registry, load_plugins, validate_rule
+from checker.plugins import load_plugins
 from checker.policy import with_defaults
-from checker.reporters.base import Summary
+from checker.registry import Registry, validate_rule
+from checker.sources.base import RawRecord
+from checker.summary import Summary
 
 __all__ = [
     "ScanOutcome",
@@ -215,38 +217,42 @@ class ScanOutcome:
     summary: Summary
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """In-memory records as a :class:`checker.api.Target`: provenance ``rows``, record ``n`` from 1."""
+
+    rows: Iterable[Mapping[str, Any]]
+    shown: str = "rows"
+
+    def check(self) -> None:
+        """Nothing to check before reading."""
+
+    def read(self) -> Iterator[RawRecord]:
+        """One :class:`~checker.sources.base.RawRecord` per row."""
+        for index, row in enumerate(self.rows, 1):
+            yield RawRecord(dict(row), Provenance(self.shown, None, index))
+
+
 def scan_rows(rows: Iterable[Mapping[str, Any]], *, plugin: object | None = None, format: str = "json",
               policy: Mapping[str, Any] | None = None, select: list[str] | None = None,
               now: datetime | None = None) -> ScanOutcome:
-    """Scan in-memory records through the real pipeline and one report format.
+    """Scan in-memory records through the real pipeline and one report format, assembled by
+    :mod:`checker.api` exactly as ``bedrock-audit scan`` assembles it.
 
     ``plugin``: loaded as by :func:`load_plugin` (its rules, reporters and sources join the built-ins).
     ``format``: any registered report format, e.g. the plugin's own. ``policy``: the policy file's content
     as a dict (``{"fail-on": "high", "rules": {"ACME001": {...}}}``), validated like the file.
     ``select``: as ``--select``. The policy's ``[[waivers]]`` apply, as in a real scan. Each row may be
     in table or API shape; invalid rows are input errors as in a real scan. Raises ``AssertionError`` if
-    the plugin fails to load, ``ConfigError`` for a bad policy or selection.
+    the plugin fails to load, ``ConfigError`` for a bad policy, selection or format.
     """
-    from checker.custom_rules import with_custom_rules
-    from checker.policy import configure_rules, policy_from_mapping
-    from checker.reporters.base import ReportContext
-    from checker.scan import Pipeline, ScanSettings, result_stages
-    from checker.sources.base import RawRecord
+    from checker.api import ScanRequest, run_to_stream
+    from checker.policy import policy_from_mapping
 
     registry = load_plugin(plugin) if plugin is not None else load_plugins(autoload=False)
-    settings = policy_from_mapping(policy or {})
-    rules, rule_plugin = with_custom_rules(registry, settings)
-    configured = configure_rules(settings, rules, select=select)
-    clock = now or datetime.now(UTC)
+    target = _Rows(rows)
+    request = ScanRequest(targets=(target,), policy=policy_from_mapping(policy or {}), select=select,
+                          now=now or datetime.now(UTC))
     stream = io.StringIO()
-    context = ReportContext(version="test", now=clock, fail_on=settings.fail_on, policy_path=None,
-                            rules=configured, plugins=registry.plugins, rule_plugin=rule_plugin,
-                            locations=["rows"], soft_fail=settings.soft_fail)
-    reporter = registry.reporters[format](stream, context)
-    pipeline = Pipeline(Engine(configured), [reporter],
-                        ScanSettings(fail_on=settings.fail_on, soft_fail=settings.soft_fail,
-                                     allow_empty=settings.allow_empty, now=clock),
-                        stages=result_stages(settings, [], None, clock, configured))
-    items = (RawRecord(dict(row), Provenance("rows", None, index)) for index, row in enumerate(rows, 1))
-    summary = pipeline.run(items, preloaded=registry.problems)
+    summary = run_to_stream(request, registry, format, stream, shown=[target.shown])
     return ScanOutcome(stream.getvalue(), summary.exit_code, summary)

@@ -28,8 +28,9 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from checker.errors import ConfigError
 from checker.model import Job, Result, Rule, Status, UnknownData
-from checker.policy import ConfigError, Policy, json_ready, read_toml, rule_matches, schema_error
+from checker.policy import Policy, json_ready, read_toml, rule_matches, schema_error
 
 
 @dataclass(frozen=True)

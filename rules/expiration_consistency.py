@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
-from checker.model import format_rfc3339
+from checker.timeutil import format_rfc3339
 
 
 @functools.lru_cache(maxsize=256)

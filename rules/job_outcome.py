@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker import Job, Rule, Severity, Verdict, failed, not_applicable, passed
-from checker.model import clip
+from checker.text import clip
 
 FINISHED_STATUSES = frozenset({"Completed", "Failed", "Stopped", "PartiallyCompleted", "Expired"})
 """Terminal statuses (ModelInvocationJobStatus, botocore bedrock/2023-04-20; Terraform treats them as

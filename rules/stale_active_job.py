@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from checker import Job, Rule, Severity, UnknownData, Verdict, failed, not_applicable, passed
-from checker.model import format_rfc3339
+from checker.timeutil import format_rfc3339
 
 ACTIVE_STATUSES = frozenset({"Submitted", "Validating", "Scheduled", "InProgress", "Stopping"})
 """Statuses of a job that has not ended (ModelInvocationJobStatus, botocore bedrock/2023-04-20; the

@@ -1,5 +1,6 @@
-"""Run one or more rules over a real input file through the real pipeline (sources, normalisation,
-table schema, policy validation, engine) and collect the outcome per job id -- for the rule tests."""
+"""Run one or more rules over a real input file through the real scan assembly (:mod:`checker.api`:
+sources, normalisation, table schema, policy validation, engine) and collect the outcome per job id --
+for the rule tests."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from checker.engine import Engine
-from checker.inputs import Inputs
+from checker.api import ScanRequest, build_setup
 from checker.model import JobRef, Problem, Provenance, Result
 from checker.plugins import load_plugins
-from checker.policy import configure_rules, policy_from_mapping
-from checker.reporters.base import Summary
-from checker.scan import Pipeline, ScanSettings
+from checker.policy import policy_from_mapping
+from checker.summary import Summary
 
 NOW = datetime(2025, 6, 10, tzinfo=UTC)
 """The scan clock the rule tests use unless they say otherwise."""
@@ -45,6 +44,8 @@ class Outcome:
 
 
 class _Collector:
+    needs_timings = False
+
     def __init__(self, outcome: Outcome) -> None:
         self.outcome = outcome
 
@@ -70,10 +71,9 @@ def run_rules(path: Path, policy: Mapping[str, Any], now: datetime = NOW) -> Out
     """Scan ``path`` with ``policy`` (a parsed policy file: ``select``, ``rules``, ...) at clock ``now``."""
     registry = load_plugins(autoload=False)
     assert not registry.problems, registry.problems
-    configured = configure_rules(policy_from_mapping(policy), registry.rules)
+    request = ScanRequest(locations=(str(path),), policy=policy_from_mapping(policy), now=now)
     outcome = Outcome()
-    pipeline = Pipeline(Engine(configured), [_Collector(outcome)], ScanSettings(now=now))
-    pipeline.run(Inputs(registry.sources, lambda _message: None).read([str(path)]))
+    build_setup(request, registry).run(request, [_Collector(outcome)])
     return outcome
 
 
@@ -84,3 +84,56 @@ def run_rule(path: Path, rule_id: str, options: Mapping[str, Any] | None = None,
     outcome = run_rules(path, {"select": [rule_id], "rules": {rule_id: dict(options or {})}}, now)
     assert not outcome.problems, [p.message for p in outcome.problems]
     return outcome
+
+
+# --- shared by the rule tests under tests/rules/ ------------------------------------------------------
+
+DATA = Path(__file__).resolve().parent / "data"
+RULES = DATA / "rules"
+"""One fixture per rule from BA005 on: ``baNNN-<rule name>.jsonl``, job ids saying what each job exercises."""
+FIXTURE = DATA / "rules-fixture.jsonl"
+"""The BA001-BA004 fixture; job names say what each job exercises."""
+ALL = {"ok", "no-vpc", "vpc-column-absent", "other-subnet", "cross-account-role", "service-role-path", "govcloud",
+       "role-null", "timeout-168", "timeout-24", "timeout-null", "tags-null", "no-owner", "empty-owner",
+       "upper-owner", "tags-column-absent", "bad-cost-center"}
+"""The job names of :data:`FIXTURE`."""
+
+
+def evaluate(policy: Mapping[str, Any], path: Path = FIXTURE) -> Outcome:
+    """Scan ``path`` (default :data:`FIXTURE`) with ``policy``; asserts nothing was an input problem."""
+    outcome = run_rules(path, policy)
+    assert outcome.problems == []
+    return outcome
+
+
+def sets(outcome: Outcome, rule_id: str) -> dict[str, set[str]]:
+    """The non-empty ``{status: job names}`` of ``rule_id`` on :data:`FIXTURE`; asserts every job has one."""
+    found = {status: names for status, names in outcome.by_name[rule_id].items() if names}
+    assert set().union(*found.values()) == ALL
+    return found
+
+
+def sample_row_one_outcome(folder: Path) -> Outcome:
+    """The default policy's outcome on the compliant sample row (tests/data/sample-ddsql-rows.json, row 1)."""
+    import json
+
+    rows = json.loads((DATA / "sample-ddsql-rows.json").read_text())
+    path = folder / "one.jsonl"
+    path.write_text(json.dumps(rows[0]) + "\n")
+    return evaluate({}, path)
+
+
+def check_fixture(rule_id: str, fixture: str, options: Mapping[str, Any], expected: dict[str, set[str]]) -> None:
+    """Assert ``rule_id`` with ``options`` gives exactly ``expected`` (``{status: job ids}``) on
+    ``RULES / fixture``, every FAIL with a message and pointer, every SKIP saying "not applicable", every
+    ERROR an input error naming the absent column."""
+    outcome = run_rule(RULES / fixture, rule_id, options)
+    assert outcome.sets(rule_id) == expected
+    for (rid, job_id), result in outcome.results.items():
+        if result.status.value == "FAIL":
+            assert result.message and result.pointer, (rid, job_id)
+        if result.status.value == "SKIP":
+            assert result.message.startswith("not applicable: "), (rid, job_id)
+        if result.status.value == "ERROR":  # a column absent from the input: an input error naming it
+            assert "not in input" in result.message and result.error_kind is not None
+            assert result.error_kind.value == "input"

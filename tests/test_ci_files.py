@@ -22,6 +22,9 @@ import pytest
 from conftest import ROOT, console_script
 from gate_scenario import NOW, write_scenario
 
+pytestmark = pytest.mark.smoke  # starts the installed console script, pip or a fresh venv
+
+
 CHECK_JSONSCHEMA = "check-jsonschema==0.39.0"
 NETWORK_MARKERS = ("NewConnectionError", "Temporary failure in name resolution", "Network is unreachable",
                    "Max retries exceeded", "ConnectTimeout", "ReadTimeout", "Connection refused")

@@ -1,4 +1,6 @@
-"""Exit codes and error messages through the installed console script, as CI sees them."""
+"""Exit codes and error messages of the command line, as CI sees them: in-process (the ``cli`` fixture),
+and through the installed console script for what only a real process shows (``smoke``: signals, a
+closed pipe, ``python -m checker``, the exit codes of the script itself)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Cli, compliant_row, console_script, fake_plugin_dir, sample_rows
+from conftest import Cli, Script, compliant_row, console_script, fake_plugin_dir, sample_rows
 
 RAISING_PLUGIN = '''
 from checker import Rule, Severity, hookimpl, passed
@@ -22,6 +24,17 @@ def register_rules(register):
                   rationale="test", remediation="test", severity=Severity.LOW, check=check,
                   help_url="https://example.com/tst001"))
 '''
+
+
+@pytest.mark.smoke
+def test_the_console_script_exits_0_1_2_3_as_ci_sees_them(script: Script, jsonl) -> None:
+    clean, finding = jsonl([compliant_row()], "clean.jsonl"), jsonl([compliant_row(vpc_config=None)], "bad.jsonl")
+    assert script("scan", str(clean)).returncode == 0
+    assert script("scan", str(finding)).returncode == 1
+    result = script("scan", str(clean), "--fail-on", "urgent")
+    assert result.returncode == 2 and "unknown severity 'urgent'" in result.stderr
+    result = script("scan", "nope.jsonl")
+    assert result.returncode == 3 and "no such file" in result.stdout and "Traceback" not in result.stderr
 
 
 def test_clean_scan_exits_0(cli: Cli, jsonl) -> None:
@@ -174,6 +187,7 @@ def test_stdin(cli: Cli) -> None:
     assert report["summary"]["jobs"] == 3 and report["results"][0]["source"]["path"] == "-"
 
 
+@pytest.mark.smoke
 def test_python_dash_m_checker_works(tmp_path: Path) -> None:
     import subprocess
     import sys
@@ -237,6 +251,7 @@ def test_a_report_to_a_pipe_or_device_is_streamed_into_it_not_replaced(cli: Cli,
     assert (tmp_path / "devnull").is_symlink() and stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize(("signame", "code", "said"), [("SIGINT", 130, "interrupted"),
                                                        ("SIGTERM", 143, "terminated")])
 def test_a_scan_stopped_by_a_signal_leaves_no_report_and_no_temp_file(
@@ -286,6 +301,7 @@ def test_help_examples_survive_an_80_column_terminal_intact(cli: Cli, command: l
         assert line.startswith(("bedrock-audit ", "datadog-export ", "BEDROCK_AUDIT_")) or previous.endswith("\\"), line
 
 
+@pytest.mark.smoke
 def test_a_reader_closing_stdout_early_is_reported_not_silent(tmp_path: Path) -> None:
     import os
     import subprocess

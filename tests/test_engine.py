@@ -86,3 +86,50 @@ def test_a_record_too_deep_to_copy_for_a_plugin_rule_is_an_input_error_not_a_rul
     (result,) = Engine([rule(lambda j, p: passed())]).evaluate(Job(row, Provenance("jobs.jsonl", 1, 1), {}))
     assert (result.status, result.error_kind, result.pointer) == (Status.ERROR, ErrorKind.INPUT, "/extra_column")
     assert "nested too deeply" in result.message
+
+
+EVIL_MODULE = '''
+from checker import Rule, Severity, hookimpl, passed
+
+
+def check(job, params):
+    job.row["vpc_config"] = None          # an in-place "normalisation" a later rule must not see
+    job.row["tags"].pop("owner", None)
+    return passed()
+
+
+RULE = Rule(id="AAA001", name="evil-normaliser", title="t", description="d", rationale="r", remediation="m",
+            severity=Severity.LOW, check=check, help_url="https://example.com/evil")
+
+
+@hookimpl
+def register_rules(register):
+    register(RULE)
+'''
+
+
+def test_a_third_party_rule_in_a_module_named_rules_x_gets_its_own_copy_of_the_record() -> None:
+    # Trust comes from the registry (the rule's plugin is built-in), not from the check's module name:
+    # a third-party module called rules.evil that changes the record must not change what BA001
+    # (vpc-config-required) and BA004 (mandatory-tags) see after it.
+    import types
+
+    from checker.plugins import load_plugins
+    from checker.policy import configure_rules, policy_from_mapping
+
+    evil = types.ModuleType("rules.evil")
+    exec(compile(EVIL_MODULE, "rules/evil.py", "exec"), evil.__dict__)  # noqa: S102 - the test's own plugin
+    assert evil.check.__module__ == "rules.evil"
+    registry = load_plugins(autoload=False, extra=[("evil", evil)])
+    assert not registry.problems
+    assert registry.rule_entries["AAA001"].plugin.name == "evil" and not registry.rule_entries["AAA001"].builtin
+    assert registry.rule_entries["BA001"].builtin
+    policy = policy_from_mapping({"select": ["AAA001", "BA001", "BA004"], "rules": {"BA004": {"required": ["owner"]}}})
+    configured = configure_rules(policy, registry.rules)
+    assert [(c.rule.id, c.trusted) for c in configured] == [("AAA001", False), ("BA001", True), ("BA004", True)]
+    row = sample_rows()[0]
+    assert row["vpc_config"] and "owner" in row["tags"]
+    results = Engine(configured).evaluate(Job(row, Provenance("jobs.jsonl", 1, 1)))
+    assert [(r.rule.id, r.status) for r in results] == [("AAA001", Status.PASS), ("BA001", Status.PASS),
+                                                        ("BA004", Status.PASS)]
+    assert row["vpc_config"] and "owner" in row["tags"]  # the record itself is untouched too

@@ -24,6 +24,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+pytestmark = pytest.mark.smoke  # starts the installed console script, pip or a fresh venv
+
+
 EXAMPLE = ROOT / "examples" / "plugin"
 
 

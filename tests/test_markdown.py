@@ -19,7 +19,8 @@ from checker.engine import ConfiguredRule
 from checker.model import JobRef, Provenance, Result, Severity, Status
 from checker.plugins import load_plugins
 from checker.reporters import markdown
-from checker.reporters.base import ReportContext, Summary
+from checker.reporters.base import ReportContext
+from checker.summary import Summary
 
 
 class Tables(HTMLParser):

@@ -8,7 +8,8 @@ from conftest import compliant_row
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.model import Job, Provenance, arn_parts
+from checker.arn import arn_parts
+from checker.model import Job, Provenance
 
 _REFERENCE = re.compile(r"^arn:(?P<partition>[^:]+):bedrock:(?P<region>[^:]*):(?P<account>[^:]*):")
 """What arn_parts has always matched (it splits the ARN instead, being on every job's path)."""

@@ -13,7 +13,6 @@ from conftest import Cli, compliant_row, sample_api_job, sample_rows, write_json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker import normalize as normalize_module
 from checker.normalize import (
     API_TAGS_UNKNOWN,
     Normalizer,
@@ -249,24 +248,8 @@ def test_a_key_seen_snake_cased_in_one_column_does_not_vouch_for_another_columns
 ])
 def test_camel_case_keys_nested_below_known_snake_case_keys_are_converted(normalizer: Normalizer, value: Any,
                                                                             expected: Any) -> None:
-    normalizer.normalize(sample_rows()[0])  # warm the cache of snake_case keys
     row, _ = normalizer.normalize(compliant_row(vpc_config=copy.deepcopy(value)))
     assert row["vpc_config"] == expected
-
-
-def test_the_snake_case_cache_stays_bounded_and_answers_alike_when_emptied(monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = [sample_rows()[0], sample_api_job(), compliant_row(vpc_config={"subnetIds": ["s"], "securityGroupIds": ["g"]})]
-    for index in range(50):  # a json column with ever-new keys
-        rows.append(compliant_row(input_data_config={f"k{index}Name": {"s3_uri": "s3://b/x/"}}))
-    expected = [Normalizer(*table_columns()).normalize(copy.deepcopy(raw)) for raw in rows]
-    monkeypatch.setattr(normalize_module, "_CACHE_LIMIT", 4)
-    normalize_module._snake_cache.clear()
-    normalize_module._already_snake.clear()
-    normalizer = Normalizer(*table_columns())
-    for _ in range(2):
-        assert [normalizer.normalize(copy.deepcopy(raw)) for raw in rows] == expected
-        assert len(normalize_module._snake_cache) <= 4
-        assert normalize_module._already_snake <= set(normalize_module._snake_cache)
 
 
 @pytest.mark.parametrize(("tags", "expected"), [

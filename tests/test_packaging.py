@@ -14,6 +14,8 @@ from conftest import ROOT, sample_rows
 
 from checker.schema import TABLE_SCHEMA, schemas_dir
 
+pytestmark = pytest.mark.smoke  # starts the installed console script, pip or a fresh venv
+
 
 def test_schemas_found_in_a_source_checkout() -> None:
     assert Path(str(schemas_dir())) == ROOT / "schemas"
@@ -36,7 +38,7 @@ def test_wheel_contains_the_schemas_and_both_packages(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for schema in (TABLE_SCHEMA, "config.schema.json", "report.schema.json", "rule-metadata.schema.json"):
         assert f"checker/schemas/{schema}" in names
-    assert "rules/__init__.py" in names and "checker/cli.py" in names
+    assert "rules/__init__.py" in names and "checker/cli/__init__.py" in names and "checker/cli/scan.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "bedrock-audit = checker.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

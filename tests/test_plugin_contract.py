@@ -18,8 +18,9 @@ from fake_plugins import install
 
 from checker import hookspecs
 from checker.custom_rules import custom_rules
-from checker.plugins import HOOKS, load_plugins, validate_rule
+from checker.plugins import HOOKS, load_plugins
 from checker.policy import load_policy
+from checker.registry import validate_rule
 from checker.testing import assert_fails, assert_passes, load_plugin, scan_rows
 
 HOOKS_DOC = ROOT / "docs" / "hooks.md"

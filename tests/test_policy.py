@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import Cli, compliant_row
 
+from checker.errors import ConfigError
 from checker.model import Severity
 from checker.plugins import load_plugins
-from checker.policy import ConfigError, configure_rules, discover, load_policy, policy_from_mapping
+from checker.policy import configure_rules, discover, load_policy, policy_from_mapping
 
 
 def ids(policy: dict, **flags) -> list[str]:

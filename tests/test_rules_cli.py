@@ -169,7 +169,7 @@ def test_examples_with_every_rule_turned_on(cli: Cli, tmp_path: Path) -> None:
 def test_a_plugin_rule_with_a_malformed_nist_control_id_is_rejected() -> None:
     from dataclasses import replace
 
-    from checker.plugins import validate_rule
+    from checker.registry import validate_rule
 
     rule = load_plugins(autoload=False).rules["BA005"]
     assert validate_rule(rule) is None

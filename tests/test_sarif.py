@@ -19,8 +19,9 @@ from test_reports import mixed_input, run  # noqa: F401 - fixtures shared with t
 from checker.engine import ConfiguredRule
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Severity, Status
 from checker.plugins import load_plugins
-from checker.reporters.base import ReportContext, Summary
+from checker.reporters.base import ReportContext
 from checker.reporters.sarif import SarifReporter, artifact_location, fingerprint
+from checker.summary import Summary
 
 
 @pytest.fixture(autouse=True)

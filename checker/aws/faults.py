@@ -13,7 +13,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from checker.model import clip
+from checker.text import clip
 
 MAX_MESSAGE = 400
 """Characters of the service's own message kept (the rest is cut with an ellipsis)."""

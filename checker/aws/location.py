@@ -247,18 +247,13 @@ def parse_submitted_after(value: str | datetime) -> datetime:
     if isinstance(value, datetime):
         given = value if value.tzinfo else value.replace(tzinfo=UTC)
         return given.astimezone(UTC).replace(microsecond=0)
-    text = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        text += "T00:00:00Z"
-    moment: datetime | None
+    from checker.errors import ConfigError
+    from checker.timeutil import parse_date_or_timestamp
+
     try:
-        moment = datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise LocationError(f"--submitted-after: {value!r} is not a date (2025-06-01) or an RFC 3339 "
-                            "timestamp with a zone (2025-06-01T12:00:00Z)")
-    return moment.astimezone(UTC).replace(microsecond=0)
+        return parse_date_or_timestamp(value, "--submitted-after").replace(microsecond=0)
+    except ConfigError as exc:
+        raise LocationError(str(exc)) from None
 
 
 def _check_role(role_arn: str, accounts: list[str]) -> None:

@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Severity, Status
+from checker.model import JobRef, Problem, Provenance, Result, Severity
+from checker.summary import Summary
 
 if TYPE_CHECKING:
-    from checker.baseline import BaselineOutcome
     from checker.engine import ConfiguredRule
-    from checker.plugins import PluginInfo
+    from checker.registry import PluginInfo
+
+__all__ = ["ReportContext", "Reporter", "Summary", "needs_timings", "printable", "problem_text", "problem_where",
+           "result_source"]
+# Summary lives in checker.summary; it is re-exported here for code that imported it from this module.
 
 
 @dataclass
@@ -42,76 +46,6 @@ class ReportContext:
     locations: Sequence[str] = ()
     soft_fail: bool = False
     warn: Callable[[str], None] | None = None
-
-
-@dataclass
-class Summary:
-    """Totals of a finished scan and its exit code.
-
-    ``records``: rows read (valid or not); ``jobs``: records that passed the schema and were evaluated.
-    ``results``: count per status. ``failures``: unwaived FAIL count per severity. ``gate_failures``:
-    unwaived FAILs at or above ``fail-on`` that are not in the baseline. ``problems``: count per kind
-    (input, source, plugin).
-    ``error_results``: ERROR results per kind (input = unknown data, rule = the rule raised).
-    ``warnings``: one-line warnings (schema drift, unused waivers, ...). ``elapsed``: seconds.
-    ``waived``: FAILs a waiver turned into SKIP. ``baselined``: FAILs in the baseline (not gating).
-    ``baseline``: the :class:`~checker.baseline.BaselineOutcome` when the scan used a baseline.
-    """
-
-    records: int = 0
-    jobs: int = 0
-    results: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
-    failures: dict[Severity, int] = field(default_factory=lambda: dict.fromkeys(Severity, 0))
-    gate_failures: int = 0
-    problems: dict[ErrorKind, int] = field(default_factory=lambda: dict.fromkeys(ErrorKind, 0))
-    error_results: dict[ErrorKind, int] = field(default_factory=lambda: dict.fromkeys(ErrorKind, 0))
-    warnings: list[str] = field(default_factory=list)
-    exit_code: int = 0
-    elapsed: float = 0.0
-    waived: int = 0
-    baselined: int = 0
-    baseline: BaselineOutcome | None = None
-
-    @property
-    def input_errors(self) -> int:
-        """Problems and ERROR results that mean exit 3."""
-        return (self.problems[ErrorKind.INPUT] + self.problems[ErrorKind.SOURCE]
-                + self.error_results[ErrorKind.INPUT] + self.error_results[ErrorKind.SOURCE])
-
-    @property
-    def partial_gaps(self) -> int:
-        """Input/source errors and unknown-data ERROR results that ``--allow-partial`` kept out of the exit
-        code (0 unless the code is 0 or 1): a verdict that reads "passed" must also say these."""
-        return self.input_errors if self.exit_code in (0, 1) else 0
-
-    @property
-    def partial_note(self) -> str:
-        """``"1 gap not gating (--allow-partial)"`` for :attr:`partial_gaps`, or ``""``."""
-        gaps = self.partial_gaps
-        return f"{gaps} gap{'' if gaps == 1 else 's'} not gating (--allow-partial)" if gaps else ""
-
-    @property
-    def plugin_errors(self) -> int:
-        """Problems and ERROR results that mean exit 4."""
-        return (self.problems[ErrorKind.PLUGIN] + self.problems[ErrorKind.RULE]
-                + self.error_results[ErrorKind.RULE] + self.error_results[ErrorKind.PLUGIN])
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the ``summary`` object of the JSON report)."""
-        return {
-            "records": self.records,
-            "jobs": self.jobs,
-            "results": {s.value: n for s, n in self.results.items()},
-            "failures_by_severity": {s.label: self.failures[s] for s in sorted(Severity, reverse=True)},
-            "gate_failures": self.gate_failures,
-            "problems": {k.value: n for k, n in self.problems.items()},
-            "error_results": {k.value: n for k, n in self.error_results.items() if k in (ErrorKind.INPUT,
-                                                                                     ErrorKind.RULE)},
-            "warnings": len(self.warnings),
-            "waived": self.waived,
-            "baselined": self.baselined,
-            "exit_code": self.exit_code,
-        }
 
 
 class Reporter(Protocol):

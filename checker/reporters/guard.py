@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+from checker.errors import ReporterFailed as ReporterFailed  # re-exported: its home was this module
 from checker.model import JobRef, Problem, Provenance, Result
-from checker.reporters.base import ReportContext, Reporter, Summary, needs_timings
-
-
-class ReporterFailed(Exception):
-    """A plugin's report format raised (exit 4). ``str(exc)`` is the one-line message for the user."""
+from checker.reporters.base import ReportContext, Reporter, needs_timings
+from checker.summary import Summary
 
 
 class GuardedReporter:

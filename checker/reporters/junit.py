@@ -26,8 +26,9 @@ from typing import TextIO
 from junit_xml import TestCase, TestSuite
 
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Status
-from checker.reporters.base import ReportContext, Summary, problem_text
+from checker.reporters.base import ReportContext, problem_text
 from checker.reporters.output import drain, text_spool
+from checker.summary import Summary
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPOOL_BYTES = 4 << 20
@@ -55,7 +56,7 @@ class JUnitReporter:
         self.stream = stream
         self.context = context
         self._spool = text_spool(_SPOOL_BYTES)  # drained in finish()
-        self._tests = self._failures = self._errors = self._skipped = 0
+        self._tests = self._failures = self._errors = 0
         self._time = 0.0
         self._names: dict[str, tuple[str, str]] = {}  # rule id -> (testcase name, classname), made XML-safe once
 
@@ -127,7 +128,6 @@ class JUnitReporter:
         self._tests += len(cases)
         self._failures += int(element.get("failures", 0))
         self._errors += int(element.get("errors", 0))
-        self._skipped += int(element.get("skipped", 0))
         self._time += total
 
     def finish(self, summary: Summary) -> None:

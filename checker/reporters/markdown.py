@@ -18,8 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, clip, format_rfc3339
-from checker.reporters.base import ReportContext, Summary, printable, problem_text, problem_where
+from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
+from checker.reporters.base import ReportContext, printable, problem_text, problem_where
+from checker.summary import Summary
+from checker.text import clip
+from checker.timeutil import format_rfc3339
 
 MAX_ROWS = 20
 """Rows per table (per rule, waivers, errors, fixed baseline entries)."""

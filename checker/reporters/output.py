@@ -14,9 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TextIO
 
-
-class OutputError(Exception):
-    """A report destination cannot be written (a usage error, exit 2)."""
+from checker.errors import OutputError as OutputError  # re-exported: its home was this module
 
 
 class AtomicFile:

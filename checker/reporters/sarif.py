@@ -40,8 +40,10 @@ from urllib.parse import quote
 
 import orjson
 
-from checker.model import JobRef, Problem, Provenance, Result, Severity, Status, format_rfc3339
-from checker.reporters.base import ReportContext, Summary, problem_text
+from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
+from checker.reporters.base import ReportContext, problem_text
+from checker.summary import Summary
+from checker.timeutil import format_rfc3339
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "bedrockAuditFinding/v1"

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Severity, Status
-from checker.reporters.base import ReportContext, Summary, printable, problem_text, problem_where
+from checker.reporters.base import ReportContext, printable, problem_text, problem_where
+from checker.summary import Summary
 
 _STYLE = {Status.FAIL: "bold red", Status.ERROR: "bold magenta", Status.SKIP: "yellow", Status.PASS: "green"}
 

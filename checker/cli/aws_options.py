@@ -1,13 +1,8 @@
-"""The live-AWS flags of ``scan`` and ``fetch``, and how they become one ``aws://`` location.
-
-Declared here so that :mod:`checker.cli` only lists them in its command signatures. Nothing here imports
-boto3; :func:`check_locations` imports botocore (for its region data) only when an AWS scan was asked for.
-"""
+"""The live-AWS flags of ``scan`` and ``fetch`` as command-line options; their values become an
+:class:`checker.aws.flags.AwsFlags`, then an :class:`~checker.aws.location.AwsTarget` handed to the scan."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Annotated
 
@@ -19,12 +14,6 @@ from checker.aws.location import (
     DEFAULT_MAX_ATTEMPTS,
     MAX_ATTEMPTS_RANGE,
     STATUSES,
-    LocationError,
-    is_aws_location,
-    parse_location,
-    read_accounts_file,
-    redact,
-    target_from_options,
 )
 
 AwsFlag = Annotated[bool, typer.Option(
@@ -78,71 +67,3 @@ ConcurrencyOption = Annotated[int | None, typer.Option(
          f"[default: {DEFAULT_CONCURRENCY}]", show_default=False)]
 
 
-@dataclass
-class AwsFlags:
-    """The live-AWS flags as given on the command line (``None``/empty/False when not given)."""
-
-    aws: bool = False
-    region: list[str] | None = None
-    all_regions: bool = False
-    profile: str | None = None
-    role_arn: str | None = None
-    account: list[str] | None = None
-    accounts_file: Path | None = None
-    external_id: str | None = None
-    status: str | None = None
-    submitted_after: str | None = None
-    max_attempts: int | None = None
-    concurrency: int | None = None
-
-    def given(self) -> list[str]:
-        """The flags given besides ``--aws``, as ``--flag`` names."""
-        return ["--" + f.name.replace("_", "-") for f in fields(self)
-                if f.name != "aws" and getattr(self, f.name) not in (None, False, [])]
-
-    def location(self, implied: bool = False) -> str | None:
-        """The ``aws://`` location these flags describe, or ``None`` without ``--aws`` (and not
-        ``implied``). Raises ``checker.policy.ConfigError`` for a bad value or an AWS flag without
-        ``--aws``."""
-        from checker.policy import ConfigError
-
-        if not (self.aws or implied):
-            given = self.given()
-            if given:
-                raise ConfigError(f"{given[0]} applies to live AWS scans: add --aws (or scan an aws:// "
-                                  "location)")
-            return None
-        try:
-            accounts = list(self.account or ())
-            if self.accounts_file is not None:
-                accounts += read_accounts_file(self.accounts_file)
-            target = target_from_options(
-                regions=self.region or (), all_regions=self.all_regions, profile=self.profile,
-                role_arn=self.role_arn, accounts=accounts, external_id=self.external_id,
-                status=self.status, submitted_after=self.submitted_after, max_attempts=self.max_attempts,
-                concurrency=self.concurrency)
-        except LocationError as exc:
-            raise ConfigError(str(exc)) from None
-        return target.uri()
-
-
-def check_locations(locations: Sequence[str]) -> list[str]:
-    """Check every ``aws://`` location now (options, profile, regions), so a mistake is a usage error
-    (exit 2) before anything is read. Returns the locations as reports may show them (external IDs
-    redacted). Raises ``checker.policy.ConfigError``."""
-    from checker.policy import ConfigError
-
-    shown = []
-    for location in locations:
-        if is_aws_location(location):
-            try:
-                target = parse_location(location)
-                from checker.aws.fanout import plan_for
-
-                plan_for(target)
-            except LocationError as exc:
-                raise ConfigError(str(exc)) from None
-            shown.append(redact(location))
-        else:
-            shown.append(location)
-    return shown

@@ -1,0 +1,135 @@
+"""``bedrock-audit scan``: check job records against the policy and write reports."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from checker.cli.app import load
+from checker.cli.aws_options import (
+    AccountOption,
+    AccountsFileOption,
+    AllRegionsFlag,
+    AwsFlag,
+    ConcurrencyOption,
+    ExternalIdOption,
+    MaxAttemptsOption,
+    ProfileOption,
+    RegionOption,
+    RoleArnOption,
+    StatusOption,
+    SubmittedAfterOption,
+)
+from checker.cli.errors import guard, note, warn
+from checker.cli.options import (
+    AllowEmptyOption,
+    AllowPartialOption,
+    ConfigOption,
+    DisableOption,
+    IgnoreOption,
+    InputFormatOption,
+    NowOption,
+    PathsArgument,
+    SelectOption,
+    TracebackOption,
+    WaiversOption,
+    parse_now,
+    scan_request,
+)
+
+if TYPE_CHECKING:
+    from checker.api import Report
+
+
+def scan(
+    paths: PathsArgument = None,
+    format: Annotated[str, typer.Option(
+        "--format", "-f", metavar="FORMAT", envvar="BEDROCK_AUDIT_FORMAT",
+        help="Report written to stdout: text, json, junit, sarif or markdown (and plugin formats).")] = "text",
+    output: Annotated[list[str] | None, typer.Option(
+        "--output", "-o", metavar="FORMAT=PATH",
+        help="Also write a report to a file, atomically (repeatable), e.g. -o junit=results.xml, "
+             "-o sarif=bedrock-audit.sarif, -o markdown=summary.md.")] = None,
+    config: ConfigOption = None,
+    waivers: WaiversOption = None,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", metavar="FILE", envvar="BEDROCK_AUDIT_BASELINE", dir_okay=False,
+        help="Fail only on findings not in this baseline (from `bedrock-audit baseline create`); findings "
+             "in it are still reported, as existing, and fixed entries are listed.")] = None,
+    fail_on: Annotated[str | None, typer.Option(
+        "--fail-on", metavar="SEVERITY", envvar="BEDROCK_AUDIT_FAIL_ON",
+        help="Lowest severity of a FAIL that fails the gate: critical, high, medium, low, info. "
+             "[default: low, or the policy file's fail-on]", show_default=False)] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    soft_fail: Annotated[bool, typer.Option(
+        "--soft-fail", help="Exit 0 instead of 1 when findings fail the gate (2-4 are never hidden).")] = False,
+    allow_empty: AllowEmptyOption = False,
+    now: NowOption = None,
+    input_format: InputFormatOption = None,
+    disable_plugin: DisableOption = None,
+    show_traceback: TracebackOption = False,
+    allow_partial: AllowPartialOption = False,
+    aws: AwsFlag = False,
+    region: RegionOption = None,
+    all_regions: AllRegionsFlag = False,
+    profile: ProfileOption = None,
+    role_arn: RoleArnOption = None,
+    account: AccountOption = None,
+    accounts_file: AccountsFileOption = None,
+    external_id: ExternalIdOption = None,
+    status: StatusOption = None,
+    submitted_after: SubmittedAfterOption = None,
+    max_attempts: MaxAttemptsOption = None,
+    concurrency: ConcurrencyOption = None,
+) -> None:
+    """Check job records against the policy and write reports.
+
+    Examples:
+
+    \b
+      bedrock-audit scan jobs.jsonl
+      bedrock-audit scan exports/ -f json -o junit=bedrock-audit.xml --fail-on high
+      bedrock-audit scan jobs.jsonl -o sarif=bedrock-audit.sarif -f markdown >> "$GITHUB_STEP_SUMMARY"
+      bedrock-audit scan jobs.jsonl --waivers waivers.toml --baseline baseline.json
+      datadog-export | bedrock-audit scan - --input-format csv
+      bedrock-audit scan --aws --region us-east-1 --region eu-west-1 -o junit=bedrock-audit.xml
+      bedrock-audit scan --aws --all-regions --accounts-file accounts.txt \\
+        --role-arn 'arn:aws:iam::{account_id}:role/BedrockAudit' --allow-partial -f json > audit.json
+    """
+    def body() -> int:
+        from checker.api import Report, run_scan, shown_locations
+        from checker.aws.flags import AwsFlags, LiveAws
+        from checker.errors import ConfigError
+
+        flags = AwsFlags(aws, region, all_regions, profile, role_arn, account, accounts_file, external_id,
+                         status, submitted_after, max_attempts, concurrency)
+        target = flags.target()
+        request = scan_request(paths, config=config, waivers=waivers, select=select, ignore=ignore,
+                               allow_empty=allow_empty, input_format=input_format, disabled=disable_plugin,
+                               targets=() if target is None else (LiveAws(target),), fail_on=fail_on,
+                               soft_fail=soft_fail, baseline=baseline, allow_partial=allow_partial)
+        if not request.locations and not request.targets:
+            raise ConfigError("no input given: name files, folders, or - for stdin, or use --aws (see "
+                              "bedrock-audit scan --help)")
+        shown = shown_locations(request)
+        request = replace(request, now=parse_now(now))
+        reports = [*map(_file_report, output or []), Report(format)]
+        summary = run_scan(request, reports, warn=warn, note=note, registry=load(disable_plugin), shown=shown)
+        return summary.exit_code
+
+    guard(show_traceback, body)
+
+
+def _file_report(spec: str) -> Report:
+    """``-o FORMAT=PATH`` -> :class:`checker.api.Report`. Raises ``ConfigError`` for another shape."""
+    from checker.api import Report
+    from checker.errors import ConfigError
+
+    name, sep, path = spec.partition("=")
+    if not sep or not name or not path:
+        raise ConfigError(f"--output {spec!r}: expected FORMAT=PATH, e.g. junit=results.xml")
+    return Report(name, path)

@@ -99,6 +99,7 @@ def scan(
       bedrock-audit scan --aws --region us-east-1 --region eu-west-1 -o junit=bedrock-audit.xml
       bedrock-audit scan --aws --all-regions --accounts-file accounts.txt \\
         --role-arn 'arn:aws:iam::{account_id}:role/BedrockAudit' --allow-partial -f json > audit.json
+      bedrock-audit scan 'ddsql://?status=InProgress,Submitted' -f json   # keys: DD_API_KEY, DD_APP_KEY
     """
     def body() -> int:
         from checker.api import Report, run_scan, shown_locations
@@ -113,8 +114,8 @@ def scan(
                                targets=() if target is None else (LiveAws(target),), fail_on=fail_on,
                                soft_fail=soft_fail, baseline=baseline, allow_partial=allow_partial)
         if not request.locations and not request.targets:
-            raise ConfigError("no input given: name files, folders, or - for stdin, or use --aws (see "
-                              "bedrock-audit scan --help)")
+            raise ConfigError("no input given: name files, folders, - for stdin or ddsql:// (Datadog), or use "
+                              "--aws (see bedrock-audit scan --help)")
         shown = shown_locations(request)
         request = replace(request, now=parse_now(now))
         reports = [*map(_file_report, output or []), Report(format)]

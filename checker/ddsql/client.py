@@ -29,7 +29,7 @@ import orjson
 
 from checker.aws.faults import Scrubber
 from checker.ddsql.settings import PERMISSION, DatadogSettings
-from checker.model import clip
+from checker.text import clip
 
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 60.0

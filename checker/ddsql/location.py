@@ -27,7 +27,7 @@ import difflib
 import re
 import urllib.parse
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from checker.aws.location import STATUSES
 
@@ -48,7 +48,6 @@ _OPTIONS = ("account", "region", "status", "from", "to", "row-limit", "deadline"
 _REPEATABLE = ("account", "region", "status")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class LocationError(ValueError):
@@ -121,7 +120,9 @@ def parse_location(location: str) -> DdsqlTarget:
         raise LocationError(f"{shown}: the jobs are in the table {TABLE}: write ddsql:// or ddsql://{TABLE} "
                             "(filters go after '?', e.g. ddsql://?status=InProgress)")
     try:
-        pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+        # a '+' is a plus, not a space: no option takes spaces, and an offset such as +02:00 needs it
+        pairs = urllib.parse.parse_qsl(parts.query.replace("+", "%2B"), keep_blank_values=True,
+                                       strict_parsing=bool(parts.query))
     except ValueError:
         raise LocationError(f"{shown}: malformed options after '?' (expected name=value&...)") from None
     options: dict[str, list[str]] = {}
@@ -179,18 +180,16 @@ def _status(value: str, shown: str) -> str:
 
 
 def _moment(options: dict[str, list[str]], name: str, shown: str) -> datetime | None:
+    """The ``from``/``to`` option as an aware UTC datetime (the one date parser, :mod:`checker.timeutil`)."""
+    from checker.errors import ConfigError
+    from checker.timeutil import parse_date_or_timestamp
+
     if name not in options:
         return None
-    text = options[name][0].strip()
-    candidate = text + "T00:00:00Z" if _DATE.match(text) else text
     try:
-        moment = datetime.fromisoformat(candidate.replace("z", "Z"))
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise LocationError(f"{shown}: {name}={text[:40]!r} is not a date (2025-06-01) or an RFC 3339 "
-                            "timestamp with a zone (2025-06-01T12:00:00Z)")
-    return moment.astimezone(UTC)
+        return parse_date_or_timestamp(options[name][0].strip(), f"{shown}: {name}")
+    except ConfigError as exc:
+        raise LocationError(str(exc)) from None
 
 
 def _number(options: dict[str, list[str]], name: str, default: float, bounds: tuple[float, float], shown: str,

@@ -32,9 +32,10 @@ from typing import Any
 from checker.ddsql.client import DdsqlClient, DdsqlFailure
 from checker.ddsql.location import DdsqlTarget
 from checker.ddsql.query import KEY, UnquotableValue, page_query
-from checker.model import ErrorKind, Problem, Provenance, clip
+from checker.model import ErrorKind, Problem, Provenance
 from checker.sources.base import Item
 from checker.sources.tabular import Columns, TabularError, read_columns
+from checker.text import clip
 
 _TRUNCATION = re.compile(r"(?i)truncat|row[ _-]?limit|more rows|limit(ed)? to")
 

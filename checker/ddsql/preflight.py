@@ -17,7 +17,7 @@ def check_locations(locations: Sequence[str]) -> list[str]:
     """``locations`` as reports show them: each ``ddsql://`` one in its canonical form, the others as
     given. Raises ``checker.policy.ConfigError`` for a bad ``ddsql://`` location, a missing or bad key
     or site variable, or a missing datadog-api-client."""
-    from checker.policy import ConfigError
+    from checker.errors import ConfigError
 
     shown = []
     for location in locations:

@@ -57,7 +57,7 @@ class DatadogSettings:
 def settings_from_env(environ: Mapping[str, str] | None = None) -> DatadogSettings:
     """Read :class:`DatadogSettings` from ``environ`` (default ``os.environ``). Raises
     ``checker.policy.ConfigError`` naming the variable that is missing or wrong (a usage error, exit 2)."""
-    from checker.policy import ConfigError
+    from checker.errors import ConfigError
 
     env = os.environ if environ is None else environ
     api_key = env.get("DD_API_KEY", "").strip()
@@ -82,7 +82,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> DatadogSettin
 
 
 def _checked_host(host: str) -> str:
-    from checker.policy import ConfigError
+    from checker.errors import ConfigError
 
     parts = urllib.parse.urlsplit(host)
     if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -42,7 +42,7 @@ class DdsqlSource:
             return
         from checker.aws.faults import Scrubber
         from checker.ddsql.settings import settings_from_env
-        from checker.policy import ConfigError
+        from checker.errors import ConfigError
 
         shown = target.uri()
         try:

@@ -64,7 +64,8 @@ class Coverage:
         if stats.throttled:
             extra.append(f"{stats.throttled} rate-limited, {stats.waited:.1f} s waited")
         gaps = f", {self.gaps} gap(s)" if self.gaps else ""
-        return (f"{self.rows} rows in {self.pages} pages ({', '.join(extra)}{gaps}) from {client.settings.where} "
+        pages = f"{self.pages} page" + ("" if self.pages == 1 else "s")
+        return (f"{self.rows} rows in {pages} ({', '.join(extra)}{gaps}) from {client.settings.where} "
                 f"in {self.seconds:.1f} s")
 
 

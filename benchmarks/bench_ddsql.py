@@ -27,14 +27,14 @@ SCRIPT = Path(sys.executable).parent / "bedrock-audit"
 
 def run(args: list[str], env: dict[str, str]) -> tuple[float, int, str, int]:
     """Run the console script: ``(seconds, peak RSS in MiB, stderr, exit code)``."""
-    err = tempfile.TemporaryFile()
-    started = time.perf_counter()
-    process = subprocess.Popen([str(SCRIPT), *args], stdout=subprocess.DEVNULL, stderr=err, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    err.seek(0)
-    return seconds, usage.ru_maxrss // 1024, err.read().decode(), process.returncode
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen([str(SCRIPT), *args], stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        return seconds, usage.ru_maxrss // 1024, err.read().decode(), process.returncode
 
 
 def main() -> None:

@@ -75,7 +75,7 @@ def test_denied_exits_3_naming_datadog_and_the_permission_never_the_keys(
     errors = report(done.stdout)["errors"]
     assert [e["kind"] for e in errors] == ["source", "input"]  # the gap, then "no records at all"
     assert "refused the DDSQL query: 403" in errors[0]["message"] and "timeseries_query" in errors[0]["message"]
-    assert "Datadog at http://127.0.0.1:" in errors[0]["message"] and "1 gap(s)" in done.stderr
+    assert "Datadog at http://127.0.0.1:" in errors[0]["message"] and "; gaps: page 1 (denied) (see the report)" in done.stderr
     written = done.stdout + done.stderr + (tmp_path / "r.sarif").read_text() + (tmp_path / "r.xml").read_text()
     assert API_KEY not in written and APP_KEY not in written
 

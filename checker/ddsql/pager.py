@@ -50,23 +50,29 @@ class Page:
 
 @dataclass
 class Coverage:
-    """What a ddsql:// read covered: ``pages`` read, ``rows`` yielded, ``gaps`` reported, ``seconds``."""
+    """What a ddsql:// read covered: ``pages`` read, ``rows`` yielded, ``gaps`` (one short label each,
+    e.g. ``"page 2: denied"``), ``seconds``."""
 
     pages: int = 0
     rows: int = 0
-    gaps: int = 0
+    gaps: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def line(self, client: DdsqlClient) -> str:
-        """The closing line, e.g. ``25000 rows in 3 pages (3 queries, 2 polls, 1 retry) from ... in 4.2 s``."""
+        """The closing line, e.g. ``25000 rows in 3 pages (3 queries, 2 polls, 1 retry) from ... in 4.2 s``,
+        then ``; gaps: page 2 (denied)`` when there were gaps (the reports say more)."""
         stats = client.stats
-        extra = [f"{stats.queries} queries", f"{stats.polls} polls", f"{stats.retries} retries"]
+        extra = [_count(stats.queries, "query", "queries"), _count(stats.polls, "poll"),
+                 _count(stats.retries, "retry", "retries")]
         if stats.throttled:
             extra.append(f"{stats.throttled} rate-limited, {stats.waited:.1f} s waited")
-        gaps = f", {self.gaps} gap(s)" if self.gaps else ""
-        pages = f"{self.pages} page" + ("" if self.pages == 1 else "s")
-        return (f"{self.rows} rows in {pages} ({', '.join(extra)}{gaps}) from {client.settings.where} "
-                f"in {self.seconds:.1f} s")
+        gaps = f"; gaps: {', '.join(self.gaps)} (see the report)" if self.gaps else ""
+        return (f"{_count(self.rows, 'row')} in {_count(self.pages, 'page')} ({', '.join(extra)}) from "
+                f"{client.settings.where} in {self.seconds:.1f} s{gaps}")
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def read_table(target: DdsqlTarget, client: DdsqlClient, location: str, now: datetime | None = None,
@@ -87,8 +93,8 @@ def read_table(target: DdsqlTarget, client: DdsqlClient, location: str, now: dat
         warnings = attributes.get("warnings")
         return Page(read_columns(attributes), [str(w) for w in warnings] if isinstance(warnings, list) else [])
 
-    def gap(number: int, message: str) -> Problem:
-        coverage.gaps += 1
+    def gap(number: int, message: str, kind: str = "warning") -> Problem:
+        coverage.gaps.append(f"page {number} ({kind})")
         return Problem(ErrorKind.SOURCE, client.scrub(message), Provenance(_page_source(location, number)))
 
     pending: _Ahead | None = _Ahead(fetch, None)
@@ -100,7 +106,7 @@ def read_table(target: DdsqlTarget, client: DdsqlClient, location: str, now: dat
             try:
                 page = pending.result()
             except (DdsqlFailure, TabularError, UnquotableValue) as exc:
-                yield gap(number, f"{_unread(after)}: {exc}")
+                yield gap(number, f"{_unread(after)}: {exc}", getattr(exc, "kind", "bad response"))
                 return
             pending = None
             coverage.pages += 1
@@ -108,26 +114,29 @@ def read_table(target: DdsqlTarget, client: DdsqlClient, location: str, now: dat
             problems = [gap(number, f"Datadog warned: {clip(w, 300)}") for w in page.warnings
                         if not _TRUNCATION.search(w)]
             truncated = any(_TRUNCATION.search(w) for w in page.warnings)
-            if count and keys is None:
+            more = count >= target.row_limit or truncated  # a short page is the last, unless truncated
+            if count and keys is None and more:
                 problems.append(gap(number, f"the result has no {KEY} column, so the rows after this page cannot "
-                                            "be read: the table's columns differ from what bedrock-audit expects"))
+                                            "be read: the table's columns differ from what bedrock-audit expects",
+                                    "cannot page"))
             elif keys and after is not None and after in keys:
                 problems.append(gap(number, f"Datadog returned the row {KEY} {after!r} again: the query's "
-                                            f"{KEY} > condition was not applied, so paging stops here"))
-            elif keys and (count >= target.row_limit or truncated):
+                                            f"{KEY} > condition was not applied, so paging stops here",
+                                    "cursor ignored"))
+            elif keys and more:
                 last = keys[-1]
                 if last is None:
                     problems.append(gap(number, f"this full page ends with rows that have no {KEY}: more such "
-                                                "rows may follow and cannot be paged to"))
+                                                "rows may follow and cannot be paged to", "cannot page"))
                 else:
                     if count >= 2 and keys[-2] == last:
                         problems.append(gap(number, f"several rows share {KEY} {last!r} at the end of this page: "
-                                                    "those on the next page cannot be paged to"))
+                                                    "those on the next page cannot be paged to", "cannot page"))
                     after = last
                     pending = _Ahead(fetch, after)
             elif truncated:
                 problems.append(gap(number, f"Datadog reported the result truncated but returned no rows: "
-                                            f"{_unread(after)}"))
+                                            f"{_unread(after)}", "truncated"))
             coverage.rows += count
             yield from page.columns.rows(_page_source(location, number))
             del page

@@ -167,7 +167,7 @@ def main() -> None:
     print(f"sum of the {len(configured)} rules{'':<11} {total:6.2f} us/job")
     together = time_pass(records, now, rounds, all_rules(configured)) / count * 1e6
     print(f"all rules, in order{'':<14} {together:6.2f} us/job")
-    idle = [ConfiguredRule(replace(c.rule, check=_no_check), c.params, c.severity, c.applies_to) for c in configured]
+    idle = [replace(c, rule=replace(c.rule, check=_no_check)) for c in configured]
     overhead = time_pass(records, now, rounds, all_rules(idle)) / count * 1e6
     print(f"  of which calling {len(idle)} empty checks {overhead:6.2f} us/job (this loop's own cost)")
 

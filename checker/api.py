@@ -32,8 +32,8 @@ from checker.errors import ExitCode
 if TYPE_CHECKING:
     from checker.engine import ConfiguredRule
     from checker.model import Problem, Severity
-    from checker.plugins import Registry
     from checker.policy import Policy
+    from checker.registry import Registry
     from checker.reporters.base import ReportContext, Reporter
     from checker.scan import ResultStage
     from checker.sources.base import Item, Source
@@ -228,7 +228,7 @@ class Setup:
                                 allow_empty=request.allow_empty or self.policy.allow_empty,
                                 allow_partial=request.allow_partial, now=self.now)
         engine = Engine(self.configured, timed=any(needs_timings(reporter) for reporter in reporters))
-        pipeline = Pipeline(engine, reporters, settings, warn=warn, stages=self.stages)
+        pipeline = Pipeline(engine, reporters, settings, warn=warn, stages=self.stages, note=note)
         with contextlib.redirect_stdout(sys.stderr):
             return pipeline.run(self._items(request, note), preloaded=self.registry.problems)
 

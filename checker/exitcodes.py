@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from checker.errors import ExitCode as ExitCode  # re-exported (shim): its home is checker.errors
+from checker.errors import ExitCode
 
 
 def exit_code(*, gate_failures: int, input_errors: int, plugin_errors: int, soft_fail: bool,

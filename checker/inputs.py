@@ -1,6 +1,8 @@
 """Turn the locations a user named (files, folders, ``-``, URIs) into one stream of raw rows.
 
-The format of a file comes from ``--input-format``, else its extension, else sniffing its first bytes.
+The format of a file comes from ``--input-format``, else its extension, else sniffing its first bytes; a
+source that ``refines`` another claims that one's files when it recognises their content (a Terraform
+plan in a ``.json`` file).
 Folders are walked (sorted, following links to folders, each folder read once) for files with a
 registered extension; the other files are listed in a note on stderr, never skipped silently, and a
 sub-folder that cannot be listed is a SOURCE problem. A location that cannot be read is a SOURCE
@@ -69,9 +71,41 @@ class Inputs:
             elif location == "-":
                 yield from self._read_stream(location, sys.stdin.buffer, forced)
             elif os.path.isdir(location):
-                yield from self._read_folder(location, forced)
+                claimed = self.folder_reader(location, forced)
+                if claimed is not None:  # a module folder, read whole; beside it, e.g., its plan.json
+                    yield from _guarded(claimed, location, None)
+                    yield from self._read_beside(location, claimed, forced)
+                else:
+                    yield from self._read_folder(location, forced)
             else:
                 yield from self._read_file(location, forced)
+
+    def folder_reader(self, folder: str, forced: Source | None = None) -> Source | None:
+        """The source that reads ``folder`` whole (``reads_folder``: a Terraform module is a folder of
+        ``.tf`` files), if any; with ``--input-format`` only that source may claim it."""
+        for source in [forced] if forced is not None else self.sources.values():
+            reads_folder = getattr(source, "reads_folder", None)
+            try:
+                if reads_folder is not None and reads_folder(folder):
+                    return source
+            except Exception:  # noqa: BLE001,S112 - a plugin's check must not stop the scan
+                continue
+        return None
+
+    def _read_beside(self, folder: str, claimed: Source, forced: Source | None) -> Iterator[Item]:
+        """The files directly in a folder read whole by ``claimed`` that another source reads by their
+        extension (a ``plan.json`` beside the ``.tf`` files); sub-folders are the module's own."""
+        if forced is not None:
+            return
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return
+        for name in names:
+            path = os.path.join(folder, name)
+            source = self.by_extension(path)
+            if not name.startswith(".") and source is not None and source is not claimed and os.path.isfile(path):
+                yield from self._read_file(path, None)
 
     def _read_folder(self, folder: str, forced: Source | None) -> Iterator[Item]:
         found = False
@@ -81,6 +115,15 @@ class Inputs:
         for root, dirs, files in os.walk(folder, onerror=unlisted.append, followlinks=True):
             yield from _unlisted(unlisted)
             dirs[:] = _not_yet_visited(root, sorted(d for d in dirs if not d.startswith(".")), visited)
+            whole = self.folder_reader(root, forced) if root != folder else None
+            if whole is not None:  # a sub-folder of .tf files: one module, read whole (unless it is a module's)
+                if os.sep + "modules" + os.sep in os.path.join(root, "") :
+                    self.note(f"{root}: not read as a root module (under a modules folder: read through the "
+                              "root modules that call it; name it to scan it alone)")
+                else:
+                    found = True
+                    yield from _guarded(whole, root, None)
+                files = [name for name in files if not name.endswith(".tf")]
             for name in sorted(files):
                 path = os.path.join(root, name)
                 if name.startswith("."):
@@ -116,9 +159,30 @@ class Inputs:
             yield source_problem(f"cannot open: {exc.strerror or exc}", path)
             return
         with stream:
-            yield from self._read_stream(path, stream, forced or self.by_extension(path))
+            if forced is not None:
+                yield from self._read_stream(path, stream, forced)
+            else:
+                yield from self._read_stream(path, stream, self.by_extension(path), refine=True)
 
-    def _read_stream(self, location: str, stream: IO[bytes], source: Source | None) -> Iterator[Item]:
+    def refiners(self, source: Source) -> list[Source]:
+        """The sources that claim ``source``'s files by content (``refines = ("json",)``: a Terraform plan
+        or a request body is a ``.json`` file too)."""
+        return [other for other in self.sources.values() if source.name in getattr(other, "refines", ())]
+
+    def _read_stream(self, location: str, stream: IO[bytes], source: Source | None,
+                     refine: bool = False) -> Iterator[Item]:
+        if source is not None and refine and self.refiners(source):
+            try:
+                head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]
+            except OSError:
+                head = b""
+            for other in self.refiners(source):
+                try:
+                    if other.sniff(head):
+                        source = other
+                        break
+                except Exception:  # noqa: BLE001,S112 - a plugin's sniff must not stop the scan
+                    continue
         if source is None:
             try:
                 head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]

@@ -340,6 +340,11 @@ class Normalizer:
                 unknown[str(column)] = str(reason)
         return row, unknown
 
+    def from_api(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """An API-shaped row (camelCase; also a CreateModelInvocationJob request body, which has no
+        ``jobArn``) -> ``(row, unknown)``, as :meth:`normalize` does for API rows."""
+        return self._from_api(raw)
+
     def _from_api(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         row: dict[str, Any] = dict.fromkeys(self._api_members)
         unknown: dict[str, str] = {}

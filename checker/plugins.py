@@ -37,17 +37,11 @@ import pluggy
 
 from checker import hookspecs
 from checker.registry import (
-    FORMAT_NAME_RE as FORMAT_NAME_RE,  # re-exported: its home was this module
-)
-from checker.registry import (
     PluginInfo,
     Registry,
     accept_reporter,
     accept_rule,
     accept_source,
-)
-from checker.registry import (
-    validate_rule as validate_rule,  # re-exported: its home was this module
 )
 
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (

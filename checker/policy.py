@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.engine import ConfiguredRule
-from checker.errors import ConfigError as ConfigError  # re-exported (shim): its home is checker.errors
+from checker.errors import ConfigError
 from checker.model import Rule, Severity
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from checker import __version__
 from checker.cli.options import EPILOG
 
 if TYPE_CHECKING:
-    from checker.plugins import Registry
+    from checker.registry import Registry
 
 app = typer.Typer(
     name="bedrock-audit",

@@ -27,7 +27,8 @@ PathsArgument = Annotated[list[str] | None, typer.Argument(
     help="Job exports to check: .jsonl/.ndjson, .json (row array, AWS list/get output, DDSQL tabular "
          "response) or .csv files, folders of them, - for stdin, aws://REGION,... for live AWS "
          "(scan: see --aws), or ddsql://?OPTIONS for the Datadog table through the DDSQL API (keys in "
-         "DD_API_KEY and DD_APP_KEY; README \"From Datadog\").",
+         "DD_API_KEY and DD_APP_KEY; README \"From Datadog\"). Before deployment: Terraform plan/state "
+         "JSON (terraform show -json), .tf folders, CreateModelInvocationJob request files (JSON/YAML).",
     show_default=False)]
 DisableOption = Annotated[
     list[str] | None,

@@ -21,9 +21,8 @@ if TYPE_CHECKING:
     from checker.engine import ConfiguredRule
     from checker.registry import PluginInfo
 
-__all__ = ["ReportContext", "Reporter", "Summary", "needs_timings", "printable", "problem_text", "problem_where",
+__all__ = ["ReportContext", "Reporter", "needs_timings", "printable", "problem_text", "problem_where",
            "result_source"]
-# Summary lives in checker.summary; it is re-exported here for code that imported it from this module.
 
 
 @dataclass

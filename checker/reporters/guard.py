@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from checker.errors import ReporterFailed as ReporterFailed  # re-exported: its home was this module
+from checker.errors import ReporterFailed
 from checker.model import JobRef, Problem, Provenance, Result
 from checker.reporters.base import ReportContext, Reporter, needs_timings
 from checker.summary import Summary

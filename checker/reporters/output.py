@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TextIO
 
-from checker.errors import OutputError as OutputError  # re-exported: its home was this module
+from checker.errors import OutputError
 
 
 class AtomicFile:

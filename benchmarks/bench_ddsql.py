@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).parent / "bedrock-audit"
 
 
-def run(args: list[str], env: dict[str, str]) -> tuple[float, int, str, int]:
-    """Run the console script: ``(seconds, peak RSS in MiB, stderr, exit code)``."""
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float, int, str, int]:
+    """Run the console script: ``(wall seconds, CPU seconds (user + sys), peak RSS in MiB, stderr, exit
+    code)``."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen([str(SCRIPT), *args], stdout=subprocess.DEVNULL, stderr=err, env=env)
@@ -34,7 +35,8 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, int, str, int]:
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
-        return seconds, usage.ru_maxrss // 1024, err.read().decode(), process.returncode
+        cpu = usage.ru_utime + usage.ru_stime
+        return seconds, cpu, usage.ru_maxrss // 1024, err.read().decode(), process.returncode
 
 
 def main() -> None:
@@ -51,16 +53,19 @@ def main() -> None:
         env = dict(os.environ, **dict(part.split("=", 1) for part in line.split()))
         env.pop("DD_SITE", None)
         location = f"ddsql://?row-limit={args.row_limit}"
+        print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"{args.rows} rows, stand-in latency {args.latency * 1000:.0f} ms, row limit {args.row_limit}")
         with tempfile.TemporaryDirectory() as folder:
             for name, command in (("scan -f json", ["scan", location, "-f", "json"]),
                                   ("fetch -o jobs.jsonl", ["fetch", location, "-o", f"{folder}/jobs.jsonl"])):
-                seconds, rss, stderr, code = run(command, env)
+                seconds, cpu, rss, stderr, code = run(command, env)
                 closing = re.search(r"ddsql: (\d+) rows in (\d+) pages? \((.*?)\)", stderr)
                 detail = f"{closing.group(2)} pages, {closing.group(3)}" if closing else stderr.strip()[-300:]
                 rows = int(closing.group(1)) if closing else 0
-                print(f"  {name:<20} {seconds:6.2f} s  {rows / seconds:8,.0f} rows/s  peak RSS {rss} MiB  "
-                      f"exit {code}  ({detail})")
+                print(f"  {name:<20} {seconds:6.2f} s  {rows / seconds:8,.0f} rows/s  CPU {cpu:5.2f} s "
+                      f"({rows / cpu:,.0f} rows per CPU s)  peak RSS {rss} MiB  exit {code}  ({detail})")
+        print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+              "(on a busy machine, compare the CPU column)")
     finally:
         server.terminate()
         server.wait()

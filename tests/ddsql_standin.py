@@ -23,7 +23,8 @@ warning (as the API caps results); ``truncate_at`` cuts every result shorter sti
 warning (a server-side size cap).
 
 Faults: :attr:`DdsqlStandIn.faults` is a list of :class:`Fault` taken one per request, in order (429 with
-``X-RateLimit-Reset``, 403, 5xx, a dropped connection, a slow answer). ``latency`` seconds are added to
+``X-RateLimit-Reset``, 403, 5xx, a dropped connection, a slow answer); ``throttle_every = n`` answers
+every nth request 429 with ``X-RateLimit-Reset: 1``. ``latency`` seconds are added to
 every answer. Every request is recorded in ``requests``. Run it alone with
 ``python tests/ddsql_standin.py --rows 25000``: it prints the ``DD_HOST`` to use and serves until stopped.
 """
@@ -298,12 +299,13 @@ class DdsqlStandIn:
     :meth:`start` (or use as a context manager); ``url`` is then the ``DD_HOST`` to use."""
 
     def __init__(self, rows: list[dict[str, Any]] | None = None, *, latency: float = 0.0,
-                 running_polls: int = 0, truncate_at: int | None = None) -> None:
+                 running_polls: int = 0, truncate_at: int | None = None, throttle_every: int = 0) -> None:
         self.columns = list((rows or make_rows(1))[0])
         self.set_rows(rows or [])
         self.latency = latency
         self.running_polls = running_polls
         self.truncate_at = truncate_at
+        self.throttle_every = throttle_every
         self.faults: list[Fault] = []
         self.requests: list[dict[str, Any]] = []
         self.pending: dict[str, list[Any]] = {}
@@ -363,6 +365,8 @@ class DdsqlStandIn:
         with self.lock:
             self.requests.append({"path": http.path, "body": body, "headers": dict(http.headers)})
             fault = self.faults.pop(0) if self.faults else None
+            if fault is None and self.throttle_every and len(self.requests) % self.throttle_every == 0:
+                fault = Fault(429, {"X-RateLimit-Reset": "1"}, {"errors": ["Too many requests"]})
         if self.latency:
             time.sleep(self.latency)
         if fault is not None and fault.delay:
@@ -477,9 +481,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Serve a DDSQL API stand-in on 127.0.0.1 until stopped.")
     parser.add_argument("--rows", type=int, default=25_000)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
-    parser.add_argument("--running-polls", type=int, default=0)
+    parser.add_argument("--running-polls", type=int, default=0, help="fetches a query answers 'running' to")
+    parser.add_argument("--throttle-every", type=int, default=0, metavar="N",
+                        help="answer every Nth request 429 with X-RateLimit-Reset: 1")
     args = parser.parse_args()
-    standin = DdsqlStandIn(make_rows(args.rows), latency=args.latency, running_polls=args.running_polls).start()
+    standin = DdsqlStandIn(make_rows(args.rows), latency=args.latency, running_polls=args.running_polls,
+                           throttle_every=args.throttle_every).start()
     print(f"DD_HOST={standin.url} DD_API_KEY={API_KEY} DD_APP_KEY={APP_KEY}", flush=True)
     try:
         threading.Event().wait()

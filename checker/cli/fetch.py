@@ -83,10 +83,20 @@ def fetch(
         flags = AwsFlags(aws, region, all_regions, profile, role_arn, account, accounts_file, external_id,
                          status, submitted_after, max_attempts, concurrency)
         if location is None:
-            aws_target = flags.target(implied=True)
-            assert aws_target is not None
-            target = LiveAws(aws_target)
-            return _fetch(output, allow_partial, target.check, target.read)
+            live: list[LiveAws] = []
+
+            def check_aws() -> None:  # after the -o checks, as before ddsql:// came
+                if flags.accounts_file is not None:
+                    from checker.clobber import refuse_inputs_as_outputs
+
+                    refuse_inputs_as_outputs([(f"--output {output}", str(output))],
+                                             [("--accounts-file", str(flags.accounts_file))])
+                aws_target = flags.target(implied=True)
+                assert aws_target is not None
+                live.append(LiveAws(aws_target))
+                live[0].check()
+
+            return _fetch(output, allow_partial, check_aws, lambda: live[0].read())
         from checker.ddsql.location import is_ddsql_location
 
         if not is_ddsql_location(location):

@@ -23,8 +23,8 @@ EPILOG = (
 )
 
 PathsArgument = Annotated[list[str] | None, typer.Argument(
-    metavar="PATH",
-    help="Job exports to check: .jsonl/.ndjson, .json (row array, AWS list/get output, DDSQL tabular "
+    metavar="PATH...",
+    help="Job exports to check, one or more: .jsonl/.ndjson, .json (row array, AWS list/get output, DDSQL tabular "
          "response) or .csv files, folders of them, - for stdin, aws://REGION,... for live AWS "
          "(scan: see --aws), or ddsql://?OPTIONS for the Datadog table through the DDSQL API (keys in "
          "DD_API_KEY and DD_APP_KEY; README \"From Datadog\"). Before deployment: Terraform plan/state "

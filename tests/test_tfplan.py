@@ -181,6 +181,16 @@ def test_waiver_by_address_glob() -> None:
     assert found.result(f"{J}.nightly", "BA004").status.value == "FAIL"
 
 
+@pytest.mark.parametrize("pattern", [f'module.batch.{J}.this["weekly"]', 'module.batch.*["weekly"]'])
+def test_waiver_by_exact_address_with_index(pattern: str) -> None:
+    # an address's index is in brackets, which a glob reads as a character class: found in the new-user trial
+    policy = {"waivers": [{"rule": "BA004", "job": pattern, "reason": "tags come from the account",
+                           "owner": "ml-platform", "expires": "2027-01-31"}]}
+    found = scan([PLAN], policy=policy)
+    assert found.result(f'module.batch.{J}.this["weekly"]', "BA004").status.value == "SKIP"
+    assert found.result(f"{J}.nightly", "BA004").status.value == "FAIL"
+
+
 @pytest.mark.parametrize("size_mb", [50])
 def test_large_plan(tmp_path: Path, size_mb: int) -> None:
     import importlib.util

@@ -117,7 +117,7 @@ def test_sarif_of_a_plan_is_valid_and_names_addresses(tmp_path: Path) -> None:
 
 def test_requests_json_yaml_and_template() -> None:
     found = scan([str(DATA / "request" / "jobs.json"), str(DATA / "request" / "job.yaml"),
-                  str(DATA / "request" / "template.yaml")])
+                  str(DATA / "request" / "template.yaml")], PlannedOptions(account="111122223333"))
     jobs, yaml_job = str(DATA / "request" / "jobs.json"), str(DATA / "request" / "job.yaml")
     assert found.verdicts() == {
         f"{jobs}#1": {"BA001": "PASS", "BA002": "PASS", "BA003": "PASS", "BA004": "PASS", "BA005": "PASS",
@@ -134,6 +134,22 @@ def test_requests_json_yaml_and_template() -> None:
     assert str(problem.provenance) == f"{jobs}:21"
     assert problem.message.endswith("/timeout_duration_in_hours: 200 is greater than the maximum of 168")
     assert any("CloudFormation template: 1 AWS::Bedrock::ModelInvocationJob (Job) recognised" in n for n in found.notes)
+
+
+def test_request_account_is_not_the_role_account(tmp_path: Path) -> None:
+    # a request names no account: taking the role ARN's made BA002 pass any cross-account role (new-user trial)
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps({
+        "jobName": "x", "roleArn": "arn:aws:iam::777788889999:role/elsewhere", "modelId": "amazon.titan-text-express-v1",
+        "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://acme-in/x/"}},
+        "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://acme-out/x/"}}}))
+    found = scan([str(path)])
+    role = found.result(f"{path}#1", "BA002")
+    assert role.status.value == "ERROR"
+    assert "pass --account ID (the account that submits the request)" in role.message
+    assert found.summary is not None and found.summary.exit_code == 3
+    found = scan([str(path)], PlannedOptions(account="111122223333"))
+    assert found.result(f"{path}#1", "BA002").status.value == "FAIL"
 
 
 def test_state_is_deployed_jobs() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import VENDOR
+from conftest import VENDOR, Cli
 from planned_harness import NOW, scan
 
 from checker.planned.options import PlannedOptions
@@ -84,6 +84,17 @@ def test_plan_with_tf_dir_points_at_tf_lines() -> None:
     assert places[(f'module.batch["weekly"].{J}.this[0]', "BA001")] == f"{repo}/modules/batch/main.tf:27"
     assert found.result(f"{J}.main", "BA001").message == (
         "BA001 cannot decide: vpc_config.security_group_ids is known only after apply: aws_security_group.batch.id")
+
+
+def test_tf_dir_that_is_no_folder_or_the_wrong_one(cli: Cli, tmp_path: Path) -> None:
+    # a mistyped --tf-dir was silently ignored (findings at the plan file, exit by findings): new-user trial
+    result = cli("scan", PLAN, "--tf-dir", str(tmp_path / "infra-typo"), "--account", "111122223333")
+    assert result.returncode == 2
+    assert f"--tf-dir '{tmp_path / 'infra-typo'}': no such folder" in result.stderr
+    plan = str(DATA / "plan" / "repo-plan.json")
+    found = scan([plan], PlannedOptions(tf_dir=str(tmp_path)))
+    assert f"{plan}: --tf-dir {tmp_path}: none of the plan's 2 job(s) is in its .tf files (another configuration, " \
+           "or files that cannot be read): findings point at the plan file" in found.notes
 
 
 def test_account_missing_says_pass_account(tmp_path: Path) -> None:

@@ -267,3 +267,17 @@ def test_a_module_folder_named_is_read_whole_with_the_plan_beside_it() -> None:
     labels = sorted(ref.label for ref, _, _ in found.jobs)
     # the .tf folder gives module.summaries (module.adhoc is schema-invalid there); plan.json gives both
     assert labels == [f"module.adhoc.{J}.this", f"module.summaries.{J}.this", f"module.summaries.{J}.this"]
+
+
+def test_hostile_address_cannot_forge_or_reorder_text_lines(cli: Cli, tmp_path: Path) -> None:
+    # a for_each key is any string: a newline forged a report line, U+202E reordered it (new-user trial)
+    evil = '\x1b[31mred\u202eevil\nFAIL  BA001 forged'
+    text = json.dumps(json.loads(Path(PLAN).read_text()), indent=1)
+    text = text.replace(json.dumps('this["weekly"]')[1:-1], json.dumps(f'this["{evil}"]')[1:-1])
+    path = tmp_path / "plan.json"
+    path.write_text(text)
+    result = cli("scan", str(path), "--account", "111122223333")
+    assert result.returncode == 3
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert not any(line.startswith("FAIL  BA001 forged") for line in result.stdout.splitlines())
+    assert 'this["\\x1b[31mred\\u202eevil\\x0aFAIL  BA001 forged"]' in result.stdout

@@ -346,7 +346,10 @@ def run_scan(request: ScanRequest, reports: Sequence[Report], *, warn: Sink | No
     :func:`load_registry` with ``request.disabled_plugins``). ``shown``: the inputs as reports name them
     (default: :func:`shown_locations`). Raises ``ConfigError`` (usage, exit 2), :class:`PluginConfigError`
     (exit 4), ``OutputError`` (a report file cannot be written), ``ReporterFailed`` (a plugin's reporter).
+    A report file naming an input (:func:`checker.clobber.refuse_inputs_as_outputs`) is a ``ConfigError``
+    raised before anything is read or written.
     """
+    from checker.clobber import read_extensions, refuse_inputs_as_outputs, scan_inputs
     from checker.reporters.guard import build_reporter
     from checker.reporters.output import AtomicFile, StdoutOutput
 
@@ -354,6 +357,10 @@ def run_scan(request: ScanRequest, reports: Sequence[Report], *, warn: Sink | No
         shown = shown_locations(request)
     if registry is None:
         registry = load_registry(request.disabled_plugins)
+    refuse_inputs_as_outputs([(f"--output {r.format}={r.path}", r.path) for r in reports if r.path is not None],
+                             scan_inputs(request.locations, request.config, request.waiver_files, request.baseline),
+                             read_extensions((e for s in registry.sources.values() for e in s.extensions),
+                                             request.input_format))
     with plugin_failures_win(registry):
         setup = build_setup(request, registry, warn)
         _check_reports(reports, registry)

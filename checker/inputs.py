@@ -128,7 +128,11 @@ class Inputs:
                 path = os.path.join(root, name)
                 if name.startswith("."):
                     continue
-                if forced is not None or self.by_extension(path) is not None:
+                loop = link_loop(path)
+                if loop is not None:  # it may have been a folder of exports: unread, so a gap (fail closed)
+                    found = True
+                    yield source_problem(loop, path)
+                elif forced is not None or self.by_extension(path) is not None:
                     found = True
                     yield from self._read_file(path, forced)
                 else:
@@ -150,13 +154,15 @@ class Inputs:
         try:
             stream = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is exhausted
         except FileNotFoundError:
-            yield source_problem("no such file", path)
+            target = os.readlink(path) if os.path.islink(path) else None
+            yield source_problem("no such file" if target is None else
+                                 f"broken symbolic link: it points to {target}, which does not exist", path)
             return
         except IsADirectoryError:
             yield source_problem("is a directory", path)
             return
         except OSError as exc:
-            yield source_problem(f"cannot open: {exc.strerror or exc}", path)
+            yield source_problem(link_loop(path) or f"cannot open: {exc.strerror or exc}", path)
             return
         with stream:
             if forced is not None:
@@ -199,6 +205,35 @@ class Inputs:
                 )
                 return
         yield from _guarded(source, location, stream)
+
+
+MAX_LINK_HOPS = 40
+"""Links followed before giving up, as Linux does (``MAXSYMLINKS``, path_resolution(7))."""
+
+
+def link_loop(path: str) -> str | None:
+    """``"symbolic link loop: a.jsonl -> b.jsonl -> a.jsonl (it never reaches a file or folder)"`` when
+    ``path`` is a symbolic link whose chain of links comes back to itself (or is longer than
+    :data:`MAX_LINK_HOPS`), else ``None`` (not a link, a link to something, a dangling link)."""
+    chain = [path]
+    seen = {os.path.abspath(path)}
+    current = path
+    for _ in range(MAX_LINK_HOPS):
+        try:
+            if not os.path.islink(current):
+                return None
+            target = os.readlink(current)
+        except OSError:
+            return None
+        current = os.path.join(os.path.dirname(current), target)
+        chain.append(target)
+        key = os.path.abspath(current)
+        if key in seen:
+            return f"symbolic link loop: {' -> '.join(chain)} (it never reaches a file or folder)"
+        seen.add(key)
+    if not os.path.exists(current) and os.path.islink(current):
+        return f"symbolic link loop: more than {MAX_LINK_HOPS} links from {path} without reaching a file or folder"
+    return None
 
 
 def _unlisted(errors: list[OSError]) -> Iterator[Item]:

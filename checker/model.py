@@ -379,7 +379,8 @@ class Problem:
     a plugin that did not load. Always shown in every report and reflected in the exit code.
 
     ``pointer`` is the JSON pointer of the offending field for schema errors; ``job`` is known when the
-    record had a job ARN.
+    record had a job ARN. ``pattern``: the regular expression a schema-invalid value failed (the message
+    says it in words; programs read it from the JSON report's ``pattern``).
     """
 
     kind: ErrorKind
@@ -388,6 +389,7 @@ class Problem:
     pointer: str | None = None
     job: JobRef | None = None
     plugin: str | None = None
+    pattern: str | None = None
 
 
 from checker.jobref import JobRef  # noqa: E402 - re-exported here, where reports and rules have found it

@@ -274,9 +274,11 @@ class Evaluator:
                 located = raw.provenance.at(first.pointer)
                 return Outcome(raw.provenance, Problem(ErrorKind.INPUT, f"schema-invalid planned job "
                                                        f"{raw.provenance.identity}: {first}{more}", located,
-                                                       first.pointer, known), None, [], extra)
+                                                       first.pointer, known, pattern=first.pattern),
+                               None, [], extra)
             return Outcome(raw.provenance, Problem(ErrorKind.INPUT, f"schema-invalid record: {first}{more}",
-                                                   raw.provenance, first.pointer, known), None, [], extra)
+                                                   raw.provenance, first.pointer, known, pattern=first.pattern),
+                           None, [], extra)
         job = Job(row, raw.provenance, unknown, self.now, raw.facts)
         return Outcome(raw.provenance, None, job, self.engine.evaluate(job), extra)
 

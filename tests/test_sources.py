@@ -69,7 +69,7 @@ def test_json_array_rows_get_their_lines(tmp_path: Path) -> None:
 def test_aws_list_output_and_get_body(tmp_path: Path) -> None:
     summaries = tmp_path / "list.json"
     body = sample_api_job()
-    summaries.write_text(json.dumps({"invocationJobSummaries": [body, body], "nextToken": "abc"}, indent=1))
+    summaries.write_text(json.dumps({"invocationJobSummaries": [body, body]}, indent=1))
     get = tmp_path / "get.json"
     get.write_text(json.dumps(body))
     records, problems, _ = read(str(summaries), str(get))

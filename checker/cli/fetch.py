@@ -79,6 +79,7 @@ def fetch(
 
 def _fetch(output: str | None, allow_partial: bool, flags: AwsFlags) -> int:
     from checker.aws.flags import LiveAws
+    from checker.clobber import refuse_inputs_as_outputs
     from checker.errors import ConfigError
     from checker.fetch import fetch_exit_code, write_rows
     from checker.normalize import Normalizer
@@ -90,6 +91,8 @@ def _fetch(output: str | None, allow_partial: bool, flags: AwsFlags) -> int:
     if output != "-" and os.path.splitext(output)[1].lower() in (".json", ".csv"):
         raise ConfigError(f"-o {output}: fetch writes JSON Lines, and scans choose the format by extension: "
                           "name it .jsonl")
+    if flags.accounts_file is not None:
+        refuse_inputs_as_outputs([(f"--output {output}", output)], [("--accounts-file", str(flags.accounts_file))])
     aws_target = flags.target(implied=True)
     assert aws_target is not None
     target = LiveAws(aws_target)

@@ -22,8 +22,8 @@ EPILOG = (
 )
 
 PathsArgument = Annotated[list[str] | None, typer.Argument(
-    metavar="PATH",
-    help="Job exports to check: .jsonl/.ndjson, .json (row array, AWS list/get output, DDSQL tabular "
+    metavar="PATH...",
+    help="Job exports to check, one or more: .jsonl/.ndjson, .json (row array, AWS list/get output, DDSQL tabular "
          "response) or .csv files, folders of them, - for stdin, or aws://REGION,... for live AWS "
          "(scan: see --aws). Before deployment: Terraform plan/state JSON (terraform show -json), .tf "
          "folders, CreateModelInvocationJob request files (JSON/YAML).",

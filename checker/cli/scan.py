@@ -100,7 +100,7 @@ def scan(
 
     \b
       bedrock-audit scan jobs.jsonl
-      bedrock-audit scan exports/ -f json -o junit=bedrock-audit.xml --fail-on high
+      bedrock-audit scan exports/ more-jobs.csv -f json -o junit=bedrock-audit.xml --fail-on high
       bedrock-audit scan jobs.jsonl -o sarif=bedrock-audit.sarif -f markdown >> "$GITHUB_STEP_SUMMARY"
       bedrock-audit scan jobs.jsonl --waivers waivers.toml --baseline baseline.json
       datadog-export | bedrock-audit scan - --input-format csv
@@ -113,6 +113,7 @@ def scan(
     def body() -> int:
         from checker.api import Report, run_scan, shown_locations
         from checker.aws.flags import AwsFlags, LiveAws
+        from checker.clobber import refuse_inputs_as_outputs
         from checker.errors import ConfigError
 
         planned = planned_options(aws, account, region, tf_dir, var, var_file)
@@ -134,6 +135,9 @@ def scan(
         shown = shown_locations(request)
         request = replace(request, now=parse_now(now))
         reports = [*map(_file_report, output or []), Report(format)]
+        if accounts_file is not None:
+            refuse_inputs_as_outputs([(f"--output {r.format}={r.path}", r.path) for r in reports if r.path],
+                                     [("--accounts-file", str(accounts_file))])
         summary = run_scan(request, reports, warn=warn, note=note, registry=load(disable_plugin), shown=shown)
         return summary.exit_code
 

@@ -59,6 +59,7 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
         "pointer": problem.pointer,
         "job": job_dict(problem.job),
         "plugin": problem.plugin,
+        "pattern": problem.pattern,
     }
 
 

@@ -326,11 +326,12 @@ def _plugin_format(registry: Registry, name: str) -> str | None:
 
 
 def shown_locations(request: ScanRequest) -> list[str]:
-    """Check every ``aws://`` location and target now (a mistake is exit 2 before anything is read);
-    return the inputs as reports show them (secrets redacted). Raises ``ConfigError``."""
+    """Check every ``aws://`` and ``ddsql://`` location and target now (a mistake is exit 2 before anything
+    is read); return the inputs as reports show them (secrets redacted). Raises ``ConfigError``."""
     from checker.aws.flags import check_locations
+    from checker.ddsql.preflight import check_locations as check_ddsql_locations
 
-    shown = check_locations(request.locations)
+    shown = check_ddsql_locations(check_locations(request.locations))
     for target in request.targets:
         target.check()
         shown.append(target.shown)

@@ -109,6 +109,7 @@ def scan(
         --role-arn 'arn:aws:iam::{account_id}:role/BedrockAudit' --allow-partial -f json > audit.json
       bedrock-audit scan plan.json --account 111122223333 -o sarif=bedrock-audit.sarif
       bedrock-audit scan infra/ --var-file prod.tfvars --var env=prod
+      bedrock-audit scan 'ddsql://?status=InProgress,Submitted' -f json   # keys: DD_API_KEY, DD_APP_KEY
     """
     def body() -> int:
         from checker.api import Report, run_scan, shown_locations
@@ -130,8 +131,8 @@ def scan(
                                soft_fail=soft_fail, baseline=baseline, allow_partial=allow_partial,
                                source_options=dict.fromkeys(PLANNED_SOURCES, planned))
         if not request.locations and not request.targets:
-            raise ConfigError("no input given: name files, folders, or - for stdin, or use --aws (see "
-                              "bedrock-audit scan --help)")
+            raise ConfigError("no input given: name files, folders, - for stdin or ddsql:// (Datadog), or use "
+                              "--aws (see bedrock-audit scan --help)")
         shown = shown_locations(request)
         request = replace(request, now=parse_now(now))
         reports = [*map(_file_report, output or []), Report(format)]

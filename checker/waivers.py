@@ -72,7 +72,7 @@ class Waiver:
         job's tags are unknown (such a waiver never applies); else False."""
         names = [job.identity] + ([job.provenance.identity] if job.provenance.identity and job.job_arn else [])
         names += [job.job_name] if job.job_name else []
-        if not any(fnmatch.fnmatchcase(name, self.job) for name in names):
+        if not any(job_glob_matches(name, self.job) for name in names):
             return False
         if self.account is not None and not fnmatch.fnmatchcase(_known(lambda: job.account_id), self.account):
             return False
@@ -253,6 +253,19 @@ class WaiverStage:
             else:
                 warn(f"unused waiver: {waiver.label} expired on {waiver.expires.isoformat()} and matched no "
                      "finding; remove it")
+
+
+def job_glob_matches(name: str, pattern: str) -> bool:
+    """True when ``name`` (a job ARN, job name or Terraform resource address) matches the waiver glob
+    ``pattern``. Brackets are glob character classes, but a Terraform address carries its index in them
+    (``module.batch["weekly"].aws_bedrock_model_invocation_job.this``), so a pattern also matches when
+    its brackets, read literally, do: ``module.batch["weekly"].*`` and the exact address both match."""
+    if fnmatch.fnmatchcase(name, pattern):
+        return True
+    if "[" not in pattern:
+        return False
+    literal = "".join("[[]" if char == "[" else "[]]" if char == "]" else char for char in pattern)
+    return fnmatch.fnmatchcase(name, literal)
 
 
 def _count(number: int, noun: str) -> str:

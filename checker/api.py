@@ -73,7 +73,7 @@ class Target(Protocol):
 
     def check(self) -> None:
         """Check the target before anything is read (a usage mistake is exit 2, not a gap). Raises
-        :class:`checker.policy.ConfigError`."""
+        :class:`checker.errors.ConfigError`."""
         ...
 
     def read(self) -> Iterator[Item]:
@@ -87,7 +87,7 @@ class ConfigurableSource(Protocol):
 
     def with_options(self, options: Any) -> Source:
         """This source configured with ``options`` (a value of the source's own options type). Raises
-        :class:`checker.policy.ConfigError` for options it cannot use."""
+        :class:`checker.errors.ConfigError` for options it cannot use."""
         ...
 
 
@@ -218,7 +218,7 @@ class Setup:
     def run(self, request: ScanRequest, reporters: Sequence[Reporter], warn: Sink | None = None,
             note: Sink = _ignore) -> Summary:
         """Read the request's locations, then its targets, through the pipeline into ``reporters`` (the
-        plugins' load failures first). Returns the :class:`~checker.reporters.base.Summary` with the exit
+        plugins' load failures first). Returns the :class:`~checker.summary.Summary` with the exit
         code. A plugin's ``print()`` goes to stderr, never into a report on stdout."""
         from checker.engine import Engine
         from checker.reporters.base import needs_timings

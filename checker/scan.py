@@ -65,7 +65,7 @@ class ResultStage(Protocol):
 def result_stages(policy: Policy, waiver_files: Sequence[Path], baseline: Path | None, now: datetime,
                   configured: Sequence[ConfiguredRule]) -> list[ResultStage]:
     """The result stages of a run: the waivers (the policy file's, then each ``--waivers`` file's), then
-    the baseline. Raises :class:`checker.policy.ConfigError` for a bad waivers or baseline file, or a waiver
+    the baseline. Raises :class:`checker.errors.ConfigError` for a bad waivers or baseline file, or a waiver
     the guardrails refuse (:mod:`checker.guardrails`)."""
     from checker.baseline import BaselineStage, load_baseline
     from checker.guardrails import check_waivers

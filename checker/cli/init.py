@@ -38,8 +38,7 @@ def init(
     """
     def body() -> int:
         from checker import __version__
-        from checker.api import PluginConfigError
-        from checker.errors import ConfigError
+        from checker.errors import ConfigError, PluginConfigError
         from checker.init_policy import check_template, policy_template
 
         registry = load(disable_plugin)

@@ -106,6 +106,7 @@ class ScanRequest:
     ``allow_partial``: gaps do not set exit 3 when a job was checked. ``now``: the scan clock, aware UTC
     (``None``: the current time). ``disabled_plugins``: plugin names not to load. ``source_options``:
     per-source options, ``{source name: options value}`` (see :class:`ConfigurableSource`).
+    ``group_by`` (``"rule"`` or ``"job"``) and ``quiet`` shape the text report (``--group-by``, ``--quiet``).
     """
 
     locations: Sequence[str] = ()
@@ -124,6 +125,8 @@ class ScanRequest:
     now: datetime | None = None
     disabled_plugins: Sequence[str] = ()
     source_options: Mapping[str, Any] = field(default_factory=dict)
+    group_by: str = "rule"
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,15 +204,19 @@ class Setup:
     now: datetime
     sources: dict[str, Source]
 
-    def context(self, locations: list[str], soft_fail: bool = False, warn: Sink | None = None) -> ReportContext:
-        """The reporters' :class:`~checker.reporters.base.ReportContext`; ``locations`` as reports show them."""
+    def context(self, locations: list[str], soft_fail: bool = False, warn: Sink | None = None,
+                request: ScanRequest | None = None) -> ReportContext:
+        """The reporters' :class:`~checker.reporters.base.ReportContext`; ``locations`` as reports show them;
+        ``request`` gives the text report's ``group_by`` and ``quiet``."""
         from checker import __version__
         from checker.reporters.base import ReportContext
 
         return ReportContext(version=__version__, now=self.now, fail_on=self.fail_on,
                              policy_path=str(self.policy.path) if self.policy.path else None,
                              rules=self.configured, plugins=self.registry.plugins, rule_plugin=self.rule_plugin,
-                             locations=locations, soft_fail=soft_fail, warn=warn)
+                             locations=locations, soft_fail=soft_fail, warn=warn,
+                             group_by=request.group_by if request else "rule",
+                             quiet=request.quiet if request else False)
 
     def soft_fail(self, request: ScanRequest) -> bool:
         """``--soft-fail`` or the policy's ``soft-fail``."""
@@ -357,7 +364,7 @@ def run_scan(request: ScanRequest, reports: Sequence[Report], *, warn: Sink | No
     with plugin_failures_win(registry):
         setup = build_setup(request, registry, warn)
         _check_reports(reports, registry)
-    context = setup.context(shown, setup.soft_fail(request), warn)
+    context = setup.context(shown, setup.soft_fail(request), warn, request)
     ordered = [r for r in reports if r.path is not None] + [r for r in reports if r.path is None]
     opened: list[Any] = []
     try:
@@ -384,6 +391,6 @@ def run_to_stream(request: ScanRequest, registry: Registry, format: str, stream:
 
     setup = build_setup(request, registry, warn)
     check_format(format, registry.reporters)
-    context = setup.context(shown, setup.soft_fail(request), warn)
+    context = setup.context(shown, setup.soft_fail(request), warn, request)
     reporter = build_reporter(registry.reporters[format], stream, context, _plugin_format(registry, format))
     return setup.run(request, [reporter], warn)

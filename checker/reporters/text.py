@@ -53,6 +53,7 @@ class TextReporter:
         self.quiet = context.quiet
         self.gaps = GapTally()
         self.counts = [0, 0, 0, 0]  # findings per section (ERRORS: rule errors and problems, not gaps)
+        self.existing = 0  # NOTES that are in the baseline (the rest are below the threshold)
         self.order = {c.rule.id: i for i, c in enumerate(context.rules)}
         self._spools: dict[tuple[int, int, int, str], tuple[IO[str], list[int], str]] = {}
         self._pending = ""  # a spooled line cut by drain's chunking (see _replay)
@@ -69,6 +70,8 @@ class TextReporter:
             if status is Status.ERROR and self.gaps.add(job, provenance, result):
                 continue
             section = self._section(result)
+            if section == NOTES and result.baseline == "existing":
+                self.existing += 1
             marker = "" if status is not Status.FAIL else {
                 "new": "  (new)", "existing": "  (existing, in baseline)"}.get(result.baseline or "", "")
             what = f"{result.rule.id} {result.rule.name}"
@@ -136,7 +139,8 @@ class TextReporter:
                 out.note("yellow", "warning", warning)
             self._table(summary)
         style, label, text = verdict(summary, self.context.fail_on, gating=self.counts[GATE],
-                                     notes=self.counts[NOTES], soft_fail=self.context.soft_fail)
+                                     below=self.counts[NOTES] - self.existing, existing=self.existing,
+                                     soft_fail=self.context.soft_fail)
         out.note(style, label, text)
 
     def _print_gaps(self) -> None:
@@ -180,18 +184,22 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def verdict(summary: Summary, fail_on: Severity, gating: int, notes: int, soft_fail: bool) -> tuple[str, str, str]:
+def verdict(summary: Summary, fail_on: Severity, gating: int, below: int, existing: int = 0,
+            soft_fail: bool = False) -> tuple[str, str, str]:
     """The last line of the text report as ``(style, label, text)``: whether the gate passed, how many
     findings gate at which threshold, how many more do not, and the exit code, e.g. ``("red", "gate
     failed", "3 findings gate at --fail-on low; 2 more below the threshold (exit 1)")``. ``gating``: FAILs
-    at or above ``fail_on`` not in the baseline; ``notes``: FAILs below it or in the baseline."""
+    at or above ``fail_on`` not in the baseline; ``below``: FAILs below it; ``existing``: FAILs in the
+    baseline."""
     code = summary.exit_code
     if gating:
         findings = f"{_plural(gating, 'finding')} gate{'s' if gating == 1 else ''} at --fail-on {fail_on.label}"
     else:
         findings = f"no finding gates at --fail-on {fail_on.label}"
-    if notes:
-        findings += f"; {notes} {'more ' if gating else ''}below the threshold or in the baseline"
+    if below:
+        findings += f"; {below} {'more ' if gating else ''}below the threshold"
+    if existing:
+        findings += f"; {existing} in the baseline (not gating)"
     partial = summary.partial_note  # --allow-partial: say what was not checked next to the verdict
     if code == 0 and partial:
         return "yellow", "gate passed on a partial scan", f"{findings}; {partial} (exit 0)"

@@ -36,7 +36,7 @@ class Gap:
     def where(self) -> str:
         """``"export.csv: 50,000 jobs (first: nightly at export.csv:2)"``."""
         if self.jobs == 1:
-            return f"{self.first_job.label}  {self.first_at}"
+            return f"{self.first_job.label} at {self.first_at}"
         return f"{self.source}: {self.jobs:,} jobs (first: {self.first_job.label} at {self.first_at})"
 
 

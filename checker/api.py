@@ -127,6 +127,7 @@ class ScanRequest:
     source_options: Mapping[str, Any] = field(default_factory=dict)
     group_by: str = "rule"
     quiet: bool = False
+    progress: bool = False  # a bar on stderr for long file scans, when it is a terminal (checker.progress)
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,8 @@ class Setup:
         from checker.inputs import Inputs
 
         if request.locations:
-            yield from Inputs(self.sources, note).read(list(request.locations), request.input_format)
+            inputs = Inputs(self.sources, note, progress=request.progress)
+            yield from inputs.read(list(request.locations), request.input_format)
         for target in request.targets:
             yield from target.read()
 

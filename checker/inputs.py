@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import IO
+from typing import IO, Any
 
 from checker.sources.base import Item, Source, source_problem
 
@@ -26,9 +26,11 @@ class Inputs:
     notes for stderr (e.g. files in a folder that are not job exports and were not read).
     """
 
-    def __init__(self, sources: Mapping[str, Source], note: Callable[[str], None]) -> None:
+    def __init__(self, sources: Mapping[str, Source], note: Callable[[str], None], progress: bool = False) -> None:
         self.sources = dict(sources)
         self.note = note
+        self.progress: Any = None  # a checker.progress.FileProgress while read() runs with progress=True
+        self._progress = progress
 
     def by_extension(self, path: str) -> Source | None:
         """The source claiming ``path``'s extension, if any."""
@@ -57,7 +59,19 @@ class Inputs:
         return None
 
     def read(self, locations: Sequence[str], input_format: str | None = None) -> Iterator[Item]:
-        """Yield the rows (and problems) of every location, in order."""
+        """Yield the rows (and problems) of every location, in order (with a progress bar on a terminal's
+        stderr for a long file scan, if this was made with ``progress=True``: see :mod:`checker.progress`)."""
+        if self._progress:
+            from checker.progress import FileProgress
+
+            self.progress = FileProgress()
+        try:
+            yield from self._read(locations, input_format)
+        finally:
+            if self.progress is not None:
+                self.progress.close()
+
+    def _read(self, locations: Sequence[str], input_format: str | None) -> Iterator[Item]:
         forced = self.sources.get(input_format) if input_format else None
         for location in locations:
             if "://" in location:
@@ -116,7 +130,8 @@ class Inputs:
             yield source_problem(f"cannot open: {exc.strerror or exc}", path)
             return
         with stream:
-            yield from self._read_stream(path, stream, forced or self.by_extension(path))
+            items = self._read_stream(path, stream, forced or self.by_extension(path))
+            yield from items if self.progress is None else self.progress.follow(path, stream, items)
 
     def _read_stream(self, location: str, stream: IO[bytes], source: Source | None) -> Iterator[Item]:
         if source is None:

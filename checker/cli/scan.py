@@ -119,7 +119,7 @@ def scan(
                                allow_empty=allow_empty, input_format=input_format, disabled=disable_plugin,
                                targets=() if target is None else (LiveAws(target),), fail_on=fail_on,
                                soft_fail=soft_fail, baseline=baseline, allow_partial=allow_partial,
-                               group_by=group_by, quiet=quiet)
+                               group_by=group_by, quiet=quiet, progress=True)
         if group_by not in ("rule", "job"):
             raise ConfigError(f"--group-by: expected rule or job, got {group_by!r}")
         if not request.locations and not request.targets:

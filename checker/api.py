@@ -106,7 +106,7 @@ class ScanRequest:
     ``allow_partial``: gaps do not set exit 3 when a job was checked. ``now``: the scan clock, aware UTC
     (``None``: the current time). ``disabled_plugins``: plugin names not to load. ``source_options``:
     per-source options, ``{source name: options value}`` (see :class:`ConfigurableSource`).
-    ``group_by`` (``"rule"`` or ``"job"``) and ``quiet`` shape the text report (``--group-by``, ``--quiet``).
+    ``text_options``: the text report's ``group_by`` (``"rule"``, ``"job"``) and ``quiet`` (see ``ReportContext``).
     """
 
     locations: Sequence[str] = ()
@@ -125,9 +125,7 @@ class ScanRequest:
     now: datetime | None = None
     disabled_plugins: Sequence[str] = ()
     source_options: Mapping[str, Any] = field(default_factory=dict)
-    group_by: str = "rule"
-    quiet: bool = False
-    progress: bool = False  # a bar on stderr for long file scans, when it is a terminal (checker.progress)
+    text_options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -182,8 +180,7 @@ def plugin_failures_win(registry: Registry) -> Iterator[None]:
 
 
 def load_request_policy(request: ScanRequest) -> Policy:
-    """``request.policy``, else the policy file ``request.config``, else the discovered one. Raises
-    ``ConfigError``."""
+    """``request.policy``, else the policy file ``request.config``, else the discovered one. Raises ConfigError."""
     from checker.policy import discover, load_policy
 
     if request.policy is not None:
@@ -207,8 +204,7 @@ class Setup:
 
     def context(self, locations: list[str], soft_fail: bool = False, warn: Sink | None = None,
                 request: ScanRequest | None = None) -> ReportContext:
-        """The reporters' :class:`~checker.reporters.base.ReportContext`; ``locations`` as reports show them;
-        ``request`` gives the text report's ``group_by`` and ``quiet``."""
+        """The reporters' :class:`~checker.reporters.base.ReportContext`; ``locations`` as reports show them."""
         from checker import __version__
         from checker.reporters.base import ReportContext
 
@@ -216,8 +212,7 @@ class Setup:
                              policy_path=str(self.policy.path) if self.policy.path else None,
                              rules=self.configured, plugins=self.registry.plugins, rule_plugin=self.rule_plugin,
                              locations=locations, soft_fail=soft_fail, warn=warn,
-                             group_by=request.group_by if request else "rule",
-                             quiet=request.quiet if request else False)
+                             **(request.text_options if request else {}))
 
     def soft_fail(self, request: ScanRequest) -> bool:
         """``--soft-fail`` or the policy's ``soft-fail``."""
@@ -236,7 +231,7 @@ class Setup:
                                 allow_empty=request.allow_empty or self.policy.allow_empty,
                                 allow_partial=request.allow_partial, now=self.now)
         engine = Engine(self.configured, timed=any(needs_timings(reporter) for reporter in reporters))
-        pipeline = Pipeline(engine, reporters, settings, warn=warn, stages=self.stages)
+        pipeline = Pipeline(engine, reporters, settings, warn=warn, stages=self.stages, note=note)
         with contextlib.redirect_stdout(sys.stderr):
             return pipeline.run(self._items(request, note), preloaded=self.registry.problems)
 
@@ -244,8 +239,7 @@ class Setup:
         from checker.inputs import Inputs
 
         if request.locations:
-            inputs = Inputs(self.sources, note, progress=request.progress)
-            yield from inputs.read(list(request.locations), request.input_format)
+            yield from Inputs(self.sources, note).read(list(request.locations), request.input_format)
         for target in request.targets:
             yield from target.read()
 
@@ -335,11 +329,12 @@ def _plugin_format(registry: Registry, name: str) -> str | None:
 
 
 def shown_locations(request: ScanRequest) -> list[str]:
-    """Check every ``aws://`` location and target now (a mistake is exit 2 before anything is read);
-    return the inputs as reports show them (secrets redacted). Raises ``ConfigError``."""
+    """Check every ``aws://`` and ``ddsql://`` location and target now (a mistake is exit 2 before anything
+    is read); return the inputs as reports show them (secrets redacted). Raises ``ConfigError``."""
     from checker.aws.flags import check_locations
+    from checker.ddsql.preflight import check_locations as check_ddsql_locations
 
-    shown = check_locations(request.locations)
+    shown = check_ddsql_locations(check_locations(request.locations))
     for target in request.targets:
         target.check()
         shown.append(target.shown)
@@ -355,7 +350,10 @@ def run_scan(request: ScanRequest, reports: Sequence[Report], *, warn: Sink | No
     :func:`load_registry` with ``request.disabled_plugins``). ``shown``: the inputs as reports name them
     (default: :func:`shown_locations`). Raises ``ConfigError`` (usage, exit 2), :class:`PluginConfigError`
     (exit 4), ``OutputError`` (a report file cannot be written), ``ReporterFailed`` (a plugin's reporter).
+    A report file naming an input (:func:`checker.clobber.refuse_inputs_as_outputs`) is a ``ConfigError``
+    raised before anything is read or written.
     """
+    from checker.clobber import read_extensions, refuse_inputs_as_outputs, scan_inputs
     from checker.reporters.guard import build_reporter
     from checker.reporters.output import AtomicFile, StdoutOutput
 
@@ -363,6 +361,10 @@ def run_scan(request: ScanRequest, reports: Sequence[Report], *, warn: Sink | No
         shown = shown_locations(request)
     if registry is None:
         registry = load_registry(request.disabled_plugins)
+    refuse_inputs_as_outputs([(f"--output {r.format}={r.path}", r.path) for r in reports if r.path is not None],
+                             scan_inputs(request.locations, request.config, request.waiver_files, request.baseline),
+                             read_extensions((e for s in registry.sources.values() for e in s.extensions),
+                                             request.input_format))
     with plugin_failures_win(registry):
         setup = build_setup(request, registry, warn)
         _check_reports(reports, registry)

@@ -92,7 +92,7 @@ class MarkdownReporter:
                 findings = findings or self._rules.setdefault(result.rule.id, _RuleFindings())
                 findings.failing += 1
                 if len(findings.rows) < MAX_ROWS:
-                    findings.rows.append((job, str(provenance), result))
+                    findings.rows.append((job, str(provenance.at(result.pointer)), result))
                 self._baseline_used = self._baseline_used or result.baseline is not None
             elif result.status is Status.SKIP and result.waiver:
                 findings = findings or self._rules.setdefault(result.rule.id, _RuleFindings())
@@ -106,7 +106,8 @@ class MarkdownReporter:
                 if self._gaps.add(job, provenance, result):  # one row per rule and input, with a job count
                     continue
                 kind = result.error_kind.value if result.error_kind else "rule"
-                self._error(f"{kind} ({result.rule.id})", f"{job.label} ({provenance})", result.message)
+                self._error(f"{kind} ({result.rule.id})", f"{job.label} ({provenance.at(result.pointer)})",
+                            result.message)
 
     def problem(self, problem: Problem) -> None:
         """Keep the first rows of the errors table."""

@@ -75,8 +75,7 @@ def fingerprint(rule_id: str, job_arn: str) -> str:
 
 
 def artifact_location(provenance: Provenance, job_arn: str | None, cwd: str) -> dict[str, Any] | None:
-    """The SARIF ``artifactLocation`` of a record.
-
+    """The SARIF ``artifactLocation`` of a record (of a planned job's attribute: ``Provenance.at``).
     Live AWS (``aws://<account>/<region>``): ``aws/<account>/<region>/model-invocation-job/<id>.json``.
     A file under ``cwd``: its relative path (``%SRCROOT%``); elsewhere a ``file://`` URI; stdin: ``stdin``.
     """
@@ -123,9 +122,9 @@ def _location(job: JobRef | None, provenance: Provenance | None, cwd: str) -> di
         physical = physical_location(provenance, job.arn if job else None, cwd)
         if physical is not None:
             location["physicalLocation"] = physical
-    if job is not None and job.arn:
-        location["logicalLocations"] = [{"name": job.name or job.arn.rsplit("/", 1)[-1],
-                                         "fullyQualifiedName": job.arn, "kind": "resource"}]
+    if job is not None and job.key:  # the job ARN, else a planned job's Terraform resource address
+        location["logicalLocations"] = [{"name": job.name or job.arn.rsplit("/", 1)[-1] if job.arn else job.key,
+                                         "fullyQualifiedName": job.key, "kind": "resource"}]
     return location or None
 
 
@@ -213,23 +212,24 @@ class SarifReporter:
         location = None
         for result in results:
             waived = result.status is Status.SKIP and bool(result.waiver)
+            location = None if provenance.places else location  # planned: each at its attribute's line
             if result.status is Status.ERROR and not self._gaps.add(job, provenance, result):
-                location = location or _location(job, provenance, self.cwd)
+                location = location or _location(job, provenance.at(result.pointer), self.cwd)
                 self._notify("error", f"job {job.label}: {result.message}",
                              f"{result.error_kind.value if result.error_kind else 'rule'}-error", location,
                              rule_id=result.rule.id)
                 continue
             if result.status is not Status.FAIL and not waived:
                 continue
-            location = location or _location(job, provenance, self.cwd)
+            location = location or _location(job, provenance.at(result.pointer), self.cwd)
             self._spool(self._result(job, provenance, result, waived, location),
-                        (1 if waived else 0, -int(result.severity), result.rule.id, job.arn or "",
+                        (1 if waived else 0, -int(result.severity), result.rule.id, job.key or "",
                          provenance.source, provenance.line or 0, self._count))
 
     def _result(self, job: JobRef, provenance: Provenance, result: Result, waived: bool,
                 location: dict[str, Any] | None) -> dict[str, Any]:
         rule = result.rule
-        who = job.label if job.label == job.arn else f"{job.label} ({job.arn})"
+        who = job.label if job.label == job.key else f"{job.label} ({job.key})"
         sarif: dict[str, Any] = {
             "ruleId": rule.id,
             "ruleIndex": self._index[rule.id],
@@ -237,11 +237,11 @@ class SarifReporter:
             "level": "note" if waived else LEVELS[result.severity],
             "message": {"text": f"{result.message} [job {who}]"},
             "locations": [location] if location else [],
-            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(rule.id, job.arn or str(provenance))},
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(rule.id, job.key or str(provenance))},
         }
         properties: dict[str, Any] = {"severity": result.severity.label, "status": result.status.value,
                                       "jobArn": job.arn, "jobName": job.name, "accountId": job.account_id,
-                                      "region": job.region, "source": str(provenance)}
+                                      "region": job.region, "source": str(provenance.at(result.pointer))}
         if result.pointer:
             properties["pointer"] = result.pointer
         if result.waiver:

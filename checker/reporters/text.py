@@ -75,8 +75,8 @@ class TextReporter:
             marker = "" if status is not Status.FAIL else {
                 "new": "  (new)", "existing": "  (existing, in baseline)"}.get(result.baseline or "", "")
             what = f"{result.rule.id} {result.rule.name}"
-            self._entry(section, result.rule, result.severity, what, f"{job.label}  {provenance}{marker}",
-                        result.message)
+            where = f"{job.label}  {provenance.at(result.pointer)}{marker}"
+            self._entry(section, result.rule, result.severity, what, where, result.message)
 
     def _section(self, result: Result) -> int:
         if result.status is Status.ERROR:

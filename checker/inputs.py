@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import IO
+from typing import IO, Any
 
 from checker.sources.base import Item, Source, source_problem
 
@@ -31,6 +31,7 @@ class Inputs:
     def __init__(self, sources: Mapping[str, Source], note: Callable[[str], None]) -> None:
         self.sources = dict(sources)
         self.note = note
+        self.progress: Any = None  # a checker.progress.FileProgress while read() runs
 
     def by_extension(self, path: str) -> Source | None:
         """The source claiming ``path``'s extension, if any."""
@@ -59,7 +60,18 @@ class Inputs:
         return None
 
     def read(self, locations: Sequence[str], input_format: str | None = None) -> Iterator[Item]:
-        """Yield the rows (and problems) of every location, in order."""
+        """Yield the rows (and problems) of every location, in order (with a progress bar when stderr is a
+        terminal and the files take more than two seconds: see :mod:`checker.progress`)."""
+        from checker.progress import FileProgress
+
+        self.progress = FileProgress()
+        try:
+            yield from self._read(locations, input_format)
+        finally:
+            if self.progress is not None:
+                self.progress.close()
+
+    def _read(self, locations: Sequence[str], input_format: str | None) -> Iterator[Item]:
         forced = self.sources.get(input_format) if input_format else None
         for location in locations:
             if "://" in location:
@@ -166,9 +178,10 @@ class Inputs:
             return
         with stream:
             if forced is not None:
-                yield from self._read_stream(path, stream, forced)
+                items = self._read_stream(path, stream, forced)
             else:
-                yield from self._read_stream(path, stream, self.by_extension(path), refine=True)
+                items = self._read_stream(path, stream, self.by_extension(path), refine=True)
+            yield from items if self.progress is None else self.progress.follow(path, stream, items)
 
     def refiners(self, source: Source) -> list[Source]:
         """The sources that claim ``source``'s files by content (``refines = ("json",)``: a Terraform plan

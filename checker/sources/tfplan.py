@@ -20,6 +20,8 @@ from checker.planned.model import Where
 from checker.planned.options import PlannedOptions
 from checker.sources.base import Item, SourceNote, source_problem
 
+SNIFF = 65536
+_PLAN_KEYS = re.compile(rb'"(?:planned_values|resource_changes|resource_drift|output_changes|prior_state)"\s*:')
 _KEYS = re.compile(rb'"(?:terraform_version|planned_values|resource_changes|values|prior_state)"\s*:')
 
 
@@ -32,6 +34,10 @@ class TfPlanSource:
     schemes: tuple[str, ...] = ()
     refines = ("json",)
     """Sources whose files this one claims when its :meth:`sniff` accepts them (``.json`` plans)."""
+    replaces = ("tf",)
+    """Folder readers this source stands in for: a plan beside its ``.tf`` files is scanned instead of
+    them (the plan is what will be applied; the ``.tf`` files give the locations), see
+    :meth:`checker.inputs.Inputs.replacing`."""
 
     def __init__(self, options: PlannedOptions | None = None) -> None:
         self.options = options or PlannedOptions()
@@ -43,7 +49,12 @@ class TfPlanSource:
     def sniff(self, head: bytes) -> bool:
         """An object whose first keys include ``format_version`` and a Terraform key."""
         stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        return stripped.startswith(b"{") and b'"format_version"' in head[:4096] and bool(_KEYS.search(head[:65536]))
+        return stripped.startswith(b"{") and b'"format_version"' in head[:4096] and bool(_KEYS.search(head[:SNIFF]))
+
+    def replaces_folder(self, head: bytes) -> bool:
+        """True for a plan (a key only plans have near its start), false for a state (``values`` only): a
+        state is what is deployed, the ``.tf`` files beside it what will be, so both are read."""
+        return bool(_PLAN_KEYS.search(head[:SNIFF]))
 
     def read(self, location: str, stream: IO[bytes] | None) -> Iterator[Item]:
         """Yield a record per job the plan creates or updates (or the state holds), problems and notes."""

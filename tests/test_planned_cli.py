@@ -1,0 +1,75 @@
+"""Pre-deployment inputs through the command line: the planned-job flags on ``scan`` and ``baseline create``,
+their usage errors, and what the user is told (follow-ups of the issue 12 new-user trial)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import Cli
+
+J = "aws_bedrock_model_invocation_job"
+NOW = "2026-12-01"
+MAIN_TF = """\
+variable "timeout" {
+  default = 200
+}
+
+resource "aws_iam_role" "batch" {
+  name = "batch"
+}
+
+resource "aws_bedrock_model_invocation_job" "main" {
+  job_name                  = "nightly"
+  model_id                  = "anthropic.claude-3-haiku-20240307-v1:0"
+  role_arn                  = aws_iam_role.batch.arn
+  timeout_duration_in_hours = var.timeout
+
+  input_data_config {
+    s3_input_data_config {
+      s3_uri = "s3://acme-batch-in/x/"
+    }
+  }
+
+  output_data_config {
+    s3_output_data_config {
+      s3_uri = "s3://acme-batch-out/x/"
+    }
+  }
+}
+"""
+
+
+def _infra(tmp_path: Path) -> None:
+    """``infra/main.tf`` (a role created beside the job, timeout 200 by default: a schema error) and
+    ``ci.tfvars`` (timeout 48)."""
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(MAIN_TF)
+    (tmp_path / "ci.tfvars").write_text("timeout = 48\n")
+
+
+def test_baseline_create_takes_the_planned_job_flags(cli: Cli, tmp_path: Path) -> None:
+    _infra(tmp_path)
+    flags = ("--account", "111122223333", "--region", "eu-west-1", "--now", NOW)
+    result = cli("baseline", "create", "infra", "--var-file", "ci.tfvars", *flags, "-o", "baseline.json")
+    assert result.returncode == 0, result.stderr
+    entries = json.loads((tmp_path / "baseline.json").read_text())["entries"]
+    assert sorted((e["rule_id"], e["job_arn"]) for e in entries) == [
+        ("BA001", f"{J}.main"), ("BA004", f"{J}.main"), ("BA005", f"{J}.main")]
+    # the same job through --var instead of --var-file: every failure is in the baseline
+    gated = cli("scan", "infra", "--var", "timeout=48", *flags, "--baseline", "baseline.json")
+    assert gated.returncode == 0, gated.stdout
+    # without --account the role's ARN is unknown (BA002 ERROR): a baseline needs a complete scan
+    partial = cli("baseline", "create", "infra", "--var-file", "ci.tfvars", "--now", NOW, "-o", "b2.json")
+    assert partial.returncode == 3 and not (tmp_path / "b2.json").exists()
+    assert "--tf-dir" in cli("baseline", "create", "--help").stdout
+
+
+def test_a_missing_var_file_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    _infra(tmp_path)
+    for command in (("scan",), ("baseline", "create", "-o", "baseline.json")):
+        result = cli(*command, "infra", "--var-file", "prod.tfvars", "--account", "111122223333")
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip() == ("bedrock-audit: error: --var-file 'prod.tfvars': no such file (a .tfvars "
+                                         "file of variable values, as terraform -var-file)")
+    assert not (tmp_path / "baseline.json").exists()

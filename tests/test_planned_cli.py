@@ -73,3 +73,21 @@ def test_a_missing_var_file_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
         assert result.stderr.strip() == ("bedrock-audit: error: --var-file 'prod.tfvars': no such file (a .tfvars "
                                          "file of variable values, as terraform -var-file)")
     assert not (tmp_path / "baseline.json").exists()
+
+
+NEWUSER = Path(__file__).parent / "data" / "tf" / "newuser"
+
+
+def test_an_account_the_provider_does_not_allow_is_a_warning() -> None:
+    from planned_harness import scan
+
+    from checker.planned.options import PlannedOptions
+
+    warning = ("--account 111122223333 is not in the aws provider's allowed_account_ids (444455556666): Terraform "
+               "would refuse that account, so these jobs cannot run in it; the rules use 111122223333 as given "
+               "(check --account)")
+    for location, input_format in ((NEWUSER / "plan.json", None), (NEWUSER, "tf")):
+        found = scan([str(location)], PlannedOptions(account="111122223333"), input_format=input_format)
+        assert found.summary is not None and found.summary.warnings == [f"{location}: {warning}"]
+        allowed = scan([str(location)], PlannedOptions(account="444455556666"), input_format=input_format)
+        assert allowed.summary is not None and allowed.summary.warnings == []

@@ -78,6 +78,8 @@ class TfPlanSource:
         except RecursionError:
             yield source_problem("line 1: the plan is nested too deeply to read", location)
             return
+        for warning in reading.warnings:
+            yield SourceNote(warning, location, warning=True)
         lines = job_lines(data, [job.identity for job in reading.jobs]) if reading.jobs else {}
         places = self._places(location) if reading.kind == "plan" and reading.jobs else None
         located = 0

@@ -91,3 +91,19 @@ def test_an_account_the_provider_does_not_allow_is_a_warning() -> None:
         assert found.summary is not None and found.summary.warnings == [f"{location}: {warning}"]
         allowed = scan([str(location)], PlannedOptions(account="444455556666"), input_format=input_format)
         assert allowed.summary is not None and allowed.summary.warnings == []
+
+
+def test_input_format_tfplan_on_a_csv_says_what_was_expected(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "jobs.csv").write_text("job_arn,job_name\n"
+                                       "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/abc,x\n")
+    result = cli("scan", "jobs.csv", "--input-format", "tfplan", "-f", "json")
+    assert result.returncode == 3
+    problem = json.loads(result.stdout)["errors"][0]
+    assert problem["message"] == ("line 1: not a Terraform plan or state: expected the JSON of terraform show "
+                                  "-json (an object with format_version), and this is not JSON (unexpected "
+                                  "character, expected a JSON value)")
+    # a plan that is broken (cut short) is still invalid JSON, at its line
+    (tmp_path / "plan.json").write_text('{"format_version": "1.2", "terraform_version": "1.9.8",\n'
+                                        '"resource_changes": [\n')
+    broken = json.loads(cli("scan", "plan.json", "-f", "json").stdout)["errors"][0]
+    assert broken["message"] == "line 3: invalid JSON: unexpected end of data"

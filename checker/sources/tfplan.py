@@ -68,7 +68,12 @@ class TfPlanSource:
         try:
             document = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
-            yield source_problem(f"line {exc.lineno}: invalid JSON: {exc.msg}", location)
+            if self.sniff(data[:SNIFF]):  # a plan, broken (truncated, edited)
+                yield source_problem(f"line {exc.lineno}: invalid JSON: {exc.msg}", location)
+            else:  # --input-format tfplan on something else (a CSV export, HCL)
+                yield source_problem(f"line {exc.lineno}: not a Terraform plan or state: expected the JSON of "
+                                     f"terraform show -json (an object with format_version), and this is not JSON "
+                                     f"({exc.msg})", location)
             return
         try:
             reading = read_document(document, location, self.options)

@@ -107,3 +107,29 @@ def test_input_format_tfplan_on_a_csv_says_what_was_expected(cli: Cli, tmp_path:
                                         '"resource_changes": [\n')
     broken = json.loads(cli("scan", "plan.json", "-f", "json").stdout)["errors"][0]
     assert broken["message"] == "line 3: invalid JSON: unexpected end of data"
+
+
+def test_yaml_request_errors_and_findings_point_at_the_members_line(tmp_path: Path) -> None:
+    from planned_harness import scan
+
+    from checker.planned.options import PlannedOptions
+
+    request = (Path(__file__).parent / "data" / "tf" / "request" / "job.yaml").read_text()
+    assert "timeoutDurationInHours: 24\n" in request
+    bad = request.replace("timeoutDurationInHours: 24", "timeoutDurationInHours: 200")
+    path = tmp_path / "jobs.yaml"
+    # a list of two requests: the second one's timeout is out of the table's 24-168 h range
+    indented = "".join(f"  {line}\n" if line and not line.startswith("#") else f"{line}\n"
+                       for line in bad.splitlines())
+    path.write_text("- " + "  ".join(request.splitlines(keepends=True)).replace("\n  #", "\n#") +
+                    "- " + indented.lstrip())
+    lines = path.read_text().splitlines()
+    timeout_line = next(i for i, line in enumerate(lines, 1) if "timeoutDurationInHours: 200" in line)
+    found = scan([str(path)], PlannedOptions(account="111122223333"))
+    [problem] = found.problems
+    assert "/timeout_duration_in_hours" in problem.message  # the schema error, at the member's line
+    assert str(problem.provenance.at(problem.pointer)) == f"{path}:{timeout_line}"
+    [(ref, provenance, results)] = found.jobs
+    key_line = next(i for i, line in enumerate(lines, 1) if "s3EncryptionKeyId" in line)
+    ba005 = next(r for r in results if r.rule.id == "BA005")
+    assert ba005.status.value == "FAIL" and str(provenance.at(ba005.pointer)) == f"{path}:{key_line}"

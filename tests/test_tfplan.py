@@ -241,6 +241,34 @@ def test_large_plan(tmp_path: Path, size_mb: int) -> None:
     assert len(found.jobs) == 3 and not found.problems
 
 
+def test_the_parsed_plan_is_released_before_the_rules_run(tmp_path: Path) -> None:
+    # issue 12 trial, 616 MB peak RSS on a 69 MB plan: the parse is the peak; the bytes and the parsed plan
+    # (about 5x the file) must not stay in memory while the jobs are checked and reported
+    import importlib.util
+    import tracemalloc
+
+    from checker.sources.tfplan import TfPlanSource
+
+    spec = importlib.util.spec_from_file_location("bench_plan", Path(__file__).parents[1] / "benchmarks" /
+                                                  "bench_plan.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    path = tmp_path / "plan.json"
+    bench.write_plan(path, jobs=3, padding_resources=20_000)
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        with path.open("rb") as stream:
+            items = TfPlanSource().read(str(path), stream)
+            first = next(items)
+            held = tracemalloc.get_traced_memory()[0]
+            assert sum(1 for _ in items) == 2 and first is not None
+    finally:
+        tracemalloc.stop()
+    assert held < size // 4, f"{held / 1e6:.1f} MB held while yielding records of a {size / 1e6:.1f} MB plan"
+
+
 NEWUSER = DATA / "newuser"
 
 

@@ -22,6 +22,7 @@ from checker.sources.base import Item, SourceNote, source_problem
 
 SNIFF = 65536
 _PLAN_KEYS = re.compile(rb'"(?:planned_values|resource_changes|resource_drift|output_changes|prior_state)"\s*:')
+_ADDRESS = re.compile(rb'"address"\s*:\s*("(?:[^"\\]|\\.)*")')
 _KEYS = re.compile(rb'"(?:terraform_version|planned_values|resource_changes|values|prior_state)"\s*:')
 
 
@@ -86,6 +87,7 @@ class TfPlanSource:
         for warning in reading.warnings:
             yield SourceNote(warning, location, warning=True)
         lines = job_lines(data, [job.identity for job in reading.jobs]) if reading.jobs else {}
+        del data, document  # the jobs keep only their own parts: the rules run without the whole plan in memory
         places = self._places(location) if reading.kind == "plan" and reading.jobs else None
         located = 0
         for ordinal, job in enumerate(reading.jobs, start=1):
@@ -139,13 +141,13 @@ def job_lines(data: bytes, addresses: list[str]) -> dict[str, int]:
     start = max(data.find(b'"resource_changes"'), 0)
     found: dict[str, int] = {}
     line, counted = data.count(b"\n", 0, start) + 1, start
-    for match in re.finditer(rb'"address"\s*:\s*("(?:[^"\\]|\\.)*")', data[start:]):
+    for match in _ADDRESS.finditer(data, start):  # from start, without copying data[start:]
         try:
             address = orjson.loads(match.group(1))
         except orjson.JSONDecodeError:
             continue
         if address in wanted and address not in found:
-            position = start + match.start()
+            position = match.start()
             line += data.count(b"\n", counted, position)
             counted = position
             found[address] = line

@@ -151,7 +151,7 @@ class Pipeline:
                 self.record(item)
             elif isinstance(item, SourceNote):
                 empty_ok = empty_ok or item.readable_empty
-                self.note(f"{item.location}: {item.message}")
+                (self.warn if item.warning else self.note)(f"{item.location}: {item.message}")
             else:
                 self._source_problem(item)
         summary = self.summary

@@ -39,7 +39,7 @@ from checker.cli.options import (
     parse_now,
     scan_request,
 )
-from checker.cli.planned_options import PLANNED_SOURCES, TfDirOption, VarFileOption, VarOption, planned_options
+from checker.cli.planned_options import TfDirOption, VarFileOption, VarOption, planned_options, source_options
 
 if TYPE_CHECKING:
     from checker.api import Report
@@ -136,7 +136,7 @@ def scan(
                                allow_empty=allow_empty, input_format=input_format, disabled=disable_plugin,
                                targets=() if target is None else (LiveAws(target),), fail_on=fail_on,
                                soft_fail=soft_fail, baseline=baseline, allow_partial=allow_partial,
-                               source_options=dict.fromkeys(PLANNED_SOURCES, planned),
+                               source_options=source_options(planned),
                                text_options={"group_by": group_by, "quiet": quiet})
         if group_by not in ("rule", "job"):
             raise ConfigError(f"--group-by: expected rule or job, got {group_by!r}")

@@ -69,8 +69,11 @@ def test_page_query_shape() -> None:
     assert page_query(target, None) == ("SELECT * FROM aws.bedrock_model_invocation_job WHERE status IN ('Failed') "
                                         "ORDER BY job_arn LIMIT 5")
     assert page_query(DdsqlTarget(), "arn:x'y") == (
-        "SELECT * FROM aws.bedrock_model_invocation_job WHERE (job_arn > 'arn:x''y' OR job_arn IS NULL) "
+        "SELECT * FROM aws.bedrock_model_invocation_job WHERE (job_arn >= 'arn:x''y' OR job_arn IS NULL) "
         "ORDER BY job_arn LIMIT 10000")
+    assert "(job_arn > 'a' OR job_arn IS NULL)" in page_query(DdsqlTarget(), "a", ">")
+    assert page_query(target, None, "IS NULL").endswith("WHERE status IN ('Failed') AND job_arn IS NULL "
+                                                        "ORDER BY job_arn LIMIT 5")
 
 
 def test_settings_name_the_missing_variable_and_pick_the_site() -> None:

@@ -121,3 +121,11 @@ def test_registering_and_checking_ddsql_does_not_import_datadog_api_client() -> 
             "print([m for m in sys.modules if m.startswith('datadog_api_client')])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_from_in_the_future_without_to_is_refused_not_sent_as_a_reversed_window() -> None:
+    with pytest.raises(LocationError, match="from= is in the future"):
+        parse_location("ddsql://?from=2999-01-01")
+    assert parse_location("ddsql://?from=2999-01-01&to=2999-01-02").time_from is not None  # both given: as asked
+    with pytest.raises(LocationError, match=r"^ddsql://\?account=: account=: empty value"):
+        parse_location("ddsql://?account=")

@@ -142,3 +142,14 @@ def test_sarif_of_a_ddsql_scan_validates(cli: Cli, standin: DdsqlStandIn) -> Non
 def test_help_teaches_ddsql(cli: Cli) -> None:
     assert "ddsql://" in cli("scan", "--help").stdout
     assert "ddsql://" in cli("fetch", "--help").stdout
+
+
+def test_fetch_refuses_an_output_named_like_a_project_file(cli: Cli, standin: DdsqlStandIn, tmp_path: Path) -> None:
+    for name in ("pyproject.toml", "bedrock-audit.toml", "job.yaml", "main.tf"):
+        kept = tmp_path / name
+        kept.write_text("[tool.bedrock-audit]\n")
+        done = cli("fetch", "ddsql://", "-o", str(kept), env=dd_env(standin))
+        assert done.returncode == 2 and "name it .jsonl" in done.stderr, done.stderr
+        assert kept.read_text() == "[tool.bedrock-audit]\n"
+    assert standin.requests == []
+    assert cli("fetch", "ddsql://?status=Failed", "-o", str(tmp_path / "jobs.ndjson"), env=dd_env(standin)).returncode == 0

@@ -272,3 +272,9 @@ def test_values_reach_the_records_as_the_api_sent_them(standin: DdsqlStandIn) ->
     assert isinstance(first["submit_time"], int)  # Unix ms: the normalizer decodes it, as for a file
     assert isinstance(first["vpc_config"], str | type(None)) and isinstance(first["tags"], dict)
 
+
+
+def test_a_dropped_connection_is_named_once_in_the_gap(standin: DdsqlStandIn) -> None:
+    standin.faults = [Fault(drop=True)] * 2
+    _, problems, _ = read("ddsql://?max-attempts=2")
+    assert problems[0].message.count("RemoteDisconnected") == 1 and "after 2 attempts" in problems[0].message

@@ -91,6 +91,7 @@ def rules_show(
         from checker.errors import ConfigError
         from checker.listing import as_json, rule_document, rule_text
         from checker.policy import find_rule
+        from checker.suggest import rule_hint
 
         check_listing_format(format, ("text", "json"))
         registry = load(disable_plugin)
@@ -98,7 +99,7 @@ def rules_show(
             rules, rule_plugin = with_custom_rules(registry, load_request_policy(ScanRequest(config=config)))
             found = find_rule(rules, rule)
             if found is None:
-                raise ConfigError(f"no rule {rule!r} (see `bedrock-audit rules`)")
+                raise ConfigError(f"no rule {rule!r}{rule_hint(rules, rule)} (see `bedrock-audit rules`)")
         plugin = rule_plugin[found.id]
         print(as_json(rule_document(found, plugin)) if format == "json" else rule_text(found, plugin))
         return int(ExitCode.PLUGIN) if registry.problems else 0

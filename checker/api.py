@@ -27,13 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from checker.errors import ExitCode
-
 if TYPE_CHECKING:
     from checker.engine import ConfiguredRule
     from checker.model import Problem, Severity
     from checker.policy import Policy
-    from checker.registry import Registry
+    from checker.registry import Registry, RuleTable
     from checker.reporters.base import ReportContext, Reporter
     from checker.scan import ResultStage
     from checker.sources.base import Item, Source
@@ -41,13 +39,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConfigurableSource",
-    "PluginConfigError",
     "Report",
     "ScanRequest",
     "Setup",
     "Target",
     "build_setup",
     "load_registry",
+    "policy_rules",
     "run_scan",
     "unknown_disabled",
 ]
@@ -73,7 +71,7 @@ class Target(Protocol):
 
     def check(self) -> None:
         """Check the target before anything is read (a usage mistake is exit 2, not a gap). Raises
-        :class:`checker.policy.ConfigError`."""
+        :class:`checker.errors.ConfigError`."""
         ...
 
     def read(self) -> Iterator[Item]:
@@ -87,7 +85,7 @@ class ConfigurableSource(Protocol):
 
     def with_options(self, options: Any) -> Source:
         """This source configured with ``options`` (a value of the source's own options type). Raises
-        :class:`checker.policy.ConfigError` for options it cannot use."""
+        :class:`checker.errors.ConfigError` for options it cannot use."""
         ...
 
 
@@ -106,6 +104,7 @@ class ScanRequest:
     ``allow_partial``: gaps do not set exit 3 when a job was checked. ``now``: the scan clock, aware UTC
     (``None``: the current time). ``disabled_plugins``: plugin names not to load. ``source_options``:
     per-source options, ``{source name: options value}`` (see :class:`ConfigurableSource`).
+    ``text_options``: the text report's ``group_by`` (``"rule"``, ``"job"``) and ``quiet`` (see ``ReportContext``).
     """
 
     locations: Sequence[str] = ()
@@ -124,6 +123,7 @@ class ScanRequest:
     now: datetime | None = None
     disabled_plugins: Sequence[str] = ()
     source_options: Mapping[str, Any] = field(default_factory=dict)
+    text_options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,14 +133,6 @@ class Report:
 
     format: str
     path: str | None = None
-
-
-class PluginConfigError(Exception):
-    """A configuration error met after a plugin failed to load: exit 4, not 2 (the highest applicable
-    code wins, and a missing rule or format is often the failed plugin's: ``[rules.ACME001]``,
-    ``-f acme-csv``). ``str(exc)`` is one line for the user."""
-
-    exit_code = ExitCode.PLUGIN
 
 
 def unknown_disabled(registry: Registry) -> str | None:
@@ -167,7 +159,7 @@ def load_registry(disabled: Iterable[str] = (), report: Callable[[Problem], None
 @contextlib.contextmanager
 def plugin_failures_win(registry: Registry) -> Iterator[None]:
     """Turn a ``ConfigError`` raised inside into :class:`PluginConfigError` when a plugin failed to load."""
-    from checker.errors import ConfigError
+    from checker.errors import ConfigError, PluginConfigError
 
     try:
         yield
@@ -178,8 +170,7 @@ def plugin_failures_win(registry: Registry) -> Iterator[None]:
 
 
 def load_request_policy(request: ScanRequest) -> Policy:
-    """``request.policy``, else the policy file ``request.config``, else the discovered one. Raises
-    ``ConfigError``."""
+    """``request.policy``, else the policy file ``request.config``, else the discovered one. Raises ConfigError."""
     from checker.policy import discover, load_policy
 
     if request.policy is not None:
@@ -201,7 +192,8 @@ class Setup:
     now: datetime
     sources: dict[str, Source]
 
-    def context(self, locations: list[str], soft_fail: bool = False, warn: Sink | None = None) -> ReportContext:
+    def context(self, locations: list[str], soft_fail: bool = False, warn: Sink | None = None,
+                request: ScanRequest | None = None) -> ReportContext:
         """The reporters' :class:`~checker.reporters.base.ReportContext`; ``locations`` as reports show them."""
         from checker import __version__
         from checker.reporters.base import ReportContext
@@ -209,7 +201,8 @@ class Setup:
         return ReportContext(version=__version__, now=self.now, fail_on=self.fail_on,
                              policy_path=str(self.policy.path) if self.policy.path else None,
                              rules=self.configured, plugins=self.registry.plugins, rule_plugin=self.rule_plugin,
-                             locations=locations, soft_fail=soft_fail, warn=warn)
+                             locations=locations, soft_fail=soft_fail, warn=warn,
+                             **(request.text_options if request else {}))
 
     def soft_fail(self, request: ScanRequest) -> bool:
         """``--soft-fail`` or the policy's ``soft-fail``."""
@@ -218,7 +211,7 @@ class Setup:
     def run(self, request: ScanRequest, reporters: Sequence[Reporter], warn: Sink | None = None,
             note: Sink = _ignore) -> Summary:
         """Read the request's locations, then its targets, through the pipeline into ``reporters`` (the
-        plugins' load failures first). Returns the :class:`~checker.reporters.base.Summary` with the exit
+        plugins' load failures first). Returns the :class:`~checker.summary.Summary` with the exit
         code. A plugin's ``print()`` goes to stderr, never into a report on stdout."""
         from checker.engine import Engine
         from checker.reporters.base import needs_timings
@@ -263,21 +256,33 @@ def _configured_sources(registry: Registry, options: Mapping[str, Any]) -> dict[
     return sources
 
 
+def policy_rules(request: ScanRequest, registry: Registry, warn: Sink | None = None
+                 ) -> tuple[Policy, RuleTable, dict[str, str], list[ConfiguredRule]]:
+    """The request's policy, every rule (the registry's plus the policy's custom rules) with its plugin name,
+    and the rules the policy and ``select``/``ignore`` run, configured. ``bedrock-audit rules`` lists them;
+    :func:`build_setup` runs them. Raises ``ConfigError`` (policy file, custom rules, rule options)."""
+    from checker.custom_rules import with_custom_rules
+    from checker.policy import configure_rules
+
+    policy = load_request_policy(request)
+    rules, rule_plugin = with_custom_rules(registry, policy)
+    configured = configure_rules(policy, rules, select=_split(request.select), ignore=_split(request.ignore),
+                                 warn=warn or _ignore)
+    return policy, rules, rule_plugin, configured
+
+
 def build_setup(request: ScanRequest, registry: Registry, warn: Sink | None = None) -> Setup:
     """The rules and stages of a run. Raises ``ConfigError``, checking in this order: disabled-plugin
-    names, the policy and its custom rules, ``fail_on``, ``input_format``, the source options, the rule
-    selection and options, the waiver files, the baseline file."""
-    from checker.custom_rules import with_custom_rules
+    names, the policy, its custom rules, the rule selection and options (:func:`policy_rules`), ``fail_on``,
+    ``input_format``, the source options, the waiver files, the baseline file."""
     from checker.errors import ConfigError
     from checker.model import Severity
-    from checker.policy import configure_rules
     from checker.scan import result_stages
 
     unknown = unknown_disabled(registry)
     if unknown:
         raise ConfigError(unknown)
-    policy = load_request_policy(request)
-    rules, rule_plugin = with_custom_rules(registry, policy)
+    policy, rules, rule_plugin, configured = policy_rules(request, registry, warn)
     try:
         gate = Severity.parse(request.fail_on) if request.fail_on is not None else policy.fail_on
     except ValueError as exc:
@@ -286,8 +291,6 @@ def build_setup(request: ScanRequest, registry: Registry, warn: Sink | None = No
         raise ConfigError(f"--input-format: unknown format {request.input_format!r} "
                           f"(known: {', '.join(registry.sources)})")
     sources = _configured_sources(registry, request.source_options)
-    configured = configure_rules(policy, rules, select=_split(request.select), ignore=_split(request.ignore),
-                                 warn=warn or _ignore)
     now = request.now or datetime.now(UTC)
     stages = result_stages(policy, list(request.waiver_files), request.baseline, now, configured)
     return Setup(registry, policy, rule_plugin, configured, stages, gate, now, sources)
@@ -326,11 +329,12 @@ def _plugin_format(registry: Registry, name: str) -> str | None:
 
 
 def shown_locations(request: ScanRequest) -> list[str]:
-    """Check every ``aws://`` location and target now (a mistake is exit 2 before anything is read);
-    return the inputs as reports show them (secrets redacted). Raises ``ConfigError``."""
+    """Check every ``aws://`` and ``ddsql://`` location and target now (a mistake is exit 2 before anything
+    is read); return the inputs as reports show them (secrets redacted). Raises ``ConfigError``."""
     from checker.aws.flags import check_locations
+    from checker.ddsql.preflight import check_locations as check_ddsql_locations
 
-    shown = check_locations(request.locations)
+    shown = check_ddsql_locations(check_locations(request.locations))
     for target in request.targets:
         target.check()
         shown.append(target.shown)
@@ -364,7 +368,7 @@ def run_scan(request: ScanRequest, reports: Sequence[Report], *, warn: Sink | No
     with plugin_failures_win(registry):
         setup = build_setup(request, registry, warn)
         _check_reports(reports, registry)
-    context = setup.context(shown, setup.soft_fail(request), warn)
+    context = setup.context(shown, setup.soft_fail(request), warn, request)
     ordered = [r for r in reports if r.path is not None] + [r for r in reports if r.path is None]
     opened: list[Any] = []
     try:
@@ -391,6 +395,6 @@ def run_to_stream(request: ScanRequest, registry: Registry, format: str, stream:
 
     setup = build_setup(request, registry, warn)
     check_format(format, registry.reporters)
-    context = setup.context(shown, setup.soft_fail(request), warn)
+    context = setup.context(shown, setup.soft_fail(request), warn, request)
     reporter = build_reporter(registry.reporters[format], stream, context, _plugin_format(registry, format))
     return setup.run(request, [reporter], warn)

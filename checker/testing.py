@@ -82,7 +82,9 @@ _EXAMPLE_ROW: dict[str, Any] = {
 def example_row(**overrides: Any) -> dict[str, Any]:
     """A complete table-shape record (every column; compliant with the built-in rules' defaults), with
     ``overrides`` applied: ``example_row(vpc_config=None)``. A fresh copy on every call. To test "column
-    not in the export", delete the key: ``row = example_row(); del row["tags"]``."""
+    not in the export", delete the key: ``row = example_row(); del row["tags"]``. Every call has the same job
+    ARN: rows of one scan need their own (the same ARN twice is one job, evaluated once and named as a
+    duplicate): ``example_row(job_arn=...)``."""
     row = copy.deepcopy(_EXAMPLE_ROW)
     row.update(overrides)
     return row
@@ -198,7 +200,7 @@ def load_plugin(plugin: object, name: str = "plugin-under-test") -> Registry:
     """Load the built-ins plus ``plugin`` (a module or object with ``@hookimpl`` functions) exactly as an
     entry point would be loaded, without installing it; installed plugins are not loaded. Raises
     ``AssertionError`` listing the problems if the plugin would fail to load. Returns the
-    :class:`~checker.plugins.Registry` (``registry.rules``, ``registry.reporters``,
+    :class:`~checker.registry.Registry` (``registry.rules``, ``registry.reporters``,
     ``registry.plugin(name)``).
     """
     registry = load_plugins(autoload=False, extra=[(name, plugin)])
@@ -210,7 +212,7 @@ def load_plugin(plugin: object, name: str = "plugin-under-test") -> Registry:
 @dataclass
 class ScanOutcome:
     """What :func:`scan_rows` produced: the report ``output`` (text), the ``exit_code`` ``bedrock-audit
-    scan`` would exit with, and the :class:`~checker.reporters.base.Summary`."""
+    scan`` would exit with, and the :class:`~checker.summary.Summary`."""
 
     output: str
     exit_code: int

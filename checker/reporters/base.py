@@ -32,7 +32,8 @@ class ReportContext:
     ``rules``: the configured rules in run order. ``rule_plugin``: rule id -> plugin name.
     ``locations``: the inputs as the user named them. ``now``: the run's clock (UTC, aware).
     ``warn(message)``: where a reporter sends a one-line warning for stderr (e.g. a SARIF report cut to
-    GitHub's limits); ``None`` drops it.
+    GitHub's limits); ``None`` drops it. ``group_by`` (``"rule"`` or ``"job"``) and ``quiet`` (only what
+    gates) shape the text report (``--group-by``, ``--quiet``).
     """
 
     version: str
@@ -45,6 +46,8 @@ class ReportContext:
     locations: Sequence[str] = ()
     soft_fail: bool = False
     warn: Callable[[str], None] | None = None
+    group_by: str = "rule"
+    quiet: bool = False
 
 
 class Reporter(Protocol):
@@ -75,13 +78,19 @@ def needs_timings(reporter: object) -> bool:
     return bool(getattr(reporter, "needs_timings", True))
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FORMAT = "\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"  # C1, bidi, line separators
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f{_FORMAT}]")
+_CONTROL_ONE_LINE = re.compile(f"[\x00-\x1f{_FORMAT}]")
 
 
-def printable(text: str) -> str:
-    """``text`` with control characters shown as escapes (``\\x1b``), so data cannot drive a terminal
-    (ANSI escapes in a job name) or forge lines in human-readable output. Newlines and tabs are kept."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+def printable(text: str, one_line: bool = False) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``, ``\\u202e``), so data cannot drive a
+    terminal (ANSI escapes in a job name), reorder what is shown (Unicode bidirectional controls such as
+    U+202E, line and paragraph separators) or forge lines in human-readable output. Newlines and tabs are
+    kept, unless ``one_line`` (an identifier such as a job name or a Terraform address on a report line)."""
+    pattern = _CONTROL_ONE_LINE if one_line else _CONTROL
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
+                       f"\\u{ord(m.group()):04x}", text)
 
 
 def problem_text(problem: Problem) -> str:

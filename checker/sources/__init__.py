@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from checker.hookspecs import hookimpl
+from checker.markers import hookimpl
 
 
 @hookimpl
 def register_sources(register: Callable[[Any], None]) -> None:
     """Register Terraform plans/states and request files (recognised by content, so first), JSONL, JSON
-    documents, CSV and live AWS (``aws://``)."""
-    from checker.sources import aws, csvfile, jsondoc, jsonl, request, tf, tfplan
+    documents, CSV, live AWS (``aws://``) and live Datadog (``ddsql://``)."""
+    from checker.sources import aws, csvfile, ddsql, jsondoc, jsonl, request, tf, tfplan
 
-    for module in (tfplan, request, jsonl, jsondoc, csvfile, aws, tf):
+    for module in (tfplan, request, jsonl, jsondoc, csvfile, aws, tf, ddsql):
         register(module.SOURCE)

@@ -9,8 +9,9 @@ Shapes (``../shared/DESIGN.md`` §4):
 * one GetModelInvocationJob body (has ``jobArn``) or one table row (has ``job_arn``);
 * the DDSQL API tabular response, column-major:
   ``{"data": {"attributes": {"columns": [{"name", "type", "values": [...]}, ...]}}}``
-  (``POST /api/v2/ddsql/query/tabular``; timestamps as Unix ms, JSON columns as JSON text -- both decoded
-  by :mod:`checker.normalize`).
+  (``POST /api/v2/ddsql/query/tabular``; read by :mod:`checker.sources.tabular`, the decoder the live
+  ``ddsql://`` source uses too; timestamps as Unix ms, JSON columns as JSON text -- both decoded by
+  :mod:`checker.normalize`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from checker.arn import arn_parts
 from checker.model import Problem, Provenance
 from checker.sources.base import Item, RawRecord, describe_json_type, input_problem, source_problem
+from checker.sources.tabular import TabularError, is_tabular, read_columns
 from checker.text import one_line
 
 LIST_KEY = "invocationJobSummaries"
@@ -85,7 +87,7 @@ def rows_of_document(document: Any, text: str | None, location: str) -> Iterator
         if gap is not None:
             yield gap
         return
-    if _is_tabular(document):
+    if is_tabular(document):
         yield from _rows_of_tabular(document, location)
         return
     if "jobArn" in document or "job_arn" in document:
@@ -151,41 +153,10 @@ def _rows_of_array(elements: list[Any], text: str | None, start: int | None, loc
             )
 
 
-def _is_tabular(document: dict[str, Any]) -> bool:
-    """True when ``document`` has ``data.attributes.columns`` (a DDSQL tabular response)."""
-    data = document.get("data")
-    return isinstance(data, dict) and isinstance(data.get("attributes"), dict) and "columns" in data["attributes"]
-
-
 def _rows_of_tabular(document: dict[str, Any], location: str) -> Iterator[Item]:
-    attributes = document["data"]["attributes"]
-    columns = attributes["columns"]
-    if not isinstance(columns, list):  # a malformed response must not read as "no rows"
-        yield source_problem("DDSQL tabular response: data.attributes.columns must be an array, got "
-                             f"{describe_json_type(columns)}", location)
+    try:
+        columns = read_columns(document["data"]["attributes"])
+    except TabularError as exc:
+        yield source_problem(str(exc), location)
         return
-    state = attributes.get("state")
-    if isinstance(state, str) and state.lower() in ("running", "pending", "queued"):
-        yield source_problem(
-            f"DDSQL tabular response is in state {state!r}, not completed: fetch the finished result "
-            "(POST /api/v2/ddsql/query/tabular/fetch) and scan that",
-            location,
-        )
-        return
-    names: list[str] = []
-    values: list[list[Any]] = []
-    for index, column in enumerate(columns):
-        if (not isinstance(column, dict) or not isinstance(column.get("name"), str)
-                or not isinstance(column.get("values"), list)):
-            yield source_problem(f"DDSQL tabular column {index} has no name or no values array", location)
-            return
-        names.append(column["name"])
-        values.append(column["values"])
-    lengths = {len(v) for v in values}
-    if len(lengths) > 1:
-        yield source_problem(
-            f"DDSQL tabular columns have different lengths ({', '.join(map(str, sorted(lengths)))})", location
-        )
-        return
-    for number, cells in enumerate(zip(*values, strict=True), start=1):
-        yield RawRecord(dict(zip(names, cells, strict=True)), Provenance(location, None, number))
+    yield from columns.rows(location)

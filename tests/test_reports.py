@@ -128,6 +128,21 @@ def test_text_report_strips_terminal_escapes_from_data(cli: Cli, jsonl) -> None:
     assert "\x1b" not in result.stdout
 
 
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+@pytest.mark.parametrize("format", ["text", "markdown"])
+def test_text_and_markdown_escape_bidirectional_controls(cli: Cli, jsonl, format: str) -> None:
+    """A U+202E in the service's message must not reorder the line a reader sees (Trojan Source)."""
+    message = "denied on " + BIDI + "txt.exe"
+    path = str(jsonl([compliant_row(status="Failed", message=message, end_time="2025-06-01T00:00:00Z")]))
+    result = cli("scan", path, "--fail-on", "info", "-f", format)
+    assert result.returncode == 1, result.stderr
+    assert not any(char in result.stdout for char in BIDI)
+    assert "denied on \\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061ctxt.exe" \
+        in result.stdout.replace("\\\\", "\\")
+
+
 def run_in_terminal(args: list[str], env: dict[str, str], cwd: Path) -> str:
     """Run the console script with stdout on a pseudo-terminal; return what it printed."""
     import os

@@ -100,6 +100,19 @@ def test_levels_follow_the_effective_severity(cli: Cli, jsonl, tmp_path: Path) -
     assert levels == {"BA001": "error", "BA003": "note", "BA004": "note"}
 
 
+def test_invocation_times_are_the_real_start_and_end_not_now(cli: Cli, jsonl) -> None:
+    """--now moves the rules' clock (here to 2020), never the invocation's times."""
+    path = jsonl([compliant_row(vpc_config=None)])
+    before = datetime.now(UTC)
+    log = json.loads(cli("scan", str(path), "-f", "sarif", "--now", "2020-01-01T00:00:00Z").stdout)
+    after = datetime.now(UTC)
+    assert_valid(log)
+    (invocation,) = log["runs"][0]["invocations"]
+    start = datetime.fromisoformat(invocation["startTimeUtc"])
+    end = datetime.fromisoformat(invocation["endTimeUtc"])
+    assert before <= start <= end <= after
+
+
 def test_fingerprints_are_stable_across_runs_reordering_and_line_moves(cli: Cli, tmp_path: Path) -> None:
     rows = [compliant_row(f"cccccccccc{i:02d}", vpc_config=None, tags={}) for i in range(6)]
     write_jsonl(tmp_path / "a.jsonl", rows)

@@ -32,7 +32,9 @@ class ReportContext:
     ``rules``: the configured rules in run order. ``rule_plugin``: rule id -> plugin name.
     ``locations``: the inputs as the user named them. ``now``: the run's clock (UTC, aware).
     ``warn(message)``: where a reporter sends a one-line warning for stderr (e.g. a SARIF report cut to
-    GitHub's limits); ``None`` drops it.
+    GitHub's limits); ``None`` drops it. ``started``: when the scan really started (UTC, aware; never
+    ``--now``), ``None`` when unknown (reporters then use ``now``). ``include_passed``: reporters that
+    leave PASS results out by default (JSON) write every result (``--include-passed``).
     """
 
     version: str
@@ -45,6 +47,8 @@ class ReportContext:
     locations: Sequence[str] = ()
     soft_fail: bool = False
     warn: Callable[[str], None] | None = None
+    started: datetime | None = None
+    include_passed: bool = False
 
 
 class Reporter(Protocol):
@@ -75,13 +79,22 @@ def needs_timings(reporter: object) -> bool:
     return bool(getattr(reporter, "needs_timings", True))
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""C0/C1 controls (ESC, CR, ...) and the Unicode bidirectional controls (Unicode TR #9: U+061C ALM,
+U+200E/U+200F LRM/RLM, U+202A-U+202E embeddings and overrides, U+2066-U+2069 isolates), which can make
+a line read differently from what it holds ("Trojan Source", CVE-2021-42574)."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters shown as escapes (``\\x1b``), so data cannot drive a terminal
-    (ANSI escapes in a job name) or forge lines in human-readable output. Newlines and tabs are kept."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` with control characters shown as escapes (``\\x1b``, ``\\u202e``), so data cannot drive a
+    terminal (ANSI escapes in a job name), forge lines, or reorder what a reader sees (bidirectional
+    overrides and isolates) in human-readable output. Newlines and tabs are kept."""
+    return _CONTROL.sub(_escape, text)
 
 
 def problem_text(problem: Problem) -> str:

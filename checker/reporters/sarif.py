@@ -13,7 +13,8 @@ location, and a ``partialFingerprints`` entry that hashes rule id and job ARN on
 input order and line moves). With ``--baseline`` results carry ``baselineState`` (new/unchanged).
 ERROR results, input/source/plugin problems and warnings are ``toolExecutionNotifications`` (the first
 :data:`MAX_NOTIFICATIONS` of them, in input order, then one warning counting the rest); the invocation
-records the exit code and ``executionSuccessful`` (false when something could not be checked).
+records the exit code, ``executionSuccessful`` (false when something could not be checked) and the real
+``startTimeUtc``/``endTimeUtc`` of the scan (the wall clock, never ``--now``).
 
 GitHub's upload limits (docs.github.com, "SARIF support for code scanning": 25,000 results per run,
 10 MB gzip-compressed file) are enforced with a deterministic cut: when a report would pass either,
@@ -34,6 +35,7 @@ import os
 import tempfile
 import zlib
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TextIO
 from urllib.parse import quote
@@ -376,7 +378,8 @@ class SarifReporter:
         invocation = {
             "executionSuccessful": summary.exit_code in (0, 1),
             "exitCode": summary.exit_code,
-            "startTimeUtc": format_rfc3339(context.now),
+            "startTimeUtc": format_rfc3339(context.started or context.now),
+            "endTimeUtc": format_rfc3339(datetime.now(UTC)),
         }
         write("],\n\"invocations\":[" + orjson.dumps(invocation).decode()[:-1] + ',"toolExecutionNotifications":[')
         self._notes.seek(0)

@@ -97,7 +97,13 @@ def test_levels_follow_the_effective_severity(cli: Cli, jsonl, tmp_path: Path) -
     severity = {r["id"]: r["properties"]["security-severity"] for r in driver["rules"]}
     assert severity == {"BA001": "9.5", "BA002": "8.0", "BA003": "3.0", "BA004": "0.0"}
     levels = {r["ruleId"]: r["level"] for r in log["runs"][0]["results"]}
-    assert levels == {"BA001": "error", "BA003": "note", "BA004": "note"}
+    # fail-on low (the default): a gating low is a warning; info does not gate, so it is a note
+    assert levels == {"BA001": "error", "BA003": "warning", "BA004": "note"}
+    gating = {r["ruleId"]: (r["properties"]["gating"], r["properties"].get("notGating"))
+              for r in log["runs"][0]["results"]}
+    assert gating == {"BA001": (True, None), "BA003": (True, None), "BA004": (False, "info is below fail-on low")}
+    defaults = {r["id"]: r["defaultConfiguration"]["level"] for r in driver["rules"]}
+    assert defaults == {"BA001": "error", "BA002": "error", "BA003": "warning", "BA004": "note"}
 
 
 def test_invocation_times_are_the_real_start_and_end_not_now(cli: Cli, jsonl) -> None:

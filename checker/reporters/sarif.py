@@ -3,9 +3,12 @@
 One run. ``tool.driver.rules`` lists every rule this scan ran, each id exactly once, with name,
 short and full description, help (remediation), helpUri, default level and properties (``tags``: the
 rule's categories plus ``security``; ``security-severity`` for GitHub; ``controls``). A result is written
-for every FAIL (level from severity: critical/high -> error, medium -> warning, low/info -> note) and
-every waived result (``suppressions`` with the waiver's reason, owner and expiry; level note, so a
-consumer that ignores suppressions does not block on it). PASS and not-applicable results are not
+for every FAIL and every waived result. The level says whether the finding fails the gate
+(:func:`checker.exitcodes.gates`): a gating FAIL is ``error`` (critical, high) or ``warning`` (medium,
+low, info); a FAIL that does not gate (below ``fail-on``, or in the baseline) is ``note`` and a waived
+result is ``note`` with ``suppressions`` (the waiver's reason, owner and expiry), so a consumer that
+ignores suppressions or baselines does not block on them. ``properties.gating`` says it in words
+(``true``, or ``false`` with ``properties.notGating`` giving the reason). PASS and not-applicable results are not
 written. Each result names the job in its message, has a physical location -- the input file as a URI
 relative to the working directory (``%SRCROOT%``) plus ``region.startLine``, or for live AWS records the
 synthetic ``aws/<account>/<region>/model-invocation-job/<id>.json`` -- and the job ARN as a logical
@@ -42,6 +45,7 @@ from urllib.parse import quote
 
 import orjson
 
+from checker.exitcodes import not_gating
 from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
 from checker.reporters.base import ReportContext, problem_text
 from checker.summary import Summary
@@ -61,7 +65,8 @@ Without a cap, a million schema-invalid records would make a report of ~23 MB gz
 GitHub refuses. The JSON and JUnit reports list every one."""
 
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
-          Severity.LOW: "note", Severity.INFO: "note"}
+          Severity.LOW: "warning", Severity.INFO: "warning"}
+"""Level of a FAIL that gates, by severity; a finding that does not gate is ``note``."""
 SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5",
                      Severity.LOW: "3.0", Severity.INFO: "0.0"}
 """GitHub's security-severity scores (>= 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low)."""
@@ -129,8 +134,10 @@ def _location(job: JobRef | None, provenance: Provenance | None, cwd: str) -> di
     return location or None
 
 
-def rule_descriptor(configured: Any, plugin: str | None) -> dict[str, Any]:
-    """The ``reportingDescriptor`` of a configured rule (effective severity: policy overrides apply)."""
+def rule_descriptor(configured: Any, plugin: str | None, fail_on: Severity = Severity.INFO) -> dict[str, Any]:
+    """The ``reportingDescriptor`` of a configured rule (effective severity: policy overrides apply).
+    Its default level is the level of its FAILs: by severity when that severity gates (at or above
+    ``fail_on``), else ``note``."""
     rule = configured.rule
     severity: Severity = configured.severity
     properties: dict[str, Any] = {
@@ -153,7 +160,7 @@ def rule_descriptor(configured: Any, plugin: str | None) -> dict[str, Any]:
                         f"[Rule documentation]({rule.help_url})",
         },
         "helpUri": rule.help_url,
-        "defaultConfiguration": {"level": LEVELS[severity]},
+        "defaultConfiguration": {"level": LEVELS[severity] if severity >= fail_on else "note"},
         "properties": properties,
     }
 
@@ -229,18 +236,21 @@ class SarifReporter:
                 location: dict[str, Any] | None) -> dict[str, Any]:
         rule = result.rule
         who = job.label if job.label == job.arn else f"{job.label} ({job.arn})"
+        reason = "waived" if waived else not_gating(result, self.context.fail_on)
         sarif: dict[str, Any] = {
             "ruleId": rule.id,
             "ruleIndex": self._index[rule.id],
             "kind": "fail",
-            "level": "note" if waived else LEVELS[result.severity],
+            "level": "note" if reason else LEVELS[result.severity],
             "message": {"text": f"{result.message} [job {who}]"},
             "locations": [location] if location else [],
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint(rule.id, job.arn or str(provenance))},
         }
         properties: dict[str, Any] = {"severity": result.severity.label, "status": result.status.value,
                                       "jobArn": job.arn, "jobName": job.name, "accountId": job.account_id,
-                                      "region": job.region, "source": str(provenance)}
+                                      "region": job.region, "source": str(provenance), "gating": not reason}
+        if reason:
+            properties["notGating"] = reason
         if result.pointer:
             properties["pointer"] = result.pointer
         if result.waiver:
@@ -351,7 +361,8 @@ class SarifReporter:
             "name": "bedrock-audit",
             "version": context.version,
             "informationUri": "https://github.com/bedrock-audit/bedrock-audit",
-            "rules": [rule_descriptor(c, context.rule_plugin.get(c.rule.id)) for c in context.rules],
+            "rules": [rule_descriptor(c, context.rule_plugin.get(c.rule.id), context.fail_on)
+                      for c in context.rules],
             "properties": {"plugins": [{"name": p.name, "version": p.version, "status": p.status}
                                        for p in context.plugins]},
         }

@@ -205,7 +205,7 @@ def test_past_githubs_result_limit_the_cut_is_clear_and_deterministic(cli: Cli, 
     write_jsonl(tmp_path / "b.jsonl", reversed(lines))
     logs = []
     for name in ("a.jsonl", "b.jsonl"):
-        result = cli("scan", name, "-o", f"sarif={name}.sarif", "-f", "json", "--now", NOW)
+        result = cli("scan", name, "-o", f"sarif={name}.sarif", "-f", "json", "--include-passed", "--now", NOW)
         assert result.returncode == 1
         assert "SARIF report cut to GitHub's limits" in result.stderr and "25000 of 25200" in result.stderr
         raw = (tmp_path / f"{name}.sarif").read_bytes()

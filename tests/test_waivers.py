@@ -41,14 +41,14 @@ def no_vpc(jsonl) -> str:
 
 
 def json_scan(cli: Cli, *args: str, env: dict[str, str] | None = None) -> tuple[int, dict, str]:
-    result = cli("scan", *args, "-f", "json", env=env)
+    result = cli("scan", *args, "-f", "json", "--include-passed", env=env)
     return result.returncode, json.loads(result.stdout), result.stderr
 
 
 def test_a_waived_finding_is_skip_with_reason_owner_and_expiry_in_every_report(cli: Cli, tmp_path: Path,
                                                                                no_vpc: str) -> None:
     name = waivers_file(tmp_path, job="legacy-*")
-    result = cli("scan", no_vpc, "--waivers", name, "--now", "2025-07-01", "-f", "text",
+    result = cli("scan", no_vpc, "--waivers", name, "--now", "2025-07-01", "-f", "text", "--include-passed",
                  "-o", "json=r.json", "-o", "junit=r.xml", "-o", "sarif=r.sarif", "-o", "markdown=r.md")
     assert result.returncode == 0, result.stdout + result.stderr  # a waived result never fails the gate
     text = result.stdout
@@ -97,7 +97,7 @@ def test_the_clock_comes_from_now_or_the_environment(cli: Cli, tmp_path: Path, n
 def test_an_unused_waiver_is_a_warning_in_every_report(cli: Cli, tmp_path: Path, no_vpc: str) -> None:
     waivers_file(tmp_path, rule="BA004", job="retired-*", name="w.toml")
     waivers_file(tmp_path, rule="BA9*", name="typo.toml")
-    result = cli("scan", no_vpc, "--waivers", "w.toml", "--waivers", "typo.toml", "--now", NOW, "-f", "json",
+    result = cli("scan", no_vpc, "--waivers", "w.toml", "--waivers", "typo.toml", "--now", NOW, "-f", "json", "--include-passed",
                  "-o", "junit=r.xml", "-o", "sarif=r.sarif", "-o", "markdown=r.md", "-o", "text=r.txt")
     assert result.returncode == 1  # the BA001 finding is not waived
     unused = "unused waiver: w.toml: waivers[0] (rule BA004, job retired-*, owner ml-platform) matched no finding"

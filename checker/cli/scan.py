@@ -49,6 +49,11 @@ def scan(
     format: Annotated[str, typer.Option(
         "--format", "-f", metavar="FORMAT", envvar="BEDROCK_AUDIT_FORMAT",
         help="Report written to stdout: text, json, junit, sarif or markdown (and plugin formats).")] = "text",
+    include_passed: Annotated[bool, typer.Option(
+        "--include-passed", envvar="BEDROCK_AUDIT_INCLUDE_PASSED",
+        help="JSON report (-f json, -o json=PATH): every result, PASS included, one per job and rule, in "
+             "the report_version 1 layout (schemas/report.schema.json). Default: findings first and "
+             "compact, report_version 2 (schemas/report-2.schema.json).")] = False,
     output: Annotated[list[str] | None, typer.Option(
         "--output", "-o", metavar="FORMAT=PATH",
         help="Also write a report to a file, atomically (repeatable), e.g. -o junit=results.xml, "
@@ -111,7 +116,8 @@ def scan(
         request = scan_request(paths, config=config, waivers=waivers, select=select, ignore=ignore,
                                allow_empty=allow_empty, input_format=input_format, disabled=disable_plugin,
                                targets=() if target is None else (LiveAws(target),), fail_on=fail_on,
-                               soft_fail=soft_fail, baseline=baseline, allow_partial=allow_partial)
+                               soft_fail=soft_fail, baseline=baseline, allow_partial=allow_partial,
+                               include_passed=include_passed)
         if not request.locations and not request.targets:
             raise ConfigError("no input given: name files, folders, or - for stdin, or use --aws (see "
                               "bedrock-audit scan --help)")

@@ -31,7 +31,6 @@ held), and the document is written at the end.
 from __future__ import annotations
 
 import codecs
-import functools
 import hashlib
 import heapq
 import os
@@ -41,13 +40,17 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TextIO
-from urllib.parse import quote
 
 import orjson
 
 from checker.exitcodes import not_gating
 from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
 from checker.reporters.base import ReportContext, problem_text
+from checker.reporters.sarif_locations import (  # noqa: F401 - artifact_location, physical_location: public here
+    artifact_location,
+    physical_location,
+    result_location,
+)
 from checker.summary import Summary
 from checker.timeutil import format_rfc3339
 
@@ -77,61 +80,6 @@ _SPOOL_BYTES = 4 << 20
 def fingerprint(rule_id: str, job_arn: str) -> str:
     """The ``partialFingerprints`` value of a finding: SHA-256 (hex, 32 chars) of rule id and job ARN."""
     return hashlib.sha256(f"{rule_id}\0{job_arn}".encode()).hexdigest()[:32]
-
-
-def artifact_location(provenance: Provenance, job_arn: str | None, cwd: str) -> dict[str, Any] | None:
-    """The SARIF ``artifactLocation`` of a record.
-
-    Live AWS (``aws://<account>/<region>``): ``aws/<account>/<region>/model-invocation-job/<id>.json``.
-    A file under ``cwd``: its relative path (``%SRCROOT%``); elsewhere a ``file://`` URI; stdin: ``stdin``.
-    """
-    source = provenance.source
-    if source.startswith("aws://"):
-        account, _, region = source[len("aws://"):].partition("/")
-        if not job_arn:
-            return {"uri": quote(f"aws/{account}/{region}".rstrip("/"))}
-        job_id = job_arn.rsplit("/", 1)[-1]
-        return {"uri": quote(f"aws/{account}/{region}/model-invocation-job/{job_id}.json")}
-    if "://" in source:
-        return {"uri": quote(source.replace("://", "/", 1))}
-    if source == "-":
-        return {"uri": "stdin", "description": {"text": "standard input"}}
-    uri, base = _file_uri(source, cwd)
-    return {"uri": uri, "uriBaseId": base} if base else {"uri": uri}
-
-
-@functools.lru_cache(maxsize=256)
-def _file_uri(source: str, cwd: str) -> tuple[str, str | None]:
-    """``(uri, uriBaseId)`` of an input file: relative to ``cwd`` (``%SRCROOT%``) when under it, else a
-    ``file://`` URI and ``None``. Cached: every record of a file has the same one."""
-    path = os.path.normpath(os.path.join(cwd, source))
-    relative = os.path.relpath(path, cwd)
-    if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
-        return quote(Path(relative).as_posix()), "%SRCROOT%"
-    return Path(path).as_uri(), None
-
-
-def physical_location(provenance: Provenance, job_arn: str | None, cwd: str) -> dict[str, Any] | None:
-    """``{"artifactLocation": ..., "region": {"startLine": n}}`` (no region when the line is unknown)."""
-    artifact = artifact_location(provenance, job_arn, cwd)
-    if artifact is None:
-        return None
-    location: dict[str, Any] = {"artifactLocation": artifact}
-    if provenance.line is not None and provenance.line >= 1:
-        location["region"] = {"startLine": provenance.line}
-    return location
-
-
-def _location(job: JobRef | None, provenance: Provenance | None, cwd: str) -> dict[str, Any] | None:
-    location: dict[str, Any] = {}
-    if provenance is not None:
-        physical = physical_location(provenance, job.arn if job else None, cwd)
-        if physical is not None:
-            location["physicalLocation"] = physical
-    if job is not None and job.arn:
-        location["logicalLocations"] = [{"name": job.name or job.arn.rsplit("/", 1)[-1],
-                                         "fullyQualifiedName": job.arn, "kind": "resource"}]
-    return location or None
 
 
 def rule_descriptor(configured: Any, plugin: str | None, fail_on: Severity = Severity.INFO) -> dict[str, Any]:
@@ -220,14 +168,14 @@ class SarifReporter:
         for result in results:
             waived = result.status is Status.SKIP and bool(result.waiver)
             if result.status is Status.ERROR:
-                location = location or _location(job, provenance, self.cwd)
+                location = location or result_location(job, provenance, self.cwd)
                 self._notify("error", f"job {job.label}: {result.message}",
                              f"{result.error_kind.value if result.error_kind else 'rule'}-error", location,
                              rule_id=result.rule.id)
                 continue
             if result.status is not Status.FAIL and not waived:
                 continue
-            location = location or _location(job, provenance, self.cwd)
+            location = location or result_location(job, provenance, self.cwd)
             self._spool(self._result(job, provenance, result, waived, location),
                         (1 if waived else 0, -int(result.severity), result.rule.id, job.arn or "",
                          provenance.source, provenance.line or 0, self._count))
@@ -301,7 +249,7 @@ class SarifReporter:
         if problem.provenance is not None:
             message = f"{problem.provenance}: {message}"
         self._notify("error", message, f"{problem.kind.value}-error",
-                     _location(problem.job, problem.provenance, self.cwd))
+                     result_location(problem.job, problem.provenance, self.cwd))
 
     def finish(self, summary: Summary) -> None:
         """Apply GitHub's limits, then write the whole log."""

@@ -233,7 +233,7 @@ class Setup:
                                 allow_empty=request.allow_empty or self.policy.allow_empty,
                                 allow_partial=request.allow_partial, now=self.now)
         engine = Engine(self.configured, timed=any(needs_timings(reporter) for reporter in reporters))
-        pipeline = Pipeline(engine, reporters, settings, warn=warn, stages=self.stages)
+        pipeline = Pipeline(engine, reporters, settings, warn=warn, stages=self.stages, note=note)
         with contextlib.redirect_stdout(sys.stderr):
             return pipeline.run(self._items(request, note), preloaded=self.registry.problems)
 
@@ -331,11 +331,12 @@ def _plugin_format(registry: Registry, name: str) -> str | None:
 
 
 def shown_locations(request: ScanRequest) -> list[str]:
-    """Check every ``aws://`` location and target now (a mistake is exit 2 before anything is read);
-    return the inputs as reports show them (secrets redacted). Raises ``ConfigError``."""
+    """Check every ``aws://`` and ``ddsql://`` location and target now (a mistake is exit 2 before anything
+    is read); return the inputs as reports show them (secrets redacted). Raises ``ConfigError``."""
     from checker.aws.flags import check_locations
+    from checker.ddsql.preflight import check_locations as check_ddsql_locations
 
-    shown = check_locations(request.locations)
+    shown = check_ddsql_locations(check_locations(request.locations))
     for target in request.targets:
         target.check()
         shown.append(target.shown)
@@ -351,7 +352,10 @@ def run_scan(request: ScanRequest, reports: Sequence[Report], *, warn: Sink | No
     :func:`load_registry` with ``request.disabled_plugins``). ``shown``: the inputs as reports name them
     (default: :func:`shown_locations`). Raises ``ConfigError`` (usage, exit 2), :class:`PluginConfigError`
     (exit 4), ``OutputError`` (a report file cannot be written), ``ReporterFailed`` (a plugin's reporter).
+    A report file naming an input (:func:`checker.clobber.refuse_inputs_as_outputs`) is a ``ConfigError``
+    raised before anything is read or written.
     """
+    from checker.clobber import read_extensions, refuse_inputs_as_outputs, scan_inputs
     from checker.reporters.guard import build_reporter
     from checker.reporters.output import AtomicFile, StdoutOutput
 
@@ -360,6 +364,10 @@ def run_scan(request: ScanRequest, reports: Sequence[Report], *, warn: Sink | No
         shown = shown_locations(request)
     if registry is None:
         registry = load_registry(request.disabled_plugins)
+    refuse_inputs_as_outputs([(f"--output {r.format}={r.path}", r.path) for r in reports if r.path is not None],
+                             scan_inputs(request.locations, request.config, request.waiver_files, request.baseline),
+                             read_extensions((e for s in registry.sources.values() for e in s.extensions),
+                                             request.input_format))
     with plugin_failures_win(registry):
         setup = build_setup(request, registry, warn)
         _check_reports(reports, registry)

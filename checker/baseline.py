@@ -84,7 +84,7 @@ class BaselineStage:
         entries = self.baseline.entries
         out = []
         for result in results:
-            key = (result.rule.id, job.job_arn)
+            key = (result.rule.id, job.identity)
             known = key in entries
             if result.status is Status.FAIL or (result.status is Status.SKIP and result.waiver):
                 result = result._replace(baseline="existing" if known else "new")
@@ -124,11 +124,11 @@ class BaselineWriter:
     def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
         """Record the job's FAIL results."""
         for result in results:
-            if result.status is Status.FAIL and job.arn:
-                self._entries.setdefault((result.rule.id, job.arn), {
+            if result.status is Status.FAIL and job.key:
+                self._entries.setdefault((result.rule.id, job.key), {
                     "rule_id": result.rule.id,
                     "rule_name": result.rule.name,
-                    "job_arn": job.arn,
+                    "job_arn": job.key,  # a planned job's resource address (or FILE#N)
                     "job_name": job.name,
                     "severity": result.severity.label,
                     "message": result.message,

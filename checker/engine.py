@@ -82,7 +82,9 @@ class Engine:
                         status = job.get("status")
                     if status not in applies_to:
                         end = clock()
-                        if timed:
+                        if job.planned:  # no status yet: a rule about a job's run
+                            append(Result(rule, severity, Status.SKIP, PLANNED_SKIP, None, None, end - start))
+                        elif timed:
                             append(_not_applicable(configured, status, end - start))
                         else:
                             append(self._shared_skip(configured, status))
@@ -107,7 +109,7 @@ class Engine:
             if verdict.__class__ is not Verdict or verdict.status is Status.ERROR:
                 append(Result(rule, severity, Status.ERROR,
                               f"rule {rule.id} returned {verdict!r}, not a PASS, FAIL or SKIP verdict "
-                              f"(job {job.job_arn})", None, ErrorKind.RULE, end - start))
+                              f"(job {job.identity})", None, ErrorKind.RULE, end - start))
             else:
                 message = verdict.message
                 if not message and verdict.status is Status.FAIL:
@@ -129,6 +131,9 @@ class Engine:
                 self._skips[key] = result
         return result
 
+
+PLANNED_SKIP = "not applicable: planned job (the rule judges a job's run: status, times, outcome)"
+"""The SKIP message of a rule with ``applies_to`` (job statuses) on a planned job, which has no status yet."""
 
 _SHARED_SKIPS = 1024
 """Bound on the cached "not applicable" results (statuses outside the schema's enum never fill memory)."""
@@ -153,7 +158,7 @@ def _private_copy(job: Job) -> Job:
         except RecursionError:  # a column the schema does not check holds hundreds of levels: input, not rule
             raise UnknownData(_too_deep(job.row), "record nested too deeply to check (a value has hundreds of "
                                                   "levels of objects or arrays)") from None
-    return Job(row, job.provenance, dict(job.unknown), job.now)
+    return Job(row, job.provenance, dict(job.unknown), job.now, job.facts)
 
 
 def _too_deep(row: dict[str, Any]) -> str:
@@ -176,5 +181,5 @@ def _not_applicable(configured: ConfiguredRule, status: Any, duration: float) ->
 def _raised(configured: ConfiguredRule, job: Job, exc: BaseException, duration: float) -> Result:
     rule = configured.rule
     message = clip(f"rule {rule.id} raised {type(exc).__name__}: {exc}", MAX_ERROR_MESSAGE)
-    return Result(rule, configured.severity, Status.ERROR, f"{message} (job {job.job_arn})", None,
+    return Result(rule, configured.severity, Status.ERROR, f"{message} (job {job.identity})", None,
                   ErrorKind.RULE, duration)

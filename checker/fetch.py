@@ -23,7 +23,7 @@ import orjson
 from checker.errors import ExitCode
 from checker.model import Problem
 from checker.normalize import UNKNOWN_KEY, Normalizer
-from checker.sources.base import Item, RawRecord, gap_record
+from checker.sources.base import Item, RawRecord, SourceNote, gap_record
 
 
 @dataclass
@@ -60,6 +60,8 @@ def write_rows(items: Iterable[Item], stream: TextIO, normalizer: Normalizer,
                 summary.tags_unknown += 1
             stream.write(orjson.dumps(row, option=option, default=str).decode())
             summary.records += 1
+        elif isinstance(item, SourceNote):  # e.g. a plan without jobs: nothing to write
+            continue
         else:
             summary.problems.append(item)
             stream.write(orjson.dumps(gap_record(item), option=option, default=str).decode())

@@ -58,7 +58,7 @@ def allowlist(patterns: Sequence[str], job: Job) -> Allowlist:
     key = tuple(patterns)
     if not _has_placeholder(key):
         return _listed(key)
-    return _listed_for(key, *_identity(job))
+    return _listed_for(key, *_identity(job, key))
 
 
 def expand(pattern: str, job: Job) -> str:
@@ -76,13 +76,22 @@ def expand_all(patterns: Sequence[str], job: Job) -> list[str]:
     key = tuple(patterns)
     if not _has_placeholder(key):
         return list(key)
-    return list(_expanded(key, *_identity(job)))
+    return list(_expanded(key, *_identity(job, key)))
 
 
-def _identity(job: Job) -> tuple[str, str, str]:
-    """What the placeholders stand for in ``job``: account ID, region, partition (``?``, ``?`` and ``aws``
-    when unknown, see :func:`expand`)."""
-    return job.account_id or "?", job.region or "?", job.partition or "aws"
+def _identity(job: Job, patterns: tuple[str, ...]) -> tuple[str, str, str]:
+    """What the placeholders of ``patterns`` stand for in ``job``: account ID, region, partition (``?``,
+    ``?`` and ``aws`` when unknown, see :func:`expand`). Only the placeholders the patterns use are read:
+    a planned job's account or region may be unknown (:class:`~checker.model.UnknownData`), and a rule
+    must not need what its patterns never name."""
+    account, region = _placeholders(patterns)
+    return (job.account_id or "?") if account else "?", (job.region or "?") if region else "?", job.partition or "aws"
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _placeholders(patterns: tuple[str, ...]) -> tuple[bool, bool]:
+    """Whether ``patterns`` use ``{account_id}`` and ``{region}``."""
+    return any("{account_id}" in p for p in patterns), any("{region}" in p for p in patterns)
 
 
 def matches_any(value: str, patterns: Iterable[str]) -> bool:

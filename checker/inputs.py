@@ -1,6 +1,8 @@
 """Turn the locations a user named (files, folders, ``-``, URIs) into one stream of raw rows.
 
-The format of a file comes from ``--input-format``, else its extension, else sniffing its first bytes.
+The format of a file comes from ``--input-format``, else its extension, else sniffing its first bytes; a
+source that ``refines`` another claims that one's files when it recognises their content (a Terraform
+plan in a ``.json`` file).
 Folders are walked (sorted, following links to folders, each folder read once) for files with a
 registered extension; the other files are listed in a note on stderr, never skipped silently, and a
 sub-folder that cannot be listed is a SOURCE problem. A location that cannot be read is a SOURCE
@@ -69,9 +71,41 @@ class Inputs:
             elif location == "-":
                 yield from self._read_stream(location, sys.stdin.buffer, forced)
             elif os.path.isdir(location):
-                yield from self._read_folder(location, forced)
+                claimed = self.folder_reader(location, forced)
+                if claimed is not None:  # a module folder, read whole; beside it, e.g., its plan.json
+                    yield from _guarded(claimed, location, None)
+                    yield from self._read_beside(location, claimed, forced)
+                else:
+                    yield from self._read_folder(location, forced)
             else:
                 yield from self._read_file(location, forced)
+
+    def folder_reader(self, folder: str, forced: Source | None = None) -> Source | None:
+        """The source that reads ``folder`` whole (``reads_folder``: a Terraform module is a folder of
+        ``.tf`` files), if any; with ``--input-format`` only that source may claim it."""
+        for source in [forced] if forced is not None else self.sources.values():
+            reads_folder = getattr(source, "reads_folder", None)
+            try:
+                if reads_folder is not None and reads_folder(folder):
+                    return source
+            except Exception:  # noqa: BLE001,S112 - a plugin's check must not stop the scan
+                continue
+        return None
+
+    def _read_beside(self, folder: str, claimed: Source, forced: Source | None) -> Iterator[Item]:
+        """The files directly in a folder read whole by ``claimed`` that another source reads by their
+        extension (a ``plan.json`` beside the ``.tf`` files); sub-folders are the module's own."""
+        if forced is not None:
+            return
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return
+        for name in names:
+            path = os.path.join(folder, name)
+            source = self.by_extension(path)
+            if not name.startswith(".") and source is not None and source is not claimed and os.path.isfile(path):
+                yield from self._read_file(path, None)
 
     def _read_folder(self, folder: str, forced: Source | None) -> Iterator[Item]:
         found = False
@@ -81,11 +115,24 @@ class Inputs:
         for root, dirs, files in os.walk(folder, onerror=unlisted.append, followlinks=True):
             yield from _unlisted(unlisted)
             dirs[:] = _not_yet_visited(root, sorted(d for d in dirs if not d.startswith(".")), visited)
+            whole = self.folder_reader(root, forced) if root != folder else None
+            if whole is not None:  # a sub-folder of .tf files: one module, read whole (unless it is a module's)
+                if os.sep + "modules" + os.sep in os.path.join(root, "") :
+                    self.note(f"{root}: not read as a root module (under a modules folder: read through the "
+                              "root modules that call it; name it to scan it alone)")
+                else:
+                    found = True
+                    yield from _guarded(whole, root, None)
+                files = [name for name in files if not name.endswith(".tf")]
             for name in sorted(files):
                 path = os.path.join(root, name)
                 if name.startswith("."):
                     continue
-                if forced is not None or self.by_extension(path) is not None:
+                loop = link_loop(path)
+                if loop is not None:  # it may have been a folder of exports: unread, so a gap (fail closed)
+                    found = True
+                    yield source_problem(loop, path)
+                elif forced is not None or self.by_extension(path) is not None:
                     found = True
                     yield from self._read_file(path, forced)
                 else:
@@ -107,18 +154,41 @@ class Inputs:
         try:
             stream = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is exhausted
         except FileNotFoundError:
-            yield source_problem("no such file", path)
+            target = os.readlink(path) if os.path.islink(path) else None
+            yield source_problem("no such file" if target is None else
+                                 f"broken symbolic link: it points to {target}, which does not exist", path)
             return
         except IsADirectoryError:
             yield source_problem("is a directory", path)
             return
         except OSError as exc:
-            yield source_problem(f"cannot open: {exc.strerror or exc}", path)
+            yield source_problem(link_loop(path) or f"cannot open: {exc.strerror or exc}", path)
             return
         with stream:
-            yield from self._read_stream(path, stream, forced or self.by_extension(path))
+            if forced is not None:
+                yield from self._read_stream(path, stream, forced)
+            else:
+                yield from self._read_stream(path, stream, self.by_extension(path), refine=True)
 
-    def _read_stream(self, location: str, stream: IO[bytes], source: Source | None) -> Iterator[Item]:
+    def refiners(self, source: Source) -> list[Source]:
+        """The sources that claim ``source``'s files by content (``refines = ("json",)``: a Terraform plan
+        or a request body is a ``.json`` file too)."""
+        return [other for other in self.sources.values() if source.name in getattr(other, "refines", ())]
+
+    def _read_stream(self, location: str, stream: IO[bytes], source: Source | None,
+                     refine: bool = False) -> Iterator[Item]:
+        if source is not None and refine and self.refiners(source):
+            try:
+                head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]
+            except OSError:
+                head = b""
+            for other in self.refiners(source):
+                try:
+                    if other.sniff(head):
+                        source = other
+                        break
+                except Exception:  # noqa: BLE001,S112 - a plugin's sniff must not stop the scan
+                    continue
         if source is None:
             try:
                 head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]
@@ -135,6 +205,35 @@ class Inputs:
                 )
                 return
         yield from _guarded(source, location, stream)
+
+
+MAX_LINK_HOPS = 40
+"""Links followed before giving up, as Linux does (``MAXSYMLINKS``, path_resolution(7))."""
+
+
+def link_loop(path: str) -> str | None:
+    """``"symbolic link loop: a.jsonl -> b.jsonl -> a.jsonl (it never reaches a file or folder)"`` when
+    ``path`` is a symbolic link whose chain of links comes back to itself (or is longer than
+    :data:`MAX_LINK_HOPS`), else ``None`` (not a link, a link to something, a dangling link)."""
+    chain = [path]
+    seen = {os.path.abspath(path)}
+    current = path
+    for _ in range(MAX_LINK_HOPS):
+        try:
+            if not os.path.islink(current):
+                return None
+            target = os.readlink(current)
+        except OSError:
+            return None
+        current = os.path.join(os.path.dirname(current), target)
+        chain.append(target)
+        key = os.path.abspath(current)
+        if key in seen:
+            return f"symbolic link loop: {' -> '.join(chain)} (it never reaches a file or folder)"
+        seen.add(key)
+    if not os.path.exists(current) and os.path.islink(current):
+        return f"symbolic link loop: more than {MAX_LINK_HOPS} links from {path} without reaching a file or folder"
+    return None
 
 
 def _unlisted(errors: list[OSError]) -> Iterator[Item]:

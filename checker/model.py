@@ -80,12 +80,27 @@ class Provenance(NamedTuple):
     ``source``: the path as the user gave it, ``"-"`` for stdin, or a synthetic name for live AWS
     (``aws://123456789012/us-east-1``). ``line``: 1-based line of the record's start in a text file, or
     ``None`` where the format has no lines (DDSQL tabular response). ``record``: 1-based ordinal of the
-    record within its source.
+    record within its source. A job defined before it exists (a Terraform plan or ``.tf`` resource, a
+    request file) has ``kind`` ``"planned"``, its ``identity`` (the resource address
+    ``module.batch.aws_bedrock_model_invocation_job.this["nightly"]``, or ``FILE#N``) and ``places``:
+    ``(pointer, file, line)`` of each attribute set in a file (see :meth:`at`), longest pointer first.
     """
 
     source: str
     line: int | None = None
     record: int | None = None
+    kind: str | None = None
+    identity: str | None = None
+    places: tuple[tuple[str, str, int | None], ...] = ()
+
+    def at(self, pointer: str | None) -> Provenance:
+        """Where the field at ``pointer`` (a JSON pointer into the record) is set, when :attr:`places` knows
+        (the longest place whose pointer is ``pointer`` or a parent of it); else this provenance."""
+        if pointer and self.places:
+            for prefix, file, line in self.places:  # longest pointer first
+                if prefix and (pointer == prefix or pointer.startswith(prefix + "/")):
+                    return self._replace(source=file, line=line)
+        return self
 
     def __str__(self) -> str:
         if self.line is not None:
@@ -117,20 +132,36 @@ class Job:
     not null: a column in ``unknown`` makes :meth:`get` raise :class:`UnknownData`; a column present with
     ``None`` is data. ``now`` is the scan's clock (aware UTC; fixed by ``--now``): rules that judge age
     use it instead of reading the system clock, so they stay pure and testable.
+
+    ``facts`` says, per column, what the record cannot: for a job Terraform manages ``tags``: "the
+    Terraform resource ... cannot carry tags", ``client_request_token``: "the provider sends a generated
+    token"; for a :attr:`planned` job also its ``region`` and ``partition`` where known (it has no ARN).
     """
 
     row: dict[str, Any]
     provenance: Provenance
     unknown: Mapping[str, str] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    facts: Mapping[str, str] = field(default_factory=dict)
     _arn: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
     _times: dict[str, datetime | None] | None = field(default=None, init=False, repr=False, compare=False)
 
     def arn_parts(self) -> dict[str, str]:
-        """Partition, region and account of the job ARN (see :func:`arn_parts`), parsed once."""
+        """Partition, region and account of the job ARN (see :func:`arn_parts`), parsed once; for a planned
+        job (no ARN yet) its known ``region`` and ``partition``."""
         if self._arn is None:
-            self._arn = arn_parts(self.job_arn)
+            arn = self.row.get("job_arn")
+            if isinstance(arn, str) or not self.planned:
+                self._arn = arn_parts(str(arn))
+            else:
+                self._arn = {key: self.facts[key] for key in ("partition", "region") if key in self.facts}
         return self._arn
+
+    @property
+    def planned(self) -> bool:
+        """True for a job defined before it exists (Terraform plan or ``.tf`` resource, request file): it
+        has no ARN, status or times yet (provenance kind ``"planned"``)."""
+        return self.provenance.kind == "planned"
 
     def get(self, column: str) -> Any:
         """The value of ``column`` (``None`` if it is null). Raises :class:`UnknownData` if unknown."""
@@ -141,8 +172,16 @@ class Job:
 
     @property
     def job_arn(self) -> str:
-        """The job ARN, e.g. ``arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/x7k2m9q4p1ab``."""
-        return str(self.row["job_arn"])
+        """The job ARN, e.g. ``arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/x7k2m9q4p1ab``;
+        ``""`` for a planned job (see :attr:`identity`)."""
+        arn = self.row.get("job_arn")
+        return "" if arn is None else str(arn)
+
+    @property
+    def identity(self) -> str:
+        """What names the job in messages, waivers and baselines: its ARN, or for a planned job its
+        resource address or ``FILE#N``."""
+        return self.job_arn or self.provenance.identity or str(self.provenance)
 
     @property
     def job_name(self) -> str | None:
@@ -156,12 +195,18 @@ class Job:
         account = self.row.get("account_id")
         if isinstance(account, str) and account:
             return account
+        if self.planned and "account_id" in self.unknown:
+            raise UnknownData("account_id", self.unknown["account_id"])
         return self.arn_parts().get("account")
 
     @property
     def region(self) -> str | None:
-        """AWS region from the job ARN (the table has no region column), e.g. ``"us-east-1"``."""
-        return self.arn_parts().get("region")
+        """AWS region from the job ARN (the table has no region column), e.g. ``"us-east-1"``. Raises
+        :class:`UnknownData` for a planned job whose region is unknown."""
+        region = self.arn_parts().get("region")
+        if region is None and self.planned and "region" in self.unknown:
+            raise UnknownData("region", self.unknown["region"])
+        return region
 
     @property
     def partition(self) -> str | None:
@@ -307,25 +352,6 @@ class Rule:
         }
 
 
-class JobRef(NamedTuple):
-    """The identity of a job as reports show it (works for schema-invalid records too)."""
-
-    arn: str | None
-    name: str | None = None
-    account_id: str | None = None
-    region: str | None = None
-
-    @classmethod
-    def of(cls, job: Job) -> JobRef:
-        """The reference of a validated job (its :attr:`Job.account_id` and :attr:`Job.region`)."""
-        return cls(job.job_arn, job.job_name, job.account_id, job.region)
-
-    @property
-    def label(self) -> str:
-        """Job name if known, else the ARN, else ``"<unknown job>"``."""
-        return self.name or self.arn or "<unknown job>"
-
-
 class Result(NamedTuple):
     """One rule's outcome on one job, as every reporter receives it (immutable; ``_replace`` to derive).
 
@@ -353,7 +379,8 @@ class Problem:
     a plugin that did not load. Always shown in every report and reflected in the exit code.
 
     ``pointer`` is the JSON pointer of the offending field for schema errors; ``job`` is known when the
-    record had a job ARN.
+    record had a job ARN. ``pattern``: the regular expression a schema-invalid value failed (the message
+    says it in words; programs read it from the JSON report's ``pattern``).
     """
 
     kind: ErrorKind
@@ -362,3 +389,7 @@ class Problem:
     pointer: str | None = None
     job: JobRef | None = None
     plugin: str | None = None
+    pattern: str | None = None
+
+
+from checker.jobref import JobRef  # noqa: E402 - re-exported here, where reports and rules have found it

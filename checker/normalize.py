@@ -11,9 +11,11 @@ Every source (files, stdin, live AWS) hands its raw ``dict`` rows to :class:`Nor
 * Column values by DDSQL type (``x-ddsql-type`` in the table schema): ``json`` columns given as JSON text
   are decoded and their keys snake-cased (Datadog does not document the key case inside json columns);
   ``timestamp`` values (RFC 3339, DDSQL's zone-less UTC text, Unix epoch milliseconds, ``datetime``)
-  become RFC 3339 UTC strings; ``int64`` values given as integral floats (``24.0``) or digit strings
-  become ``int`` (booleans stay booleans and fail the schema); ``hstore_csv`` tags in any accepted form
-  become ``{key: value}``.
+  become RFC 3339 UTC strings; ``int64`` values that are whole numbers in any spelling (``24``, ``24.0``,
+  ``"24"``, ``"24.0"``) become ``int``, from every source alike (:func:`to_int`; fractions and booleans
+  fail the schema); ``hstore_csv`` tags in any accepted form become ``{key: value}``; ``string`` columns
+  are taken as they are (a JSON number for one fails the schema: an account ID read as a number has
+  lost its leading zeros).
 * Anything that cannot be decoded is left as it is, so the schema rejects it with a precise message.
 """
 
@@ -27,8 +29,12 @@ from typing import Any
 
 import orjson
 
-from checker.arn import arn_account
+from checker.arn import arn_account, arn_parts
+from checker.tags import normalize_tags
 from checker.timeutil import format_rfc3339
+
+__all__ = ["API_TAGS_UNKNOWN", "Normalizer", "api_tags_unknown", "from_json_text", "normalize_tags", "snake_case",
+           "snake_keys", "to_int", "to_rfc3339"]
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -109,15 +115,20 @@ def to_rfc3339(value: Any) -> Any:
     return value
 
 
-_INT_TEXT = re.compile(r"-?[0-9]{1,19}")
+_INT_TEXT = re.compile(r"([+-]?[0-9]{1,19})(?:\.0+)?", re.ASCII)
 
 
 def to_int(value: Any) -> Any:
-    """``24.0`` -> ``24``, ``"72"`` -> ``72``; booleans, fractions and other text unchanged."""
+    """An ``int64`` column's value, the same rule for every source (README "Inputs"): a whole number in any
+    spelling a source carries becomes ``int``: ``24.0`` -> ``24``, ``"72"`` -> ``72``, ``" 48.0 "`` ->
+    ``48``, ``"+48"`` -> ``48``. Everything else is returned unchanged for the schema to reject: fractions
+    (``48.5``, ``"48.5"``: never rounded), booleans, exponents (``"4.8e1"``), empty or other text."""
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
-        return int(value.strip())
+    if isinstance(value, str):
+        whole = _INT_TEXT.fullmatch(value.strip())
+        if whole:
+            return int(whole.group(1))
     return value
 
 
@@ -131,117 +142,21 @@ def from_json_text(value: Any) -> Any:
     return snake_keys(value)
 
 
-_HSTORE_PAIR = re.compile(r'\s*"((?:[^"\\]|\\.)*)"\s*=>\s*(?:"((?:[^"\\]|\\.)*)"|(NULL))\s*(?:,|$)')
-_UNESCAPE = re.compile(r"\\(.)")
+def api_tags_unknown(region: str | None) -> str:
+    """Why tags are unknown in an API-shaped record without ``tags``: the Bedrock API never returns them
+    (ListModelInvocationJobs, GetModelInvocationJob; botocore bedrock/2023-04-20), so the ERROR of every
+    rule that reads tags says how to get them (``region``: the job's, from its ARN; ``None``: ``REGION``)
+    and how to accept the gap."""
+    region = region or "REGION"
+    return ("tags unknown: AWS CLI/API job records (list-model-invocation-jobs, get-model-invocation-job) "
+            f"never carry tags. Get them with `bedrock-audit fetch --aws --region {region} -o jobs.jsonl` "
+            "(it also calls ListTagsForResource) and scan that file, or scan live with `bedrock-audit scan "
+            f"--aws --region {region}`; or accept the gap with --allow-partial (the exit code then reflects "
+            "findings only) or by not running the tag rules (--ignore BA004)")
 
 
-def _parse_hstore(text: str) -> dict[str, str] | None:
-    pairs: dict[str, list[str]] = {}
-    position = 0
-    while position < len(text):
-        match = _HSTORE_PAIR.match(text, position)
-        if not match or match.end() == position:
-            return None
-        key, raw_value = match.group(1, 2)
-        if "\\" in key:
-            key = _UNESCAPE.sub(r"\1", key)
-        if raw_value is None:
-            raw_value = ""
-        elif "\\" in raw_value:
-            raw_value = _UNESCAPE.sub(r"\1", raw_value)
-        pairs.setdefault(key, []).append(raw_value)
-        position = match.end()
-    return {k: ",".join(sorted(v)) for k, v in pairs.items()}
-
-
-def _parse_pg_array(text: str) -> list[str] | None:
-    """Postgres array literal ``{"a:b",c:d}`` -> ``["a:b", "c:d"]``; ``None`` if it is not one."""
-    inner = text[1:-1]
-    items: list[str] = []
-    for match in re.finditer(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^,"]*))\s*(?:,|$)', inner):
-        if match.end() == match.start():
-            break
-        quoted, bare = match.group(1), match.group(2)
-        items.append(_UNESCAPE.sub(r"\1", quoted) if quoted is not None else bare.strip())
-    return items if inner.strip() else []
-
-
-def _tags_from_pairs(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    grouped: dict[str, list[str]] = {}
-    for key, value in pairs:
-        grouped.setdefault(key, []).append(value)
-    return {k: v[0] if len(v) == 1 else ",".join(sorted(v)) for k, v in grouped.items()}
-
-
-def normalize_tags(value: Any) -> Any:
-    """Tags in any accepted form -> ``{key: value}`` (``None`` stays ``None``).
-
-    Accepted: a map (list values are sorted and comma-joined, the DDSQL convention for multi-valued
-    tags); a list of ``"key:value"`` strings (split at the first ``:``; a key without ``:`` has value
-    ``""``); a list of ``{"key": k, "value": v}`` (the Bedrock API; ``Key``/``Value`` too); hstore text
-    ``"k"=>"v", ...``; JSON text of any of these; a Postgres array literal ``{"k:v",...}``; comma-joined
-    ``k:v,k2:v2`` text (a piece without ``:`` continues the previous value, as multi-values do). Anything
-    else is returned unchanged so the schema rejects it.
-    """
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        if all(type(item) is str for item in value.values()):
-            return value
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if isinstance(item, list) and all(isinstance(v, str) for v in item):
-                item = ",".join(sorted(item))
-            out[str(key)] = item
-        return out
-    if isinstance(value, list):
-        pairs: list[tuple[str, str]] = []
-        for item in value:
-            if isinstance(item, str):
-                key, _, val = item.partition(":")
-                pairs.append((key, val))
-            elif isinstance(item, dict):
-                tag_key = item.get("key", item.get("Key"))
-                tag_value = item.get("value", item.get("Value", ""))
-                if not isinstance(tag_key, str) or not isinstance(tag_value, str):
-                    return value
-                pairs.append((tag_key, tag_value))
-            else:
-                return value
-        return _tags_from_pairs(pairs)
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return {}
-        if text[0] in "[{":
-            try:
-                return normalize_tags(orjson.loads(text))
-            except orjson.JSONDecodeError:
-                if text[0] == "{" and text[-1] == "}" and "=>" not in text:
-                    items = _parse_pg_array(text)
-                    return value if items is None else normalize_tags(items)
-        if "=>" in text:
-            parsed = _parse_hstore(text)
-            return value if parsed is None else parsed
-        if ":" in text.split(",", 1)[0]:
-            merged: list[tuple[str, str]] = []
-            for piece in text.split(","):
-                piece = piece.strip()
-                if ":" in piece:
-                    key, _, val = piece.partition(":")
-                    merged.append((key.strip(), val.strip()))
-                elif merged:
-                    key, val = merged[-1]
-                    merged[-1] = (key, f"{val},{piece}")
-            return _tags_from_pairs(merged)
-        return value
-    return value
-
-
-API_TAGS_UNKNOWN = (
-    "tags unknown: the Bedrock API's job records carry no tags (ListTagsForResource was not called "
-    "for this record)"
-)
+API_TAGS_UNKNOWN = api_tags_unknown(None)
+"""The reason for a record whose job ARN names no region."""
 
 
 UNKNOWN_KEY = "_unknown"
@@ -340,6 +255,11 @@ class Normalizer:
                 unknown[str(column)] = str(reason)
         return row, unknown
 
+    def from_api(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """An API-shaped row (camelCase; also a CreateModelInvocationJob request body, which has no
+        ``jobArn``) -> ``(row, unknown)``, as :meth:`normalize` does for API rows."""
+        return self._from_api(raw)
+
     def _from_api(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         row: dict[str, Any] = dict.fromkeys(self._api_members)
         unknown: dict[str, str] = {}
@@ -357,7 +277,8 @@ class Normalizer:
                     value = decode(value)
             row[column] = value
         if "tags" not in row:
-            unknown["tags"] = API_TAGS_UNKNOWN
+            arn = row.get("job_arn")
+            unknown["tags"] = api_tags_unknown(arn_parts(arn).get("region") if type(arn) is str else None)
         if row.get("account_id") is None:
             row["account_id"] = arn_account(row.get("job_arn"))
         row.setdefault("_key", None)

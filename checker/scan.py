@@ -20,8 +20,8 @@ from checker.exitcodes import exit_code
 from checker.model import ErrorKind, Job, JobRef, Problem, Provenance, Result, Severity, Status
 from checker.normalize import Normalizer
 from checker.reporters.base import Reporter
-from checker.schema import TABLE_SCHEMA, load_schema, table_columns, table_validator
-from checker.sources.base import Item, RawRecord
+from checker.schema import TABLE_SCHEMA, SchemaValidator, load_schema, table_columns, table_validator, validator_for
+from checker.sources.base import Item, RawRecord, SourceNote
 from checker.summary import Summary
 
 if TYPE_CHECKING:
@@ -88,12 +88,14 @@ class Pipeline:
     """
 
     def __init__(self, engine: Engine, reporters: Sequence[Reporter], settings: ScanSettings,
-                 warn: Callable[[str], None] | None = None, stages: Sequence[ResultStage] = ()) -> None:
+                 warn: Callable[[str], None] | None = None, stages: Sequence[ResultStage] = (),
+                 note: Callable[[str], None] | None = None) -> None:
         self.engine = engine
         self.reporters = list(reporters)
         self.settings = settings
         self.stages = list(stages)
         self._warn_sink = warn
+        self._note_sink = note
         self.evaluator = Evaluator(engine, settings.now)
         self._drift_seen: set[str] = set()
         self._drift_more: tuple[int, Provenance | None] = (0, None)  # records past MAX_DRIFT_WARNINGS
@@ -110,6 +112,12 @@ class Pipeline:
         if problem.provenance is not None and problem.kind is ErrorKind.INPUT:
             self.summary.records += 1
         self.problem(problem)
+
+    def note(self, message: str) -> None:
+        """A source's note (``SourceNote``): kept in the summary's notes and passed to the note sink."""
+        self.summary.notes.append(message)
+        if self._note_sink is not None:
+            self._note_sink(message)
 
     def problem(self, problem: Problem) -> None:
         """Report a problem to every reporter and count it."""
@@ -128,9 +136,13 @@ class Pipeline:
             reporter.start()
         for problem in preloaded:
             self.problem(problem)
+        empty_ok = False
         for item in items:
             if isinstance(item, RawRecord):
                 self.record(item)
+            elif isinstance(item, SourceNote):
+                empty_ok = empty_ok or item.readable_empty
+                self.note(f"{item.location}: {item.message}")
             else:
                 self._source_problem(item)
         summary = self.summary
@@ -138,7 +150,7 @@ class Pipeline:
         if more:
             self.warn(f"schema drift: {more} more records (the first at {first}) have columns not in the "
                       f"schema beyond the {MAX_DRIFT_WARNINGS} named above; kept, not checked")
-        if summary.records == 0 and not self.settings.allow_empty:
+        if summary.records == 0 and not self.settings.allow_empty and not empty_ok:
             self.problem(Problem(ErrorKind.INPUT, "no job records in the input (use --allow-empty if "
                                                   "that is expected)"))
         for stage in self.stages:
@@ -227,15 +239,24 @@ class Evaluator:
         self.normalizer = Normalizer(types, table)
         self.validator = table_validator()
         self.known_columns = frozenset(load_schema(TABLE_SCHEMA)["properties"])
+        self._planned: SchemaValidator | None = None
 
     def __call__(self, raw: RawRecord) -> Outcome:
         """The :class:`Outcome` of ``raw``. Never raises for bad data (rules are isolated by the engine)."""
         try:
-            row, unknown = self.normalizer.normalize(raw.data)
+            if raw.provenance.kind != "planned":
+                row, unknown = self.normalizer.normalize(raw.data)
+                validator = self.validator
+            else:  # a request body (plan, .tf, request file): API shape, planned-job schema
+                row, unknown = self.normalizer.from_api(raw.data)
+                unknown.pop("tags", None)  # a planned record says what its tags will be (null: none)
+                for column in raw.unknown:  # known only after apply: absent, never null
+                    row.pop(column, None)
+                validator = self._planned_validator()
             extra: tuple[str, ...] = ()
             if not self.known_columns.issuperset(row):
                 extra = tuple(str(c) for c in row if c not in self.known_columns)
-            errors = self.validator.errors(row)
+            errors = validator.errors(row)
         except RecursionError:  # a value nested hundreds of levels deep: this record, not the scan, fails
             return Outcome(raw.provenance, Problem(ErrorKind.INPUT, "record nested too deeply to check (a value "
                                                    "has hundreds of levels of objects or arrays)",
@@ -245,11 +266,29 @@ class Evaluator:
         if errors:
             first = errors[0]
             more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-            known = _partial_ref(row)
+            known = _partial_ref(row) if raw.provenance.kind != "planned" else JobRef(
+                None, row.get("job_name") if isinstance(row.get("job_name"), str) else None,
+                raw.data.get("accountId") if isinstance(raw.data.get("accountId"), str) else None,
+                raw.facts.get("region"), raw.provenance.identity)
+            if raw.provenance.kind == "planned" and first.pointer:
+                located = raw.provenance.at(first.pointer)
+                return Outcome(raw.provenance, Problem(ErrorKind.INPUT, f"schema-invalid planned job "
+                                                       f"{raw.provenance.identity}: {first}{more}", located,
+                                                       first.pointer, known, pattern=first.pattern),
+                               None, [], extra)
             return Outcome(raw.provenance, Problem(ErrorKind.INPUT, f"schema-invalid record: {first}{more}",
-                                                   raw.provenance, first.pointer, known), None, [], extra)
-        job = Job(row, raw.provenance, unknown, self.now)
+                                                   raw.provenance, first.pointer, known, pattern=first.pattern),
+                           None, [], extra)
+        job = Job(row, raw.provenance, unknown, self.now, raw.facts)
         return Outcome(raw.provenance, None, job, self.engine.evaluate(job), extra)
+
+    def _planned_validator(self) -> SchemaValidator:
+        """The validator of the planned-job schema (:func:`checker.planned.records.planned_schema`)."""
+        if self._planned is None:
+            from checker.planned.records import planned_schema
+
+            self._planned = validator_for(planned_schema(load_schema(TABLE_SCHEMA)))
+        return self._planned
 
 
 def _partial_ref(row: dict[str, Any]) -> JobRef | None:

@@ -41,7 +41,8 @@ class Summary:
     unwaived FAILs at or above ``fail-on`` that are not in the baseline. ``problems``: count per kind
     (input, source, plugin).
     ``error_results``: ERROR results per kind (input = unknown data, rule = the rule raised).
-    ``warnings``: one-line warnings (schema drift, unused waivers, ...). ``elapsed``: seconds.
+    ``warnings``: one-line warnings (schema drift, unused waivers, ...). ``notes``: sources' notes
+    (a plan with no batch job, jobs a plan destroys). ``elapsed``: seconds.
     ``waived``: FAILs a waiver turned into SKIP. ``baselined``: FAILs in the baseline (not gating).
     ``baseline``: the :class:`BaselineOutcome` when the scan used a baseline.
     """
@@ -54,6 +55,7 @@ class Summary:
     problems: dict[ErrorKind, int] = field(default_factory=lambda: dict.fromkeys(ErrorKind, 0))
     error_results: dict[ErrorKind, int] = field(default_factory=lambda: dict.fromkeys(ErrorKind, 0))
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     exit_code: int = 0
     elapsed: float = 0.0
     waived: int = 0

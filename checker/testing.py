@@ -243,8 +243,8 @@ def scan_rows(rows: Iterable[Mapping[str, Any]], *, plugin: object | None = None
     ``format``: any registered report format, e.g. the plugin's own. ``policy``: the policy file's content
     as a dict (``{"fail-on": "high", "rules": {"ACME001": {...}}}``), validated like the file.
     ``select``: as ``--select``. ``include_passed``: as ``--include-passed`` (the JSON report lists every
-    result, PASS included, in the report_version 1 layout). The policy's ``[[waivers]]`` apply, as in a real scan. Each row may be
-    in table or API shape; invalid rows are input errors as in a real scan. Raises ``AssertionError`` if
+    result, PASS included, in the report_version 1 layout). The policy's ``[[waivers]]`` apply, as in a
+    real scan. Each row may be in table or API shape; invalid rows are input errors as in a real scan. Raises ``AssertionError`` if
     the plugin fails to load, ``ConfigError`` for a bad policy, selection or format.
     """
     from checker.api import ScanRequest, run_to_stream

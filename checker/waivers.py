@@ -69,12 +69,13 @@ class Waiver:
         """True when ``job`` matches the waiver's job glob and its account, region and tag conditions;
         ``None`` when everything matches except that the tags condition cannot be checked because the
         job's tags are unknown (such a waiver never applies); else False."""
-        names = [job.job_arn] + ([job.job_name] if job.job_name else [])
+        names = [job.identity] + ([job.provenance.identity] if job.provenance.identity and job.job_arn else [])
+        names += [job.job_name] if job.job_name else []
         if not any(fnmatch.fnmatchcase(name, self.job) for name in names):
             return False
-        if self.account is not None and not fnmatch.fnmatchcase(job.account_id or "", self.account):
+        if self.account is not None and not fnmatch.fnmatchcase(_known(lambda: job.account_id), self.account):
             return False
-        if self.region is not None and not fnmatch.fnmatchcase(job.region or "", self.region):
+        if self.region is not None and not fnmatch.fnmatchcase(_known(lambda: job.region), self.region):
             return False
         if self.tags:
             try:
@@ -247,3 +248,12 @@ class WaiverStage:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _known(read: Callable[[], str | None]) -> str:
+    """``read()``, or ``""`` when it is unknown (a planned job's account before ``--account``): a waiver's
+    account or region condition then does not match."""
+    try:
+        return read() or ""
+    except UnknownData:
+        return ""

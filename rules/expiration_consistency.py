@@ -19,7 +19,9 @@ def _timeout(hours: int) -> timedelta:
 
 def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     """FAIL when ``job_expiration_time`` differs from ``submit_time + timeout_duration_in_hours`` by more
-    than ``tolerance_minutes``."""
+    than ``tolerance_minutes``. Not applicable to a planned job (no times before it runs)."""
+    if job.planned:
+        return not_applicable("planned job (it has no submit or expiration time before it runs)")
     expires = job.timestamp("job_expiration_time")
     submitted = job.timestamp("submit_time")
     hours = job.get("timeout_duration_in_hours")

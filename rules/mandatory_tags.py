@@ -32,6 +32,9 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     tags = job.tags()
     required: list[str] = params["required"]
     if tags is None:
+        why = job.facts.get("tags")
+        if why:  # e.g. a Terraform resource that has no tags argument
+            return failed(f"job will run untagged: {why}; required: {', '.join(required)}", "/tags")
         return failed(f"job has no tags; required: {', '.join(required)}", "/tags")
     case_sensitive = params["key_case"] == "exact"
     present = [(key, _find(tags, key, case_sensitive)) for key in required]

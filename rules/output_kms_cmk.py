@@ -42,6 +42,8 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     if not key:
         return failed("output is not encrypted with a customer managed KMS key (no s3EncryptionKeyId: "
                       "the service uses an AWS managed key)", POINTER)
+    if key.startswith("alias/aws/"):  # an AWS managed alias by name: no need for the job's account or region
+        return failed(f"output KMS key {key} is an AWS managed key; use a customer managed key", POINTER)
     resource = _KMS_ARN.match(key)  # arn = key_arn(key, job), matching the ARN pattern only once
     arn = key
     if resource is None:

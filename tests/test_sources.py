@@ -69,7 +69,7 @@ def test_json_array_rows_get_their_lines(tmp_path: Path) -> None:
 def test_aws_list_output_and_get_body(tmp_path: Path) -> None:
     summaries = tmp_path / "list.json"
     body = sample_api_job()
-    summaries.write_text(json.dumps({"invocationJobSummaries": [body, body], "nextToken": "abc"}, indent=1))
+    summaries.write_text(json.dumps({"invocationJobSummaries": [body, body]}, indent=1))
     get = tmp_path / "get.json"
     get.write_text(json.dumps(body))
     records, problems, _ = read(str(summaries), str(get))
@@ -159,14 +159,15 @@ def test_missing_file_folder_and_unknown_format(tmp_path: Path) -> None:
                                     str(tmp_path / "data"))
     assert len(records) == 1
     assert [p.message for p in problems] == [
-        "no such file", "cannot tell the format of this input; name it with --input-format (jsonl, json, csv)"]
+        "no such file", "cannot tell the format of this input; name it with --input-format (tfplan, request, jsonl, "
+        "json, csv, tf)"]
     assert notes and "README.md" in notes[0]
 
 
 def test_a_folder_without_job_exports_names_the_extensions_that_are_read(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# not data")
     _, problems, _ = read(str(tmp_path))
-    assert [p.message for p in problems] == ["folder holds no .jsonl, .ndjson, .json or .csv files"]
+    assert [p.message for p in problems] == ["folder holds no .jsonl, .ndjson, .json, .csv or .tf files"]
 
     class TsvSource:  # a plugin's input format: its extension is read from folders too
         name, description, extensions, schemes = "tsv", "tab-separated", (".tsv",), ()
@@ -174,7 +175,7 @@ def test_a_folder_without_job_exports_names_the_extensions_that_are_read(tmp_pat
     sources = {**load_plugins(autoload=False).sources, "tsv": TsvSource()}
     problems = list(Inputs(sources, lambda _note: None).read([str(tmp_path)]))
     assert [p.message for p in problems] == [
-        "folder holds no .jsonl, .ndjson, .json, .csv or .tsv files"]
+        "folder holds no .jsonl, .ndjson, .json, .csv, .tf or .tsv files"]
 
 
 def test_format_is_sniffed_when_the_extension_says_nothing(tmp_path: Path) -> None:

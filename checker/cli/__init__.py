@@ -25,5 +25,15 @@ baseline_app.command("create", epilog=baseline.BASELINE_EPILOG)(baseline.baselin
 
 
 def main() -> None:
-    """Console-script entry point (``bedrock-audit = "checker.cli:main"``)."""
-    app(prog_name="bedrock-audit")
+    """Console-script entry point (``bedrock-audit = "checker.cli:main"``).
+
+    ``--help`` and ``--version`` into a pipe closed early (``bedrock-audit --help | head -3``) exit 0: Typer
+    (click) ends those with exit 1 and its quiet stdout wrapper, and 1 means "findings" here."""
+    import sys
+
+    try:
+        app(prog_name="bedrock-audit")
+    except SystemExit as exc:
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's EPIPE exit
+            raise SystemExit(0) from None
+        raise

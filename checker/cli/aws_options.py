@@ -24,7 +24,8 @@ FetchAwsFlag = Annotated[bool, typer.Option(
 RegionOption = Annotated[list[str] | None, typer.Option(
     "--region", metavar="REGION",
     help="(--aws) Region to scan (repeatable, or comma-separated). Default: the profile's or AWS_REGION's "
-         "region. Regions where Bedrock has no endpoint are skipped with a note.", show_default=False)]
+         "region. Regions where Bedrock has no endpoint are skipped with a note. Without --aws: the one "
+         "region planned jobs (plans, .tf folders, request files) will run in.", show_default=False)]
 AllRegionsFlag = Annotated[bool, typer.Option(
     "--all-regions", help="(--aws) Scan every region where botocore's endpoint data lists Bedrock.")]
 ProfileOption = Annotated[str | None, typer.Option(
@@ -38,7 +39,8 @@ RoleArnOption = Annotated[str | None, typer.Option(
 AccountOption = Annotated[list[str] | None, typer.Option(
     "--account", metavar="ACCOUNT_ID",
     help="(--aws) Account to scan through --role-arn (repeatable, or comma-separated). Without --role-arn: "
-         "the account the credentials must belong to.", show_default=False)]
+         "the account the credentials must belong to. Without --aws: the one account planned jobs (plans, "
+         ".tf folders, request files) will run in.", show_default=False)]
 AccountsFileOption = Annotated[Path | None, typer.Option(
     "--accounts-file", metavar="PATH", dir_okay=False,
     help="(--aws) File of account IDs (whitespace- or comma-separated, # comments), e.g. from `aws "

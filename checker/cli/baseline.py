@@ -63,6 +63,7 @@ def baseline_create(
     def body() -> int:
         from checker.api import build_setup, plugin_failures_win, shown_locations
         from checker.baseline import BaselineWriter
+        from checker.clobber import read_extensions, refuse_inputs_as_outputs, scan_inputs
         from checker.errors import ConfigError
         from checker.reporters.output import AtomicFile
 
@@ -75,6 +76,10 @@ def baseline_create(
                               "-o bedrock-audit-baseline.json")
         request = replace(request, now=parse_now(now))
         registry = load(disable_plugin)
+        refuse_inputs_as_outputs([(f"--output {output}", str(output))],
+                                 scan_inputs(request.locations, config, request.waiver_files),
+                                 read_extensions((e for s in registry.sources.values() for e in s.extensions),
+                                                 input_format))
         with plugin_failures_win(registry):
             setup = build_setup(request, registry, warn)
             context = setup.context(shown_locations(request), warn=warn)  # aws:// external IDs redacted

@@ -45,12 +45,15 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise _Terminated
 
 
-def guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
+def guard(show_traceback: bool, action: Callable[[], int], listing: bool = False) -> NoReturn:
     """Run a command body and exit with the code it returns; map known errors to exit codes, unknown ones
     to an internal error (4). The previous SIGTERM handler is restored afterwards (for in-process callers).
 
     ``ConfigError``/``OutputError`` -> 2; :class:`checker.api.PluginConfigError`, ``ReporterFailed`` and
-    ``sys.exit()`` in plugin code -> 4; broken stdout pipe -> 2; Ctrl-C -> 130; SIGTERM -> 143.
+    ``sys.exit()`` in plugin code -> 4; broken stdout pipe -> 2 for a report (it is incomplete), but for a
+    ``listing`` (``rules``, ``rules show``, ``plugins``: ``bedrock-audit rules | head -1``) the reader had
+    all it wanted: no message, and the listing's own code (0 when it broke before that was known);
+    Ctrl-C -> 130; SIGTERM -> 143.
     """
     from checker.api import PluginConfigError
     from checker.errors import ConfigError, OutputError, ReporterFailed
@@ -58,8 +61,11 @@ def guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
     previous = None
     with contextlib.suppress(ValueError):  # ValueError: not the main thread (an embedding caller's)
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    code: int | None = None
     try:
         code = action()
+        if listing:
+            sys.stdout.flush()  # a closed pipe shows here, not in an "Exception ignored" at exit
     except _Terminated:
         print("bedrock-audit: terminated", file=sys.stderr)
         raise typer.Exit(128 + signal.SIGTERM) from None
@@ -74,6 +80,8 @@ def guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
         raise typer.Exit(130) from None
     except BrokenPipeError:  # e.g. `bedrock-audit scan ... | head`: the report on stdout is incomplete
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if listing:
+            raise typer.Exit(code or 0) from None
         print("bedrock-audit: error: stdout was closed before the report was complete (broken pipe)",
               file=sys.stderr)
         raise typer.Exit(int(ExitCode.USAGE)) from None
@@ -88,6 +96,7 @@ def guard(show_traceback: bool, action: Callable[[], int]) -> NoReturn:
         if previous is not None:
             with contextlib.suppress(ValueError):
                 signal.signal(signal.SIGTERM, previous)
+    assert code is not None
     raise typer.Exit(code)
 
 

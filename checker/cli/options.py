@@ -17,15 +17,18 @@ if TYPE_CHECKING:
 EPILOG = (
     "Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage or configuration error; "
     "3 input error (unreadable, unparsable or schema-invalid records, no records, data a rule needed "
-    "was missing, an AWS account/region that could not be listed; --allow-partial keeps these out); "
+    "was missing, an AWS account/region or a Datadog page that could not be read; --allow-partial keeps "
+    "these out); "
     "4 plugin or rule error. The highest applicable code wins."
 )
 
 PathsArgument = Annotated[list[str] | None, typer.Argument(
-    metavar="PATH",
-    help="Job exports to check: .jsonl/.ndjson, .json (row array, AWS list/get output, DDSQL tabular "
-         "response) or .csv files, folders of them, - for stdin, or aws://REGION,... for live AWS "
-         "(scan: see --aws).",
+    metavar="PATH...",
+    help="Job exports to check, one or more: .jsonl/.ndjson, .json (row array, AWS list/get output, DDSQL tabular "
+         "response) or .csv files, folders of them, - for stdin, aws://REGION,... for live AWS "
+         "(scan: see --aws), or ddsql://?OPTIONS for the Datadog table through the DDSQL API (keys in "
+         "DD_API_KEY and DD_APP_KEY; README \"From Datadog\"). Before deployment: Terraform plan/state "
+         "JSON (terraform show -json), .tf folders, CreateModelInvocationJob request files (JSON/YAML).",
     show_default=False)]
 DisableOption = Annotated[
     list[str] | None,
@@ -65,9 +68,9 @@ InputFormatOption = Annotated[str | None, typer.Option(
     help="Format of the inputs (jsonl, json, csv) instead of guessing from extension or content; "
          "needed for stdin only when guessing fails.")]
 AllowPartialOption = Annotated[bool, typer.Option(
-    "--allow-partial", help="Gaps (a denied or unreachable AWS account/region, unreadable input, unknown "
-                            "data) are still reported but do not exit 3: the exit code reflects findings. "
-                            "Needs at least one job checked.")]
+    "--allow-partial", help="Gaps (a denied or unreachable AWS account/region or Datadog page, unreadable "
+                            "input, unknown data) are still reported but do not exit 3: the exit code reflects "
+                            "findings. Needs at least one job checked.")]
 FormatOption = Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")]
 
 

@@ -38,4 +38,4 @@ def plugins(
             print(plugins_text(registry.plugins))
         return int(ExitCode.PLUGIN) if registry.problems else 0
 
-    guard(show_traceback, show)
+    guard(show_traceback, show, listing=True)

@@ -33,7 +33,7 @@ def rules_list(
     """
     if ctx.invoked_subcommand is not None:
         return
-    guard(show_traceback, lambda: _rules_list(format, config, disable_plugin, framework))
+    guard(show_traceback, lambda: _rules_list(format, config, disable_plugin, framework), listing=True)
 
 
 def _rules_list(format: str, config: Path | None, disabled: list[str] | None,
@@ -103,4 +103,4 @@ def rules_show(
         print(as_json(rule_document(found, plugin)) if format == "json" else rule_text(found, plugin))
         return int(ExitCode.PLUGIN) if registry.problems else 0
 
-    guard(show_traceback, show)
+    guard(show_traceback, show, listing=True)

@@ -39,6 +39,7 @@ from checker.cli.options import (
     parse_now,
     scan_request,
 )
+from checker.cli.planned_options import PLANNED_SOURCES, TfDirOption, VarFileOption, VarOption, planned_options
 
 if TYPE_CHECKING:
     from checker.api import Report
@@ -90,40 +91,60 @@ def scan(
     submitted_after: SubmittedAfterOption = None,
     max_attempts: MaxAttemptsOption = None,
     concurrency: ConcurrencyOption = None,
+    tf_dir: TfDirOption = None,
+    var: VarOption = None,
+    var_file: VarFileOption = None,
 ) -> None:
     """Check job records against the policy and write reports.
+
+    Before deployment it also reads Terraform plans (terraform show -json), .tf folders and
+    CreateModelInvocationJob request files (JSON/YAML); without --aws, --account ID and --region name the
+    account and region those jobs will run in.
 
     Examples:
 
     \b
       bedrock-audit scan jobs.jsonl
-      bedrock-audit scan exports/ -f json -o junit=bedrock-audit.xml --fail-on high
+      bedrock-audit scan exports/ more-jobs.csv -f json -o junit=bedrock-audit.xml --fail-on high
       bedrock-audit scan jobs.jsonl -o sarif=bedrock-audit.sarif -f markdown >> "$GITHUB_STEP_SUMMARY"
       bedrock-audit scan jobs.jsonl --waivers waivers.toml --baseline baseline.json
       datadog-export | bedrock-audit scan - --input-format csv
       bedrock-audit scan --aws --region us-east-1 --region eu-west-1 -o junit=bedrock-audit.xml
       bedrock-audit scan --aws --all-regions --accounts-file accounts.txt \\
         --role-arn 'arn:aws:iam::{account_id}:role/BedrockAudit' --allow-partial -f json > audit.json
+      bedrock-audit scan plan.json --account 111122223333 -o sarif=bedrock-audit.sarif
+      bedrock-audit scan infra/ --var-file prod.tfvars --var env=prod
+      bedrock-audit scan 'ddsql://?status=InProgress,Submitted' -f json   # keys: DD_API_KEY, DD_APP_KEY
     """
     def body() -> int:
         from checker.api import Report, run_scan, shown_locations
         from checker.aws.flags import AwsFlags, LiveAws
+        from checker.clobber import refuse_inputs_as_outputs
         from checker.errors import ConfigError
 
-        flags = AwsFlags(aws, region, all_regions, profile, role_arn, account, accounts_file, external_id,
-                         status, submitted_after, max_attempts, concurrency)
+        planned = planned_options(aws, account, region, tf_dir, var, var_file)
+        given = [] if aws else [flag for flag, value in (("--account", account), ("--region", region)) if value]
+        if given and not paths:
+            raise ConfigError(f"{given[0]} applies to live AWS scans: add --aws (or name the plans, .tf folders "
+                              "or request files whose jobs run there)")
+        flags = AwsFlags(aws, region if aws else None, all_regions, profile, role_arn, account if aws else None,
+                         accounts_file, external_id, status, submitted_after, max_attempts, concurrency)
         target = flags.target()
         request = scan_request(paths, config=config, waivers=waivers, select=select, ignore=ignore,
                                allow_empty=allow_empty, input_format=input_format, disabled=disable_plugin,
                                targets=() if target is None else (LiveAws(target),), fail_on=fail_on,
                                soft_fail=soft_fail, baseline=baseline, allow_partial=allow_partial,
-                               include_passed=include_passed)
+                               include_passed=include_passed,
+                               source_options=dict.fromkeys(PLANNED_SOURCES, planned))
         if not request.locations and not request.targets:
-            raise ConfigError("no input given: name files, folders, or - for stdin, or use --aws (see "
-                              "bedrock-audit scan --help)")
+            raise ConfigError("no input given: name files, folders, - for stdin or ddsql:// (Datadog), or use "
+                              "--aws (see bedrock-audit scan --help)")
         shown = shown_locations(request)
         request = replace(request, now=parse_now(now))
         reports = [*map(_file_report, output or []), Report(format)]
+        if accounts_file is not None:
+            refuse_inputs_as_outputs([(f"--output {r.format}={r.path}", r.path) for r in reports if r.path],
+                                     [("--accounts-file", str(accounts_file))])
         summary = run_scan(request, reports, warn=warn, note=note, registry=load(disable_plugin), shown=shown)
         return summary.exit_code
 

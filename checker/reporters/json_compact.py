@@ -22,8 +22,8 @@ import orjson
 
 from checker.exitcodes import gates
 from checker.model import JobRef, Problem, Provenance, Result, Status
-from checker.reporters.base import ReportContext
-from checker.reporters.json_report import header, problem_dict
+from checker.reporters.base import ReportContext, result_source
+from checker.reporters.json_report import header, job_dict, problem_dict
 from checker.reporters.output import drain, text_spool
 from checker.summary import Summary
 
@@ -38,7 +38,8 @@ _SKIP = Status.SKIP
 def finding_dict(result: Result, fail_on: Any) -> dict[str, Any]:
     """JSON form of one finding (an element of a job's ``results``): rule id and name, effective
     severity, status, message; ``gates`` on a FAIL (:func:`checker.exitcodes.gates`); ``pointer``,
-    ``error_kind``, ``waiver`` and ``baseline`` only when set."""
+    ``error_kind``, ``waiver`` and ``baseline`` only when set (a planned job's finding also gets its own
+    ``source`` when its attribute is set elsewhere; the caller adds it)."""
     item: dict[str, Any] = {"rule_id": result.rule.id, "rule_name": result.rule.name,
                             "severity": result.severity.label, "status": result.status.value,
                             "message": result.message}
@@ -94,9 +95,12 @@ class CompactJsonReporter:
             if status is _SKIP and not result.waiver:
                 skipped.append(rule_id)
             else:
-                findings.append(finding_dict(result, fail_on))
+                finding = finding_dict(result, fail_on)
+                if provenance.places and provenance.at(result.pointer) != provenance:  # its own file and line
+                    finding["source"] = result_source(provenance.at(result.pointer))
+                findings.append(finding)
         entry = orjson.dumps({
-            "job": {"arn": job.arn, "name": job.name, "account_id": job.account_id, "region": job.region},
+            "job": job_dict(job),
             "source": {"path": provenance.source, "line": provenance.line, "record": provenance.record},
             "results": findings,
             "passed": len(results) - len(findings) - len(skipped),

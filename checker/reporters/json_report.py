@@ -28,7 +28,10 @@ def job_dict(job: JobRef | None) -> dict[str, Any] | None:
     """JSON form of a job reference."""
     if job is None:
         return None
-    return {"arn": job.arn, "name": job.name, "account_id": job.account_id, "region": job.region}
+    shown = {"arn": job.arn, "name": job.name, "account_id": job.account_id, "region": job.region}
+    if job.address is not None:  # a Terraform resource address (or request FILE#N)
+        shown["address"] = job.address
+    return shown
 
 
 def result_dict(result: Result, job: dict[str, Any] | None, source: dict[str, Any] | None) -> dict[str, Any]:
@@ -58,6 +61,7 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
         "pointer": problem.pointer,
         "job": job_dict(problem.job),
         "plugin": problem.plugin,
+        "pattern": problem.pattern,
     }
 
 
@@ -147,6 +151,10 @@ class JsonReporter:
         encoded = self._encoded
         pieces: list[str] = []
         for result in results:
+            if provenance.places and provenance.at(result.pointer) != provenance:  # its own file and line
+                pieces += (orjson.dumps(result_dict(result, job_dict(job), result_source(
+                    provenance.at(result.pointer)))).decode(), ",")
+                continue
             if result.waiver is None and result.baseline is None:
                 key = (result.rule.id, result.severity, result.status, result.message, result.pointer,
                        result.error_kind)

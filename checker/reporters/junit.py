@@ -104,6 +104,11 @@ class JUnitReporter:
             elif result.status is Status.SKIP:
                 case.add_skipped_info(message=xml_safe(result.message or "skipped"))
             cases.append(case)
+        if job.address is not None:  # a planned job: its address, and where each finding's attribute is set
+            properties["address"] = job.address
+            for result in results:
+                if result.status in (Status.FAIL, Status.ERROR) and provenance.at(result.pointer) != provenance:
+                    properties[f"location.{result.rule.id}"] = str(provenance.at(result.pointer))
         self._write_suite(job.label, cases, properties, provenance.source)
 
     def problem(self, problem: Problem) -> None:
@@ -166,7 +171,8 @@ class JUnitReporter:
 
 
 def _detail(result: Result, provenance: Provenance) -> str:
-    lines = [f"rule: {result.rule.id} {result.rule.name} ({result.severity.label})", f"source: {provenance}"]
+    lines = [f"rule: {result.rule.id} {result.rule.name} ({result.severity.label})",
+             f"source: {provenance.at(result.pointer)}"]
     if result.pointer:
         lines.append(f"field: {result.pointer}")
     if result.status is Status.FAIL:

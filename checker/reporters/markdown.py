@@ -95,7 +95,7 @@ class MarkdownReporter:
                 findings.failing += 1
                 findings.gating += gates(result, self.context.fail_on)
                 if len(findings.rows) < MAX_ROWS:
-                    findings.rows.append((job, str(provenance), result))
+                    findings.rows.append((job, str(provenance.at(result.pointer)), result))
                 self._baseline_used = self._baseline_used or result.baseline is not None
             elif result.status is Status.SKIP and result.waiver:
                 findings = findings or self._rules.setdefault(result.rule.id, _RuleFindings())
@@ -107,7 +107,8 @@ class MarkdownReporter:
                 findings = findings or self._rules.setdefault(result.rule.id, _RuleFindings())
                 findings.unknown += 1
                 kind = result.error_kind.value if result.error_kind else "rule"
-                self._error(f"{kind} ({result.rule.id})", f"{job.label} ({provenance})", result.message)
+                self._error(f"{kind} ({result.rule.id})", f"{job.label} ({provenance.at(result.pointer)})",
+                            result.message)
 
     def problem(self, problem: Problem) -> None:
         """Keep the first rows of the errors table."""

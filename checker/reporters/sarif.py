@@ -167,17 +167,18 @@ class SarifReporter:
         location = None
         for result in results:
             waived = result.status is Status.SKIP and bool(result.waiver)
+            location = None if provenance.places else location  # planned: each at its attribute's line
             if result.status is Status.ERROR:
-                location = location or result_location(job, provenance, self.cwd)
+                location = location or result_location(job, provenance.at(result.pointer), self.cwd)
                 self._notify("error", f"job {job.label}: {result.message}",
                              f"{result.error_kind.value if result.error_kind else 'rule'}-error", location,
                              rule_id=result.rule.id)
                 continue
             if result.status is not Status.FAIL and not waived:
                 continue
-            location = location or result_location(job, provenance, self.cwd)
+            location = location or result_location(job, provenance.at(result.pointer), self.cwd)
             self._spool(self._result(job, provenance, result, waived, location),
-                        (1 if waived else 0, -int(result.severity), result.rule.id, job.arn or "",
+                        (1 if waived else 0, -int(result.severity), result.rule.id, job.key or "",
                          provenance.source, provenance.line or 0, self._count))
 
     def _result(self, job: JobRef, provenance: Provenance, result: Result, waived: bool,
@@ -192,11 +193,12 @@ class SarifReporter:
             "level": "note" if reason else LEVELS[result.severity],
             "message": {"text": f"{result.message} [job {who}]"},
             "locations": [location] if location else [],
-            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(rule.id, job.arn or str(provenance))},
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(rule.id, job.key or str(provenance))},
         }
         properties: dict[str, Any] = {"severity": result.severity.label, "status": result.status.value,
                                       "jobArn": job.arn, "jobName": job.name, "accountId": job.account_id,
-                                      "region": job.region, "source": str(provenance), "gating": not reason}
+                                      "region": job.region, "source": str(provenance.at(result.pointer)),
+                                      "gating": not reason}
         if reason:
             properties["notGating"] = reason
         if result.pointer:

@@ -1,6 +1,7 @@
 """Where a SARIF result points (:mod:`checker.reporters.sarif`): the input file as a URI relative to the
 working directory (``%SRCROOT%``) with the record's line, or for live AWS records the synthetic
-``aws/<account>/<region>/model-invocation-job/<id>.json``; and the job ARN as a logical location."""
+``aws/<account>/<region>/model-invocation-job/<id>.json``; and the job ARN (a planned job: its resource
+address) as a logical location."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from checker.model import JobRef, Provenance
 
 
 def artifact_location(provenance: Provenance, job_arn: str | None, cwd: str) -> dict[str, Any] | None:
-    """The SARIF ``artifactLocation`` of a record.
-
+    """The SARIF ``artifactLocation`` of a record (of a planned job's attribute: ``Provenance.at``).
     Live AWS (``aws://<account>/<region>``): ``aws/<account>/<region>/model-invocation-job/<id>.json``.
     A file under ``cwd``: its relative path (``%SRCROOT%``); elsewhere a ``file://`` URI; stdin: ``stdin``.
     """
@@ -57,14 +57,15 @@ def physical_location(provenance: Provenance, job_arn: str | None, cwd: str) -> 
 
 
 def result_location(job: JobRef | None, provenance: Provenance | None, cwd: str) -> dict[str, Any] | None:
-    """A SARIF ``location`` of a job or problem: its physical location and the job ARN as a logical
-    location (kind ``resource``); ``None`` when neither is known."""
+    """A SARIF ``location`` of a job or problem: its physical location and the job ARN (a planned job:
+    its Terraform resource address) as a logical location (kind ``resource``); ``None`` when neither is
+    known."""
     location: dict[str, Any] = {}
     if provenance is not None:
         physical = physical_location(provenance, job.arn if job else None, cwd)
         if physical is not None:
             location["physicalLocation"] = physical
-    if job is not None and job.arn:
-        location["logicalLocations"] = [{"name": job.name or job.arn.rsplit("/", 1)[-1],
-                                         "fullyQualifiedName": job.arn, "kind": "resource"}]
+    if job is not None and job.key:  # the job ARN, else a planned job's Terraform resource address
+        location["logicalLocations"] = [{"name": job.name or job.arn.rsplit("/", 1)[-1] if job.arn else job.key,
+                                         "fullyQualifiedName": job.key, "kind": "resource"}]
     return location or None

@@ -38,7 +38,7 @@ class TextReporter:
             marker = "" if result.status is not Status.FAIL else {
                 "new": "  (new)", "existing": "  (existing, in baseline)"}.get(result.baseline or "", "")
             self.out.line(result.status, f"{result.rule.id} {result.rule.name}", result.severity.label,
-                          f"{job.label}  {provenance}{marker}", result.message)
+                          f"{job.label}  {provenance.at(result.pointer)}{marker}", result.message)
 
     def problem(self, problem: Problem) -> None:
         """One line per problem."""

@@ -18,7 +18,7 @@ from checker.schema.reference import (
     checked_formats,
     reference_validator,
 )
-from checker.schema.violations import MAX_MESSAGE, SchemaError, json_pointer
+from checker.schema.violations import MAX_MESSAGE, PATTERN_DESCRIPTION, SchemaError, json_pointer
 from checker.text import clip
 
 
@@ -99,8 +99,14 @@ class SchemaValidator:
             self._reference = reference_validator(self.schema)
         found = []
         for error in self._reference.iter_errors(instance):
-            found.append(SchemaError(json_pointer(error.absolute_path), clip(error.message, MAX_MESSAGE),
-                                     _missing(error)))
+            message, pattern = error.message, None
+            if error.validator == "pattern" and isinstance(error.schema, Mapping):
+                pattern = error.validator_value
+                described = error.schema.get(PATTERN_DESCRIPTION)
+                if isinstance(described, str) and described:
+                    message = f"{clip(repr(error.instance), 120)} is not {described}"
+            found.append(SchemaError(json_pointer(error.absolute_path), clip(message, MAX_MESSAGE),
+                                     _missing(error), pattern))
         found.sort(key=lambda e: e.pointer)
         return found
 

@@ -16,11 +16,14 @@ class SchemaError:
 
     ``missing``: for a ``required`` (or ``dependentRequired``) violation, the first missing property;
     ``pointer`` then names the object that lacks it and :attr:`field` the missing member itself.
+    ``pattern``: for a ``pattern`` violation, the regular expression the value failed; the message then
+    says in words what was expected when the schema describes it (:data:`PATTERN_DESCRIPTION`).
     """
 
     pointer: str
     message: str
     missing: str | None = None
+    pattern: str | None = None
 
     @property
     def field(self) -> str:
@@ -31,6 +34,12 @@ class SchemaError:
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: {self.message}"
+
+
+PATTERN_DESCRIPTION = "x-pattern-description"
+"""Schema annotation beside a ``pattern``: what the pattern accepts, in words, as a noun phrase ("an account
+ID (12 digits)"). A value that fails the pattern is reported as ``'x' is not an account ID (12 digits)``
+instead of the regular expression (which stays in :attr:`SchemaError.pattern` and the JSON report)."""
 
 
 def json_pointer(path: Iterable[Any]) -> str:

@@ -10,8 +10,9 @@ from checker.hookspecs import hookimpl
 
 @hookimpl
 def register_sources(register: Callable[[Any], None]) -> None:
-    """Register JSONL, JSON documents, CSV and live AWS (``aws://``)."""
-    from checker.sources import aws, csvfile, jsondoc, jsonl
+    """Register Terraform plans/states and request files (recognised by content, so first), JSONL, JSON
+    documents, CSV, live AWS (``aws://``) and live Datadog (``ddsql://``)."""
+    from checker.sources import aws, csvfile, ddsql, jsondoc, jsonl, request, tf, tfplan
 
-    for module in (jsonl, jsondoc, csvfile, aws):
+    for module in (tfplan, request, jsonl, jsondoc, csvfile, aws, tf, ddsql):
         register(module.SOURCE)

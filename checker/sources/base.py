@@ -23,14 +23,29 @@ class RawRecord:
 
     ``data``: the row as decoded from the input (either shape). ``unknown``: columns the source knows
     to be unknown for this row, with the reason (e.g. tags whose ListTagsForResource call failed).
+    ``facts``: become :attr:`~checker.model.Job.facts`. A record whose provenance kind is ``"planned"``
+    (:mod:`checker.planned.records`) holds a CreateModelInvocationJob request body in ``data`` and is
+    checked against the planned-job schema.
     """
 
     data: Mapping[str, Any]
     provenance: Provenance
     unknown: Mapping[str, str] = field(default_factory=dict)
+    facts: Mapping[str, str] = field(default_factory=dict)
 
 
-Item = RawRecord | Problem
+@dataclass(frozen=True, slots=True)
+class SourceNote:
+    """A one-line note a source has about an input it read, neither a record nor a problem (printed on
+    stderr): e.g. a Terraform plan holding no batch job. ``readable_empty``: the input was read and holds no
+    job by design (a plan without jobs), so a scan that found no records is not an input error for it."""
+
+    message: str
+    location: str
+    readable_empty: bool = False
+
+
+Item = RawRecord | Problem | SourceNote
 """What sources yield."""
 
 

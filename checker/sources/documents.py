@@ -4,12 +4,14 @@ Shapes (``../shared/DESIGN.md`` §4):
 
 * an array of rows (table shape or API shape);
 * ``{"invocationJobSummaries": [...], "nextToken": ...}`` -- ListModelInvocationJobs / ``aws bedrock
-  list-model-invocation-jobs`` output;
+  list-model-invocation-jobs`` output; a page with a next-page token is partial input (a SOURCE problem
+  after its rows, :func:`more_pages_gap`);
 * one GetModelInvocationJob body (has ``jobArn``) or one table row (has ``job_arn``);
 * the DDSQL API tabular response, column-major:
   ``{"data": {"attributes": {"columns": [{"name", "type", "values": [...]}, ...]}}}``
-  (``POST /api/v2/ddsql/query/tabular``; timestamps as Unix ms, JSON columns as JSON text -- both decoded
-  by :mod:`checker.normalize`).
+  (``POST /api/v2/ddsql/query/tabular``; read by :mod:`checker.sources.tabular`, the decoder the live
+  ``ddsql://`` source uses too; timestamps as Unix ms, JSON columns as JSON text -- both decoded by
+  :mod:`checker.normalize`).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from checker.model import Provenance
+from checker.arn import arn_parts
+from checker.model import Problem, Provenance
 from checker.sources.base import Item, RawRecord, describe_json_type, input_problem, source_problem
+from checker.sources.tabular import TabularError, is_tabular, read_columns
 
 LIST_KEY = "invocationJobSummaries"
 _WS = re.compile(r"[ \t\n\r]*")
@@ -78,8 +82,11 @@ def rows_of_document(document: Any, text: str | None, location: str) -> Iterator
             match = re.search(r'"' + LIST_KEY + r'"\s*:\s*\[', text)
             start = match.end() - 1 if match else None
         yield from _rows_of_array(summaries, text, start, location)
+        gap = more_pages_gap(document, summaries, location)
+        if gap is not None:
+            yield gap
         return
-    if _is_tabular(document):
+    if is_tabular(document):
         yield from _rows_of_tabular(document, location)
         return
     if "jobArn" in document or "job_arn" in document:
@@ -90,6 +97,33 @@ def rows_of_document(document: Any, text: str | None, location: str) -> Iterator
         "unrecognised JSON document: expected an array of job records, "
         f"{{\"{LIST_KEY}\": [...]}}, a GetModelInvocationJob body, a table row or a DDSQL tabular "
         f"response (top-level keys: {keys})",
+        location,
+    )
+
+
+PAGE_TOKENS = ("nextToken", "NextToken")
+"""Where a paged AWS list carries the token of its next page: ``nextToken`` in the API response
+(ListModelInvocationJobs, botocore bedrock/2023-04-20), ``NextToken`` in ``aws ... --max-items N`` output
+(the AWS CLI's own pagination token)."""
+
+
+def more_pages_gap(document: dict[str, Any], summaries: list[Any], location: str) -> Problem | None:
+    """The SOURCE problem for one page of a paged AWS list (a ``nextToken``/``NextToken`` that is not
+    empty): more jobs exist than the file holds, so it is partial input (exit 3 unless ``--allow-partial``).
+    The message says how to get every page, with the region of the page's first job ARN when there is one.
+    ``None`` for a complete list."""
+    key = next((key for key in PAGE_TOKENS if document.get(key)), None)
+    if key is None:
+        return None
+    region = next((arn_parts(s["jobArn"]).get("region") for s in summaries
+                   if isinstance(s, dict) and isinstance(s.get("jobArn"), str)
+                   and arn_parts(s["jobArn"]).get("region")), None) or "REGION"
+    return source_problem(
+        f"partial input: this AWS list output has a {key}, so more pages of jobs exist that the file does "
+        f"not hold ({len(summaries)} job(s) on this page). Get every page with `bedrock-audit fetch --aws "
+        f"--region {region} -o jobs.jsonl` and scan that, or scan live with `bedrock-audit scan --aws "
+        f"--region {region}` (`aws bedrock list-model-invocation-jobs` without --max-items also pages through "
+        "all); --allow-partial accepts the gap",
         location,
     )
 
@@ -118,41 +152,10 @@ def _rows_of_array(elements: list[Any], text: str | None, start: int | None, loc
             )
 
 
-def _is_tabular(document: dict[str, Any]) -> bool:
-    """True when ``document`` has ``data.attributes.columns`` (a DDSQL tabular response)."""
-    data = document.get("data")
-    return isinstance(data, dict) and isinstance(data.get("attributes"), dict) and "columns" in data["attributes"]
-
-
 def _rows_of_tabular(document: dict[str, Any], location: str) -> Iterator[Item]:
-    attributes = document["data"]["attributes"]
-    columns = attributes["columns"]
-    if not isinstance(columns, list):  # a malformed response must not read as "no rows"
-        yield source_problem("DDSQL tabular response: data.attributes.columns must be an array, got "
-                             f"{describe_json_type(columns)}", location)
+    try:
+        columns = read_columns(document["data"]["attributes"])
+    except TabularError as exc:
+        yield source_problem(str(exc), location)
         return
-    state = attributes.get("state")
-    if isinstance(state, str) and state.lower() in ("running", "pending", "queued"):
-        yield source_problem(
-            f"DDSQL tabular response is in state {state!r}, not completed: fetch the finished result "
-            "(POST /api/v2/ddsql/query/tabular/fetch) and scan that",
-            location,
-        )
-        return
-    names: list[str] = []
-    values: list[list[Any]] = []
-    for index, column in enumerate(columns):
-        if (not isinstance(column, dict) or not isinstance(column.get("name"), str)
-                or not isinstance(column.get("values"), list)):
-            yield source_problem(f"DDSQL tabular column {index} has no name or no values array", location)
-            return
-        names.append(column["name"])
-        values.append(column["values"])
-    lengths = {len(v) for v in values}
-    if len(lengths) > 1:
-        yield source_problem(
-            f"DDSQL tabular columns have different lengths ({', '.join(map(str, sorted(lengths)))})", location
-        )
-        return
-    for number, cells in enumerate(zip(*values, strict=True), start=1):
-        yield RawRecord(dict(zip(names, cells, strict=True)), Provenance(location, None, number))
+    yield from columns.rows(location)

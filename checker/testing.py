@@ -244,8 +244,9 @@ def scan_rows(rows: Iterable[Mapping[str, Any]], *, plugin: object | None = None
     as a dict (``{"fail-on": "high", "rules": {"ACME001": {...}}}``), validated like the file.
     ``select``: as ``--select``. ``include_passed``: as ``--include-passed`` (the JSON report lists every
     result, PASS included, in the report_version 1 layout). The policy's ``[[waivers]]`` apply, as in a
-    real scan. Each row may be in table or API shape; invalid rows are input errors as in a real scan. Raises ``AssertionError`` if
-    the plugin fails to load, ``ConfigError`` for a bad policy, selection or format.
+    real scan. Each row may be in table or API shape; invalid rows are input errors as in a real scan.
+    Raises ``AssertionError`` if the plugin fails to load, ``ConfigError`` for a bad policy, selection or
+    format.
     """
     from checker.api import ScanRequest, run_to_stream
     from checker.policy import policy_from_mapping

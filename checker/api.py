@@ -106,7 +106,6 @@ class ScanRequest:
     ``allow_partial``: gaps do not set exit 3 when a job was checked. ``now``: the scan clock, aware UTC
     (``None``: the current time). ``disabled_plugins``: plugin names not to load. ``source_options``:
     per-source options, ``{source name: options value}`` (see :class:`ConfigurableSource`).
-    ``include_passed``: reports that leave PASS results out by default (JSON) list every result.
     """
 
     locations: Sequence[str] = ()
@@ -125,7 +124,7 @@ class ScanRequest:
     now: datetime | None = None
     disabled_plugins: Sequence[str] = ()
     source_options: Mapping[str, Any] = field(default_factory=dict)
-    include_passed: bool = False
+    include_passed: bool = False  # --include-passed: the JSON report lists every result, PASS included
 
 
 @dataclass(frozen=True)
@@ -203,18 +202,16 @@ class Setup:
     now: datetime
     sources: dict[str, Source]
 
-    def context(self, locations: list[str], soft_fail: bool = False, warn: Sink | None = None, *,
-                started: datetime | None = None, include_passed: bool = False) -> ReportContext:
-        """The reporters' :class:`~checker.reporters.base.ReportContext`; ``locations`` as reports show them.
-        ``started``: when the scan began (real clock, UTC; default: now)."""
+    def context(self, locations: list[str], soft_fail: bool = False, warn: Sink | None = None,
+                include_passed: bool = False) -> ReportContext:
+        """The reporters' :class:`~checker.reporters.base.ReportContext`; ``locations`` as reports show them."""
         from checker import __version__
         from checker.reporters.base import ReportContext
 
         return ReportContext(version=__version__, now=self.now, fail_on=self.fail_on,
                              policy_path=str(self.policy.path) if self.policy.path else None,
                              rules=self.configured, plugins=self.registry.plugins, rule_plugin=self.rule_plugin,
-                             locations=locations, soft_fail=soft_fail, warn=warn,
-                             started=started or datetime.now(UTC), include_passed=include_passed)
+                             locations=locations, soft_fail=soft_fail, warn=warn, include_passed=include_passed)
 
     def soft_fail(self, request: ScanRequest) -> bool:
         """``--soft-fail`` or the policy's ``soft-fail``."""
@@ -359,7 +356,6 @@ def run_scan(request: ScanRequest, reports: Sequence[Report], *, warn: Sink | No
     from checker.reporters.guard import build_reporter
     from checker.reporters.output import AtomicFile, StdoutOutput
 
-    started = datetime.now(UTC)
     if shown is None:
         shown = shown_locations(request)
     if registry is None:
@@ -371,8 +367,7 @@ def run_scan(request: ScanRequest, reports: Sequence[Report], *, warn: Sink | No
     with plugin_failures_win(registry):
         setup = build_setup(request, registry, warn)
         _check_reports(reports, registry)
-    context = setup.context(shown, setup.soft_fail(request), warn, started=started,
-                            include_passed=request.include_passed)
+    context = setup.context(shown, setup.soft_fail(request), warn, include_passed=request.include_passed)
     ordered = [r for r in reports if r.path is not None] + [r for r in reports if r.path is None]
     opened: list[Any] = []
     try:
@@ -397,10 +392,8 @@ def run_to_stream(request: ScanRequest, registry: Registry, format: str, stream:
     kit and benchmarks. Raises as :func:`run_scan`."""
     from checker.reporters.guard import build_reporter
 
-    started = datetime.now(UTC)
     setup = build_setup(request, registry, warn)
     check_format(format, registry.reporters)
-    context = setup.context(shown, setup.soft_fail(request), warn, started=started,
-                            include_passed=request.include_passed)
+    context = setup.context(shown, setup.soft_fail(request), warn, include_passed=request.include_passed)
     reporter = build_reporter(registry.reporters[format], stream, context, _plugin_format(registry, format))
     return setup.run(request, [reporter], warn)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from checker.model import JobRef, Problem, Provenance, Result, Severity
@@ -32,9 +32,10 @@ class ReportContext:
     ``rules``: the configured rules in run order. ``rule_plugin``: rule id -> plugin name.
     ``locations``: the inputs as the user named them. ``now``: the run's clock (UTC, aware).
     ``warn(message)``: where a reporter sends a one-line warning for stderr (e.g. a SARIF report cut to
-    GitHub's limits); ``None`` drops it. ``started``: when the scan really started (UTC, aware; never
-    ``--now``), ``None`` when unknown (reporters then use ``now``). ``include_passed``: reporters that
-    leave PASS results out by default (JSON) write every result (``--include-passed``).
+    GitHub's limits); ``None`` drops it. ``started``: when the scan really started: the wall clock (UTC,
+    aware; never ``--now``) when the context is made, right before the first input is read.
+    ``include_passed``: reporters that leave PASS results out by default (JSON) write every result
+    (``--include-passed``).
     """
 
     version: str
@@ -47,7 +48,7 @@ class ReportContext:
     locations: Sequence[str] = ()
     soft_fail: bool = False
     warn: Callable[[str], None] | None = None
-    started: datetime | None = None
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
     include_passed: bool = False
 
 

@@ -339,7 +339,7 @@ class SarifReporter:
         invocation = {
             "executionSuccessful": summary.exit_code in (0, 1),
             "exitCode": summary.exit_code,
-            "startTimeUtc": format_rfc3339(context.started or context.now),
+            "startTimeUtc": format_rfc3339(context.started),
             "endTimeUtc": format_rfc3339(datetime.now(UTC)),
         }
         write("],\n\"invocations\":[" + orjson.dumps(invocation).decode()[:-1] + ',"toolExecutionNotifications":[')

@@ -27,13 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from checker.errors import ExitCode
-
 if TYPE_CHECKING:
     from checker.engine import ConfiguredRule
     from checker.model import Problem, Severity
     from checker.policy import Policy
-    from checker.registry import Registry
+    from checker.registry import Registry, RuleTable
     from checker.reporters.base import ReportContext, Reporter
     from checker.scan import ResultStage
     from checker.sources.base import Item, Source
@@ -41,13 +39,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConfigurableSource",
-    "PluginConfigError",
     "Report",
     "ScanRequest",
     "Setup",
     "Target",
     "build_setup",
     "load_registry",
+    "policy_rules",
     "run_scan",
     "unknown_disabled",
 ]
@@ -73,7 +71,7 @@ class Target(Protocol):
 
     def check(self) -> None:
         """Check the target before anything is read (a usage mistake is exit 2, not a gap). Raises
-        :class:`checker.policy.ConfigError`."""
+        :class:`checker.errors.ConfigError`."""
         ...
 
     def read(self) -> Iterator[Item]:
@@ -87,7 +85,7 @@ class ConfigurableSource(Protocol):
 
     def with_options(self, options: Any) -> Source:
         """This source configured with ``options`` (a value of the source's own options type). Raises
-        :class:`checker.policy.ConfigError` for options it cannot use."""
+        :class:`checker.errors.ConfigError` for options it cannot use."""
         ...
 
 
@@ -136,14 +134,6 @@ class Report:
     path: str | None = None
 
 
-class PluginConfigError(Exception):
-    """A configuration error met after a plugin failed to load: exit 4, not 2 (the highest applicable
-    code wins, and a missing rule or format is often the failed plugin's: ``[rules.ACME001]``,
-    ``-f acme-csv``). ``str(exc)`` is one line for the user."""
-
-    exit_code = ExitCode.PLUGIN
-
-
 def unknown_disabled(registry: Registry) -> str | None:
     """The message for disabled-plugin names that match no plugin, or ``None``."""
     if not registry.unknown_disabled:
@@ -168,7 +158,7 @@ def load_registry(disabled: Iterable[str] = (), report: Callable[[Problem], None
 @contextlib.contextmanager
 def plugin_failures_win(registry: Registry) -> Iterator[None]:
     """Turn a ``ConfigError`` raised inside into :class:`PluginConfigError` when a plugin failed to load."""
-    from checker.errors import ConfigError
+    from checker.errors import ConfigError, PluginConfigError
 
     try:
         yield
@@ -220,7 +210,7 @@ class Setup:
     def run(self, request: ScanRequest, reporters: Sequence[Reporter], warn: Sink | None = None,
             note: Sink = _ignore) -> Summary:
         """Read the request's locations, then its targets, through the pipeline into ``reporters`` (the
-        plugins' load failures first). Returns the :class:`~checker.reporters.base.Summary` with the exit
+        plugins' load failures first). Returns the :class:`~checker.summary.Summary` with the exit
         code. A plugin's ``print()`` goes to stderr, never into a report on stdout."""
         from checker.engine import Engine
         from checker.reporters.base import needs_timings
@@ -265,21 +255,33 @@ def _configured_sources(registry: Registry, options: Mapping[str, Any]) -> dict[
     return sources
 
 
+def policy_rules(request: ScanRequest, registry: Registry, warn: Sink | None = None
+                 ) -> tuple[Policy, RuleTable, dict[str, str], list[ConfiguredRule]]:
+    """The request's policy, every rule (the registry's plus the policy's custom rules) with its plugin name,
+    and the rules the policy and ``select``/``ignore`` run, configured. ``bedrock-audit rules`` lists them;
+    :func:`build_setup` runs them. Raises ``ConfigError`` (policy file, custom rules, rule options)."""
+    from checker.custom_rules import with_custom_rules
+    from checker.policy import configure_rules
+
+    policy = load_request_policy(request)
+    rules, rule_plugin = with_custom_rules(registry, policy)
+    configured = configure_rules(policy, rules, select=_split(request.select), ignore=_split(request.ignore),
+                                 warn=warn or _ignore)
+    return policy, rules, rule_plugin, configured
+
+
 def build_setup(request: ScanRequest, registry: Registry, warn: Sink | None = None) -> Setup:
     """The rules and stages of a run. Raises ``ConfigError``, checking in this order: disabled-plugin
-    names, the policy and its custom rules, ``fail_on``, ``input_format``, the source options, the rule
-    selection and options, the waiver files, the baseline file."""
-    from checker.custom_rules import with_custom_rules
+    names, the policy, its custom rules, the rule selection and options (:func:`policy_rules`), ``fail_on``,
+    ``input_format``, the source options, the waiver files, the baseline file."""
     from checker.errors import ConfigError
     from checker.model import Severity
-    from checker.policy import configure_rules
     from checker.scan import result_stages
 
     unknown = unknown_disabled(registry)
     if unknown:
         raise ConfigError(unknown)
-    policy = load_request_policy(request)
-    rules, rule_plugin = with_custom_rules(registry, policy)
+    policy, rules, rule_plugin, configured = policy_rules(request, registry, warn)
     try:
         gate = Severity.parse(request.fail_on) if request.fail_on is not None else policy.fail_on
     except ValueError as exc:
@@ -288,8 +290,6 @@ def build_setup(request: ScanRequest, registry: Registry, warn: Sink | None = No
         raise ConfigError(f"--input-format: unknown format {request.input_format!r} "
                           f"(known: {', '.join(registry.sources)})")
     sources = _configured_sources(registry, request.source_options)
-    configured = configure_rules(policy, rules, select=_split(request.select), ignore=_split(request.ignore),
-                                 warn=warn or _ignore)
     now = request.now or datetime.now(UTC)
     stages = result_stages(policy, list(request.waiver_files), request.baseline, now, configured)
     return Setup(registry, policy, rule_plugin, configured, stages, gate, now, sources)

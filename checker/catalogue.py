@@ -51,7 +51,7 @@ def framework_controls(rule: Rule, framework: str) -> Mapping[str, str]:
 def rules_for_framework(rules: Mapping[str, Rule], framework: str | None) -> dict[str, Rule]:
     """The rules that map to at least one control of ``framework`` (all rules when ``None``).
 
-    Raises :class:`checker.policy.ConfigError` when no rule maps to it, naming the frameworks that
+    Raises :class:`checker.errors.ConfigError` when no rule maps to it, naming the frameworks that
     the loaded rules do map to.
     """
     if framework is None:

@@ -43,3 +43,11 @@ class ReporterFailed(Exception):
     """A plugin's report format raised (exit 4). ``str(exc)`` is the one-line message for the user."""
 
     exit_code = ExitCode.PLUGIN
+
+
+class PluginConfigError(Exception):
+    """A configuration error met after a plugin failed to load: exit 4, not 2 (the highest applicable
+    code wins, and a missing rule or format is often the failed plugin's: ``[rules.ACME001]``,
+    ``-f acme-csv``). ``str(exc)`` is one line for the user."""
+
+    exit_code = ExitCode.PLUGIN

@@ -17,18 +17,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-import pluggy
-
 if TYPE_CHECKING:
     from checker.model import Rule
     from checker.reporters.base import ReportContext, Reporter
     from checker.sources.base import Source
 
-PROJECT_NAME = "bedrock_audit"
-"""pluggy project name and the entry-point group plugins are published under."""
-
-hookspec = pluggy.HookspecMarker(PROJECT_NAME)
-hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+from checker.markers import PROJECT_NAME as PROJECT_NAME  # the markers live apart: no import circle
+from checker.markers import hookimpl as hookimpl
+from checker.markers import hookspec
 
 
 class RuleRegistrar(Protocol):

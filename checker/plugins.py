@@ -293,5 +293,28 @@ def _returned(hook_name: str, value: object) -> str:
 
 
 def describe_entry_points() -> list[str]:
-    """``["acme (acme-bedrock-rules 1.2.0)", ...]`` for ``--version``, without importing plugins."""
-    return [_entry_point_info(entry_point).label for entry_point in _entry_points()]
+    """One line per installed ``bedrock_audit`` entry point for ``--version``, each tried:
+    ``"acme (acme-bedrock-rules 1.2.0)"`` when it loads, ``"... (failed to load: failed to import acme:
+    ImportError: ...)"``, ``"... (disabled)"`` when ``disabled`` names it, ``"... (not loaded:
+    BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD is set)"`` without importing it. A built-in plugin is listed
+    only when it failed. Never raises for a plugin's fault."""
+    if not autoload_enabled():
+        return [f"{_entry_point_info(ep).label} (not loaded: {AUTOLOAD_ENV} is set)" for ep in _entry_points()]
+    registry = load_plugins(disabled_from_environment())
+    lines = []
+    for info in registry.plugins:
+        if info.status == "failed":
+            lines.append(f"{info.label} (failed to load: {info.error})")
+        elif not info.builtin:
+            lines.append(info.label + (" (disabled)" if info.status == "disabled" else ""))
+    return lines
+
+
+DISABLE_ENV = "BEDROCK_AUDIT_DISABLE_PLUGIN"
+"""Plugin names not to load, separated by spaces (the environment form of ``--disable-plugin``, split as
+click splits it)."""
+
+
+def disabled_from_environment() -> list[str]:
+    """The plugin names in :data:`DISABLE_ENV` (``"acme other"`` -> ``["acme", "other"]``)."""
+    return os.environ.get(DISABLE_ENV, "").split()

@@ -39,6 +39,7 @@ class Policy:
 
     ``rules`` maps the key as written (rule id or name) to that rule's table. ``custom_rules``: the
     ``[[custom-rules]]`` tables as written (turned into rules by :mod:`checker.custom_rules`).
+    ``waiver_max_days``/``waiver_guardrails``: see :mod:`checker.guardrails`.
     """
 
     path: Path | None = None
@@ -50,6 +51,8 @@ class Policy:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     custom_rules: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    waiver_max_days: int = 365  # checker.guardrails.DEFAULT_MAX_DAYS
+    waiver_guardrails: str = "refuse"  # or "warn" (checker.guardrails.MODES)
 
     def where(self, key: str) -> str:
         """``"bedrock-audit.toml: rules.BA002"`` for messages."""
@@ -130,9 +133,10 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     """Validate a parsed policy against ``schemas/config.schema.json``. Raises :class:`ConfigError`."""
     from checker.schema import CONFIG_SCHEMA, load_schema, validator_for
 
-    errors = validator_for(load_schema(CONFIG_SCHEMA)).errors(json_ready(document))
+    schema = load_schema(CONFIG_SCHEMA)
+    errors = validator_for(schema).errors(json_ready(document))
     if errors:
-        raise schema_error(path, errors[0])
+        raise schema_error(path, errors[0], schema=schema)
     policy = Policy(path=path, raw=dict(document))
     if "fail-on" in document:
         policy.fail_on = Severity.parse(document["fail-on"])
@@ -141,6 +145,8 @@ def policy_from_mapping(document: Mapping[str, Any], path: Path | None = None) -
     policy.ignore = list(document.get("ignore", []))
     policy.soft_fail = bool(document.get("soft-fail", False))
     policy.allow_empty = bool(document.get("allow-empty", False))
+    policy.waiver_max_days = int(document.get("waiver-max-days", policy.waiver_max_days))
+    policy.waiver_guardrails = str(document.get("waiver-guardrails", policy.waiver_guardrails))
     policy.rules = {key: dict(value) for key, value in document.get("rules", {}).items()}
     policy.custom_rules = [dict(table) for table in document.get("custom-rules", [])]  # checker.custom_rules
     return policy
@@ -158,13 +164,19 @@ def json_ready(value: Any) -> Any:
     return value
 
 
-def schema_error(path: Path | None, error: SchemaError, top_level: Mapping[str, str] | None = None) -> ConfigError:
+def schema_error(path: Path | None, error: SchemaError, top_level: Mapping[str, str] | None = None,
+                 schema: Mapping[str, Any] | None = None) -> ConfigError:
     """The :class:`ConfigError` for a TOML document's schema violation ``error``:
     ``"FILE: waivers[0].expires: MESSAGE"`` -- the file, the key as written in TOML (:func:`config_key`)
     and python-jsonschema's message in our words. ``top_level``: replacements for whole messages about
-    the document itself (no key), e.g. ``{"'waivers' is a required property": "no [[waivers]] tables"}``."""
+    the document itself (no key), e.g. ``{"'waivers' is a required property": "no [[waivers]] tables"}``.
+    ``schema``: the document's schema, to suggest the key meant by an unknown one (``unknown key 'fail_on'
+    (did you mean 'fail-on'?)``)."""
+    from checker.suggest import keys_at, unknown_key_message
+
     key = config_key(error.pointer)
-    message = _friendly(error.message)
+    known = keys_at(schema, error.pointer) if schema is not None else []
+    message = unknown_key_message(error.message, known) or _friendly(error.message)
     if not key and top_level:
         message = top_level.get(message, message)
     return ConfigError(f"{f'{path}: ' if path else ''}{key + ': ' if key else ''}{message}")
@@ -235,6 +247,7 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
     else trusts none.
     """
     from checker.schema import SchemaValidator
+    from checker.suggest import keys_at, rule_hint, unknown_key_message
 
     own = frozenset(trusted if trusted is not None else getattr(rules, "trusted", ()))
     selectors = list(select) if select is not None else policy.select
@@ -243,16 +256,18 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
     for key, table in policy.rules.items():
         rule = find_rule(rules, key)
         if rule is None:
-            raise ConfigError(f"{policy.where('rules.' + key)}: no such rule (see `bedrock-audit rules`)")
+            raise ConfigError(f"{policy.where('rules.' + key)}: no such rule{rule_hint(rules, key)} (see "
+                              "`bedrock-audit rules`)")
         if rule.id in by_key:
             raise ConfigError(f"{policy.where('rules.' + key)}: rule {rule.id} is configured twice")
         by_key[rule.id] = (key, table)
     for pattern in selectors or []:
         if not any(rule_matches(r, pattern) for r in rules.values()):
-            raise ConfigError(f"select: {pattern!r} matches no rule (see `bedrock-audit rules`)")
+            raise ConfigError(f"select: {pattern!r} matches no rule{rule_hint(rules, pattern)} (see "
+                              "`bedrock-audit rules`)")
     for pattern in ignores:
         if warn is not None and not any(rule_matches(r, pattern) for r in rules.values()):
-            warn(f"ignore: {pattern!r} matches no rule")
+            warn(f"ignore: {pattern!r} matches no rule{rule_hint(rules, pattern)}")
     configured: list[ConfiguredRule] = []
     for rule_id in sorted(rules):
         rule = rules[rule_id]
@@ -272,11 +287,13 @@ def configure_rules(policy: Policy, rules: Mapping[str, Rule], *, select: Sequen
             first = errors[0]
             field_path = ".".join(p for p in first.pointer.strip("/").split("/") if p)
             where = policy.where(f"rules.{key}" + (f".{field_path}" if field_path else ""))
+            known = keys_at(rule.params_schema, first.pointer) + (list(COMMON_RULE_KEYS) if not field_path else [])
+            said = unknown_key_message(first.message, known) or _friendly(first.message)
             if rule_id not in by_key:  # selected by name, never configured: say where options go
-                raise ConfigError(f"{rule.id} ({rule.name}) runs only once configured: "
-                                  f"{_friendly(first.message)}; set it under [rules.{rule.id}] in the policy "
-                                  f"file (see `bedrock-audit rules show {rule.id}`)")
-            raise ConfigError(f"{where}: {_friendly(first.message)}")
+                raise ConfigError(f"{rule.id} ({rule.name}) runs only once configured: {said}; set it under "
+                                  f"[rules.{rule.id}] in the policy file (see `bedrock-audit rules show "
+                                  f"{rule.id}`)")
+            raise ConfigError(f"{where}: {said}")
         if not wanted:
             continue
         severity = Severity.parse(table["severity"]) if "severity" in table else rule.severity

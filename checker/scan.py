@@ -65,8 +65,10 @@ class ResultStage(Protocol):
 def result_stages(policy: Policy, waiver_files: Sequence[Path], baseline: Path | None, now: datetime,
                   configured: Sequence[ConfiguredRule]) -> list[ResultStage]:
     """The result stages of a run: the waivers (the policy file's, then each ``--waivers`` file's), then
-    the baseline. Raises :class:`checker.policy.ConfigError` for a bad waivers or baseline file."""
+    the baseline. Raises :class:`checker.errors.ConfigError` for a bad waivers or baseline file, or a waiver
+    the guardrails refuse (:mod:`checker.guardrails`)."""
     from checker.baseline import BaselineStage, load_baseline
+    from checker.guardrails import check_waivers
     from checker.waivers import WaiverStage, load_waivers_file, policy_waivers
 
     stages: list[ResultStage] = []
@@ -74,7 +76,8 @@ def result_stages(policy: Policy, waiver_files: Sequence[Path], baseline: Path |
     for path in waiver_files:
         waivers.extend(load_waivers_file(path))
     if waivers:
-        stages.append(WaiverStage(waivers, now, [c.rule for c in configured]))
+        notices = check_waivers(waivers, now, policy.waiver_max_days, policy.waiver_guardrails)  # may refuse
+        stages.append(WaiverStage(waivers, now, [c.rule for c in configured], notices))
     if baseline is not None:
         stages.append(BaselineStage(load_baseline(baseline)))
     return stages

@@ -198,7 +198,7 @@ def load_plugin(plugin: object, name: str = "plugin-under-test") -> Registry:
     """Load the built-ins plus ``plugin`` (a module or object with ``@hookimpl`` functions) exactly as an
     entry point would be loaded, without installing it; installed plugins are not loaded. Raises
     ``AssertionError`` listing the problems if the plugin would fail to load. Returns the
-    :class:`~checker.plugins.Registry` (``registry.rules``, ``registry.reporters``,
+    :class:`~checker.registry.Registry` (``registry.rules``, ``registry.reporters``,
     ``registry.plugin(name)``).
     """
     registry = load_plugins(autoload=False, extra=[(name, plugin)])
@@ -210,7 +210,7 @@ def load_plugin(plugin: object, name: str = "plugin-under-test") -> Registry:
 @dataclass
 class ScanOutcome:
     """What :func:`scan_rows` produced: the report ``output`` (text), the ``exit_code`` ``bedrock-audit
-    scan`` would exit with, and the :class:`~checker.reporters.base.Summary`."""
+    scan`` would exit with, and the :class:`~checker.summary.Summary`."""
 
     output: str
     exit_code: int

@@ -31,6 +31,7 @@ from typing import Any
 from checker.errors import ConfigError
 from checker.model import Job, Result, Rule, Status, UnknownData
 from checker.policy import Policy, json_ready, read_toml, rule_matches, schema_error
+from checker.suggest import rule_hint
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Waiver:
         job's tags are unknown (such a waiver never applies); else False."""
         names = [job.identity] + ([job.provenance.identity] if job.provenance.identity and job.job_arn else [])
         names += [job.job_name] if job.job_name else []
-        if not any(fnmatch.fnmatchcase(name, self.job) for name in names):
+        if not any(job_glob_matches(name, self.job) for name in names):
             return False
         if self.account is not None and not fnmatch.fnmatchcase(_known(lambda: job.account_id), self.account):
             return False
@@ -148,9 +149,11 @@ def load_waivers_file(path: Path) -> list[Waiver]:
     from checker.schema import validator_for
 
     document = json_ready(read_toml(path, "waivers"))
-    errors = validator_for(_file_schema()).errors(document)
+    schema = _file_schema()
+    errors = validator_for(schema).errors(document)
     if errors:
-        raise schema_error(path, errors[0], {"'waivers' is a required property": "no [[waivers]] tables"})
+        raise schema_error(path, errors[0], {"'waivers' is a required property": "no [[waivers]] tables"},
+                           schema=schema)
     return [_waiver(table, f"{path}: waivers[{index}]") for index, table in enumerate(document["waivers"])]
 
 
@@ -159,11 +162,14 @@ class WaiverStage:
 
     ``now`` is the scan's clock (aware UTC; ``--now``): it alone decides whether a waiver is in force.
     ``rules``: the rules this scan runs (to tell a waiver for a rule that did not run from one whose
-    finding is gone).
+    finding is gone). ``notices``: warnings about the waivers themselves (:mod:`checker.guardrails` in
+    ``warn`` mode), given to every report at the end like the unused-waiver warnings.
     """
 
-    def __init__(self, waivers: Sequence[Waiver], now: datetime, rules: Sequence[Rule] = ()) -> None:
+    def __init__(self, waivers: Sequence[Waiver], now: datetime, rules: Sequence[Rule] = (),
+                 notices: Sequence[str] = ()) -> None:
         self.waivers = tuple(waivers)
+        self.notices = tuple(notices)
         self.now = now
         self.rules = tuple(rules)
         self._used = [0] * len(self.waivers)
@@ -226,13 +232,16 @@ class WaiverStage:
     def finish(self, summary: Any, warn: Callable[[str], None]) -> None:
         """Warn once per waiver that matched no FAIL result in the whole scan, saying why: it names no
         rule that ran, its tags condition met unknown tags, it met only ERROR results, or it matched
-        nothing (the finding is fixed or the pattern is wrong)."""
+        nothing (the finding is fixed or the pattern is wrong). The :attr:`notices` come first."""
+        for notice in self.notices:
+            warn(notice)
         for waiver, used, blocked, errors in zip(self.waivers, self._used, self._blocked, self._errors,
                                                  strict=True):
             if used:
                 continue
             if self.rules and not any(waiver.names(rule) for rule in self.rules):
-                warn(f"unused waiver: {waiver.label} names no rule this scan ran")
+                hint = rule_hint({rule.id: rule for rule in self.rules}, waiver.rule)
+                warn(f"unused waiver: {waiver.label} names no rule this scan ran{hint}")
             elif blocked:
                 warn(f"unused waiver: {waiver.label} could not apply to {_count(blocked, 'finding')}: the job's "
                      "tags are unknown, so its tags condition cannot be checked")
@@ -244,6 +253,19 @@ class WaiverStage:
             else:
                 warn(f"unused waiver: {waiver.label} expired on {waiver.expires.isoformat()} and matched no "
                      "finding; remove it")
+
+
+def job_glob_matches(name: str, pattern: str) -> bool:
+    """True when ``name`` (a job ARN, job name or Terraform resource address) matches the waiver glob
+    ``pattern``. Brackets are glob character classes, but a Terraform address carries its index in them
+    (``module.batch["weekly"].aws_bedrock_model_invocation_job.this``), so a pattern also matches when
+    its brackets, read literally, do: ``module.batch["weekly"].*`` and the exact address both match."""
+    if fnmatch.fnmatchcase(name, pattern):
+        return True
+    if "[" not in pattern:
+        return False
+    literal = "".join("[[]" if char == "[" else "[]]" if char == "]" else char for char in pattern)
+    return fnmatch.fnmatchcase(name, literal)
 
 
 def _count(number: int, noun: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from checker.hookspecs import hookimpl
+from checker.markers import hookimpl
 
 
 @hookimpl

@@ -134,6 +134,30 @@ def test_no_baseline_is_written_from_an_incomplete_scan(cli: Cli, tmp_path: Path
     assert [p for p in os.listdir(tmp_path) if p.endswith(".tmp")] == []
 
 
+def test_a_refused_baseline_names_the_errors_that_made_it_refuse(cli: Cli, tmp_path: Path) -> None:
+    no_tags = compliant_row("ffffffffff04", job_name="untagged")
+    del no_tags["tags"]  # BA004 cannot decide: an ERROR result (counted as an input error)
+    write_jsonl(tmp_path / "jobs.jsonl", [*rows(), "{broken", no_tags])
+    result = cli("baseline", "create", "jobs.jsonl", "-o", "baseline.json", "--now", NOW)
+    assert result.returncode == 3
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("bedrock-audit: error: jobs.jsonl:4: input error: line 4: invalid JSON")
+               for line in lines), result.stderr
+    assert any("jobs.jsonl:5: BA004 mandatory-tags on untagged: " in line for line in lines), result.stderr
+    assert lines[-1].startswith("bedrock-audit: error: baseline not written: 2 input and 0 plugin/rule errors")
+    assert not (tmp_path / "baseline.json").exists()
+
+
+def test_a_refused_baseline_shows_the_first_errors_and_counts_the_rest(cli: Cli, tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "jobs.jsonl", ["{broken"] * 25)
+    result = cli("baseline", "create", "jobs.jsonl", "-o", "baseline.json")
+    assert result.returncode == 3
+    lines = result.stderr.splitlines()
+    assert sum("invalid JSON" in line for line in lines) == 20
+    assert "... and 5 more errors (`bedrock-audit scan` with the same inputs" in result.stderr
+    assert "25 input and 0 plugin/rule errors" in lines[-1]
+
+
 def test_baseline_usage_errors_exit_2(cli: Cli, tmp_path: Path) -> None:
     write_jsonl(tmp_path / "jobs.jsonl", rows())
     for args, expected in [

@@ -24,7 +24,8 @@ def _modules() -> dict[str, Path]:
 
 def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     """The project modules ``name`` imports at module level (``if TYPE_CHECKING:`` blocks included; imports
-    inside functions are deferred and do not count). ``from pkg import mod`` counts as importing pkg.mod."""
+    inside functions are deferred and do not count). ``from pkg import mod`` counts as importing pkg.mod, and
+    importing ``pkg.mod`` counts as importing ``pkg`` too (its ``__init__`` runs first)."""
     package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
     found: set[str] = set()
 
@@ -48,7 +49,10 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
                     visit(inner)
 
     visit(ast.parse(path.read_text(encoding="utf-8")).body)
-    return {module for module in found if module in modules and module != name}
+    # importing a.b.c runs a/__init__ and a/b/__init__ first; a module's own packages are already running
+    own = {".".join(name.split(".")[:i]) for i in range(1, len(name.split(".")) + 1)}
+    parents = {".".join(module.split(".")[:i]) for module in found for i in range(1, module.count(".") + 1)}
+    return {module for module in found | (parents - own) if module in modules and module != name}
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:

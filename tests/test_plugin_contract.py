@@ -213,7 +213,7 @@ def test_scan_rows_applies_the_policy_waivers_like_a_real_scan() -> None:
     waiver = {"rule": "BA001", "job": "*bbbbbbbbbbbb", "reason": "legacy VPC migration SEC-1",
               "owner": "ml-platform", "expires": "2027-03-31"}
     waived = scan_rows(rows, policy={"waivers": [waiver]}, select=["BA001"],
-                       now=datetime(2026, 1, 1, tzinfo=UTC))
+                       now=datetime(2026, 6, 1, tzinfo=UTC))  # within waiver-max-days
     assert waived.exit_code == 0 and waived.summary.waived == 1
     lapsed = scan_rows(rows, policy={"waivers": [waiver]}, select=["BA001"],
                        now=datetime(2027, 4, 1, tzinfo=UTC))

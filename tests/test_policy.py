@@ -35,13 +35,14 @@ def test_discovery_walks_up_and_prefers_bedrock_audit_toml(tmp_path: Path) -> No
 
 
 def test_unknown_keys_and_bad_values_name_the_key() -> None:
-    with pytest.raises(ConfigError, match=r"unknown key \('sellect' was unexpected\)"):
+    with pytest.raises(ConfigError, match=r"^unknown key 'sellect' \(did you mean 'select'\?\)$"):
         policy_from_mapping({"sellect": ["BA001"]})
     with pytest.raises(ConfigError, match="^fail-on: 'urgent' is not one of"):
         policy_from_mapping({"fail-on": "urgent"})
     with pytest.raises(ConfigError, match=r"rules\.BA004\.required: 'owner' is not of type 'array'"):
         ids({"rules": {"BA004": {"required": "owner"}}})
-    with pytest.raises(ConfigError, match=r"rules\.mandatory-tags: unknown key \('requried' was unexpected\)"):
+    with pytest.raises(ConfigError,
+                       match=r"rules\.mandatory-tags: unknown key 'requried' \(did you mean 'required'\?\)$"):
         ids({"rules": {"mandatory-tags": {"requried": ["owner"]}}})
     with pytest.raises(ConfigError, match=r"rules\.BA004\.patterns\.owner: '\(' is not a 'regex'"):
         ids({"rules": {"BA004": {"patterns": {"owner": "("}}}})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import VENDOR
+from conftest import VENDOR, Cli
 from planned_harness import NOW, scan
 
 from checker.planned.options import PlannedOptions
@@ -86,6 +86,17 @@ def test_plan_with_tf_dir_points_at_tf_lines() -> None:
         "BA001 cannot decide: vpc_config.security_group_ids is known only after apply: aws_security_group.batch.id")
 
 
+def test_tf_dir_that_is_no_folder_or_the_wrong_one(cli: Cli, tmp_path: Path) -> None:
+    # a mistyped --tf-dir was silently ignored (findings at the plan file, exit by findings): new-user trial
+    result = cli("scan", PLAN, "--tf-dir", str(tmp_path / "infra-typo"), "--account", "111122223333")
+    assert result.returncode == 2
+    assert f"--tf-dir '{tmp_path / 'infra-typo'}': no such folder" in result.stderr
+    plan = str(DATA / "plan" / "repo-plan.json")
+    found = scan([plan], PlannedOptions(tf_dir=str(tmp_path)))
+    assert f"{plan}: --tf-dir {tmp_path}: none of the plan's 2 job(s) is in its .tf files (another configuration, " \
+           "or files that cannot be read): findings point at the plan file" in found.notes
+
+
 def test_account_missing_says_pass_account(tmp_path: Path) -> None:
     plan = json.loads((DATA / "plan" / "repo-plan.json").read_text())
     del plan["configuration"]["provider_config"]["aws"]["expressions"]["allowed_account_ids"]
@@ -117,7 +128,7 @@ def test_sarif_of_a_plan_is_valid_and_names_addresses(tmp_path: Path) -> None:
 
 def test_requests_json_yaml_and_template() -> None:
     found = scan([str(DATA / "request" / "jobs.json"), str(DATA / "request" / "job.yaml"),
-                  str(DATA / "request" / "template.yaml")])
+                  str(DATA / "request" / "template.yaml")], PlannedOptions(account="111122223333"))
     jobs, yaml_job = str(DATA / "request" / "jobs.json"), str(DATA / "request" / "job.yaml")
     assert found.verdicts() == {
         f"{jobs}#1": {"BA001": "PASS", "BA002": "PASS", "BA003": "PASS", "BA004": "PASS", "BA005": "PASS",
@@ -134,6 +145,22 @@ def test_requests_json_yaml_and_template() -> None:
     assert str(problem.provenance) == f"{jobs}:21"
     assert problem.message.endswith("/timeout_duration_in_hours: 200 is greater than the maximum of 168")
     assert any("CloudFormation template: 1 AWS::Bedrock::ModelInvocationJob (Job) recognised" in n for n in found.notes)
+
+
+def test_request_account_is_not_the_role_account(tmp_path: Path) -> None:
+    # a request names no account: taking the role ARN's made BA002 pass any cross-account role (new-user trial)
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps({
+        "jobName": "x", "roleArn": "arn:aws:iam::777788889999:role/elsewhere", "modelId": "amazon.titan-text-express-v1",
+        "inputDataConfig": {"s3InputDataConfig": {"s3Uri": "s3://acme-in/x/"}},
+        "outputDataConfig": {"s3OutputDataConfig": {"s3Uri": "s3://acme-out/x/"}}}))
+    found = scan([str(path)])
+    role = found.result(f"{path}#1", "BA002")
+    assert role.status.value == "ERROR"
+    assert "pass --account ID (the account that submits the request)" in role.message
+    assert found.summary is not None and found.summary.exit_code == 3
+    found = scan([str(path)], PlannedOptions(account="111122223333"))
+    assert found.result(f"{path}#1", "BA002").status.value == "FAIL"
 
 
 def test_state_is_deployed_jobs() -> None:
@@ -175,6 +202,16 @@ def test_tf_folder_through_the_pipeline() -> None:
 
 def test_waiver_by_address_glob() -> None:
     policy = {"waivers": [{"rule": "BA004", "job": "module.batch.*", "reason": "tags come from the account",
+                           "owner": "ml-platform", "expires": "2027-01-31"}]}
+    found = scan([PLAN], policy=policy)
+    assert found.result(f'module.batch.{J}.this["weekly"]', "BA004").status.value == "SKIP"
+    assert found.result(f"{J}.nightly", "BA004").status.value == "FAIL"
+
+
+@pytest.mark.parametrize("pattern", [f'module.batch.{J}.this["weekly"]', 'module.batch.*["weekly"]'])
+def test_waiver_by_exact_address_with_index(pattern: str) -> None:
+    # an address's index is in brackets, which a glob reads as a character class: found in the new-user trial
+    policy = {"waivers": [{"rule": "BA004", "job": pattern, "reason": "tags come from the account",
                            "owner": "ml-platform", "expires": "2027-01-31"}]}
     found = scan([PLAN], policy=policy)
     assert found.result(f'module.batch.{J}.this["weekly"]', "BA004").status.value == "SKIP"
@@ -230,3 +267,17 @@ def test_a_module_folder_named_is_read_whole_with_the_plan_beside_it() -> None:
     labels = sorted(ref.label for ref, _, _ in found.jobs)
     # the .tf folder gives module.summaries (module.adhoc is schema-invalid there); plan.json gives both
     assert labels == [f"module.adhoc.{J}.this", f"module.summaries.{J}.this", f"module.summaries.{J}.this"]
+
+
+def test_hostile_address_cannot_forge_or_reorder_text_lines(cli: Cli, tmp_path: Path) -> None:
+    # a for_each key is any string: a newline forged a report line, U+202E reordered it (new-user trial)
+    evil = '\x1b[31mred\u202eevil\nFAIL  BA001 forged'
+    text = json.dumps(json.loads(Path(PLAN).read_text()), indent=1)
+    text = text.replace(json.dumps('this["weekly"]')[1:-1], json.dumps(f'this["{evil}"]')[1:-1])
+    path = tmp_path / "plan.json"
+    path.write_text(text)
+    result = cli("scan", str(path), "--account", "111122223333")
+    assert result.returncode == 3
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert not any(line.startswith("FAIL  BA001 forged") for line in result.stdout.splitlines())
+    assert 'this["\\x1b[31mred\\u202eevil\\x0aFAIL  BA001 forged"]' in result.stdout

@@ -51,7 +51,7 @@ class AwsFlags:
 
     def target(self, implied: bool = False) -> AwsTarget | None:
         """The live scan these flags describe, or ``None`` without ``--aws`` (and not ``implied``: fetch
-        always reads AWS). Raises ``checker.policy.ConfigError`` for a bad value or an AWS flag without
+        always reads AWS). Raises ``checker.errors.ConfigError`` for a bad value or an AWS flag without
         ``--aws``."""
         from checker.errors import ConfigError
 
@@ -87,7 +87,7 @@ class LiveAws:
         return self.target.uri(redact=True)
 
     def check(self) -> None:
-        """Check the profile and regions now. Raises ``checker.policy.ConfigError``."""
+        """Check the profile and regions now. Raises ``checker.errors.ConfigError``."""
         from checker.aws.fanout import plan_for
         from checker.errors import ConfigError
 
@@ -111,7 +111,7 @@ class LiveAws:
 def check_locations(locations: Sequence[str]) -> list[str]:
     """Check every ``aws://`` location now (options, profile, regions), so a mistake is a usage error
     (exit 2) before anything is read. Returns the locations as reports may show them (external IDs
-    redacted). Raises ``checker.policy.ConfigError``."""
+    redacted). Raises ``checker.errors.ConfigError``."""
     from checker.errors import ConfigError
 
     shown = []

@@ -1,7 +1,7 @@
 """The ``bedrock-audit`` command line: parse options, call :mod:`checker.api`, print errors, exit.
 
 One module per command (:mod:`~checker.cli.scan`, :mod:`~checker.cli.baseline`, :mod:`~checker.cli.fetch`,
-:mod:`~checker.cli.rules`, :mod:`~checker.cli.plugins`) over the shared option types of
+:mod:`~checker.cli.rules`, :mod:`~checker.cli.plugins`, :mod:`~checker.cli.init`) over the shared option types of
 :mod:`checker.cli.options`; exceptions become exit codes in :mod:`checker.cli.errors`. No logic of its
 own: a scan is assembled by :mod:`checker.api`. User mistakes print one line on stderr and exit 2
 (usage/config), 3 (input) or 4 (plugin); ``--traceback`` shows the stack of an unexpected failure.
@@ -9,7 +9,7 @@ own: a scan is assembled by :mod:`checker.api`. User mistakes print one line on 
 
 from __future__ import annotations
 
-from checker.cli import baseline, fetch, plugins, rules, scan
+from checker.cli import baseline, fetch, init, plugins, rules, scan
 from checker.cli.app import app, baseline_app, rules_app
 from checker.cli.options import EPILOG, parse_now
 
@@ -19,6 +19,7 @@ __all__ = ["app", "main", "parse_now"]
 app.command(epilog=EPILOG)(scan.scan)
 app.command()(fetch.fetch)
 app.command()(plugins.plugins)
+app.command()(init.init)
 rules_app.callback(invoke_without_command=True)(rules.rules_list)
 rules_app.command("show")(rules.rules_show)
 baseline_app.command("create", epilog=baseline.BASELINE_EPILOG)(baseline.baseline_create)

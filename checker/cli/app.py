@@ -13,6 +13,7 @@ import typer
 
 from checker import __version__
 from checker.cli.options import EPILOG
+from checker.reporters.base import printable  # already loaded by `import checker`
 
 if TYPE_CHECKING:
     from checker.registry import Registry
@@ -49,20 +50,19 @@ app.add_typer(baseline_app, name="baseline")
 
 def _version_callback(value: bool) -> None:
     if value:
-        from checker.plugins import AUTOLOAD_ENV, autoload_enabled, describe_entry_points
+        from checker.plugins import describe_entry_points
 
         print(f"bedrock-audit {__version__}")
-        off = "" if autoload_enabled() else f" (not loaded: {AUTOLOAD_ENV} is set)"
-        for line in describe_entry_points():
-            print(f"  plugin {line}{off}")
+        for line in describe_entry_points():  # each tried: a plugin that fails to load says why
+            print(f"  plugin {printable(line)}")
         raise typer.Exit(0)
 
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", "-V", help="Print the version (and plugin "
-                                          "versions) and exit.", callback=_version_callback,
-                                          is_eager=True)] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", "-V", help="Print the version and each installed plugin's (marking one that fails to "
+        "load) and exit.", callback=_version_callback, is_eager=True)] = False,
 ) -> None:
     """Policy-as-code compliance checks for Amazon Bedrock batch inference jobs."""
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +27,15 @@ from checker.cli.options import (
     scan_request,
 )
 from checker.errors import ExitCode
+from checker.model import Status
+from checker.reporters.base import printable, problem_text, problem_where
+
+if TYPE_CHECKING:
+    from checker.model import JobRef, Problem, Provenance, Result
+    from checker.summary import Summary
+
+SHOWN_REFUSALS = 20
+"""Errors ``baseline create`` prints one by one before it only counts them."""
 
 BASELINE_EPILOG = (
     "Exit codes: 0 baseline written (findings never fail this command); 2 usage or configuration error; "
@@ -86,12 +97,14 @@ def baseline_create(
         out = AtomicFile(str(output))
         try:
             writer = BaselineWriter(out.stream, context)
-            summary = setup.run(request, [writer], warn, note)
+            refusals = RefusalPrinter(skip=registry.problems)  # plugin failures: load() printed them
+            summary = setup.run(request, [writer, refusals], warn, note)
         except BaseException:
             out.abort()
             raise
         if summary.exit_code > int(ExitCode.FINDINGS):
             out.abort()
+            refusals.print_rest()
             error(f"baseline not written: {summary.input_errors} input and {summary.plugin_errors} plugin/rule "
                   "errors (see above; a baseline must come from a complete scan)", ExitCode(summary.exit_code))
         out.commit()
@@ -100,3 +113,46 @@ def baseline_create(
         return 0
 
     guard(show_traceback, body)
+
+
+class RefusalPrinter:
+    """A reporter that prints on stderr, as they arrive, the errors that make ``baseline create`` refuse:
+    every problem (unreadable or schema-invalid record, failed source, column a rule needed) and every
+    rule ERROR result, one ``bedrock-audit: error: WHERE: WHAT`` line each -- the first
+    :data:`SHOWN_REFUSALS`, then a count of the rest (:meth:`print_rest`). ``skip``: problems already
+    printed (plugin load failures)."""
+
+    needs_timings = False
+
+    def __init__(self, skip: Collection[Problem] = ()) -> None:
+        self._skip = [id(problem) for problem in skip]
+        self.count = 0
+
+    def _line(self, text: str) -> None:
+        self.count += 1
+        if self.count <= SHOWN_REFUSALS:
+            print(f"bedrock-audit: error: {printable(text)}", file=sys.stderr)
+
+    def start(self) -> None:
+        """Nothing before the first error."""
+
+    def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
+        """One line per rule ERROR result (the rule could not decide)."""
+        for result in results:
+            if result.status is Status.ERROR:
+                self._line(f"{provenance}: {result.rule.id} {result.rule.name} on {job.label}: {result.message}")
+
+    def problem(self, problem: Problem) -> None:
+        """One line per problem (not the skipped ones)."""
+        if id(problem) not in self._skip:
+            where = problem_where(problem)
+            self._line(f"{where + ': ' if where else ''}{problem.kind.value} error: {problem_text(problem)}")
+
+    def finish(self, summary: Summary) -> None:
+        """Nothing at the end (:meth:`print_rest` says how many were not shown)."""
+
+    def print_rest(self) -> None:
+        """Say how many errors were not printed, and how to see them all."""
+        if self.count > SHOWN_REFUSALS:
+            print(f"bedrock-audit: error: ... and {self.count - SHOWN_REFUSALS} more errors (`bedrock-audit scan` "
+                  "with the same inputs and options lists every one)", file=sys.stderr)

@@ -49,14 +49,13 @@ def guard(show_traceback: bool, action: Callable[[], int], listing: bool = False
     """Run a command body and exit with the code it returns; map known errors to exit codes, unknown ones
     to an internal error (4). The previous SIGTERM handler is restored afterwards (for in-process callers).
 
-    ``ConfigError``/``OutputError`` -> 2; :class:`checker.api.PluginConfigError`, ``ReporterFailed`` and
+    ``ConfigError``/``OutputError`` -> 2; :class:`checker.errors.PluginConfigError`, ``ReporterFailed`` and
     ``sys.exit()`` in plugin code -> 4; broken stdout pipe -> 2 for a report (it is incomplete), but for a
     ``listing`` (``rules``, ``rules show``, ``plugins``: ``bedrock-audit rules | head -1``) the reader had
     all it wanted: no message, and the listing's own code (0 when it broke before that was known);
     Ctrl-C -> 130; SIGTERM -> 143.
     """
-    from checker.api import PluginConfigError
-    from checker.errors import ConfigError, OutputError, ReporterFailed
+    from checker.errors import ConfigError, OutputError, PluginConfigError, ReporterFailed
 
     previous = None
     with contextlib.suppress(ValueError):  # ValueError: not the main thread (an embedding caller's)

@@ -32,7 +32,8 @@ def planned_options(aws: bool, account: list[str] | None, region: list[str] | No
                     var: list[str] | None, var_file: list[Path] | None) -> PlannedOptions:
     """The options of plan, ``.tf`` and request inputs: without ``--aws``, ``--account`` and ``--region``
     name the account and region the planned jobs will run in. Raises ``ConfigError`` for more than one
-    account or region, an account that is not 12 digits, or a ``--var`` without ``=``."""
+    account or region, an account that is not 12 digits, a ``--tf-dir`` that is not a folder, or a
+    ``--var`` without ``=``."""
     from checker.errors import ConfigError
     from checker.planned.options import PlannedOptions
 
@@ -40,6 +41,8 @@ def planned_options(aws: bool, account: list[str] | None, region: list[str] | No
     if len(accounts) > 1 or len(regions) > 1:
         raise ConfigError("without --aws, --account and --region name the one account and region of the "
                           "planned jobs (plans, .tf folders, request files): give each at most once")
+    if tf_dir is not None and not tf_dir.is_dir():
+        raise ConfigError(f"--tf-dir {str(tf_dir)!r}: no such folder (the Terraform configuration of the plan)")
     if accounts and not re.fullmatch(r"[0-9]{12}", accounts[0]):
         raise ConfigError(f"--account {accounts[0]!r}: expected a 12-digit AWS account ID")
     pairs = []

@@ -38,12 +38,10 @@ def rules_list(
 
 def _rules_list(format: str, config: Path | None, disabled: list[str] | None,
                 framework: str | None = None) -> int:
-    from checker.api import ScanRequest, load_request_policy, unknown_disabled
+    from checker.api import ScanRequest, policy_rules, unknown_disabled
     from checker.catalogue import rules_for_framework
-    from checker.custom_rules import with_custom_rules
     from checker.errors import ConfigError
     from checker.listing import as_json, rule_rows, rules_text
-    from checker.policy import configure_rules
 
     check_listing_format(format, ("text", "json", "markdown"))
     registry = load(disabled)
@@ -57,9 +55,8 @@ def _rules_list(format: str, config: Path | None, disabled: list[str] | None,
         return int(code)
     rules, rule_plugin, enabled = registry.rules, registry.rule_plugin, None
     try:
-        policy = load_request_policy(ScanRequest(config=config))
-        rules, rule_plugin = with_custom_rules(registry, policy)
-        enabled = {c.rule.id: c.severity for c in configure_rules(policy, rules)}
+        _, rules, rule_plugin, configured = policy_rules(ScanRequest(config=config), registry)
+        enabled = {c.rule.id: c.severity for c in configured}
     except ConfigError as exc:
         print(f"bedrock-audit: error: policy: {exc}", file=sys.stderr)
         code = max(code, ExitCode.USAGE)
@@ -91,6 +88,7 @@ def rules_show(
         from checker.errors import ConfigError
         from checker.listing import as_json, rule_document, rule_text
         from checker.policy import find_rule
+        from checker.suggest import rule_hint
 
         check_listing_format(format, ("text", "json"))
         registry = load(disable_plugin)
@@ -98,7 +96,7 @@ def rules_show(
             rules, rule_plugin = with_custom_rules(registry, load_request_policy(ScanRequest(config=config)))
             found = find_rule(rules, rule)
             if found is None:
-                raise ConfigError(f"no rule {rule!r} (see `bedrock-audit rules`)")
+                raise ConfigError(f"no rule {rule!r}{rule_hint(rules, rule)} (see `bedrock-audit rules`)")
         plugin = rule_plugin[found.id]
         print(as_json(rule_document(found, plugin)) if format == "json" else rule_text(found, plugin))
         return int(ExitCode.PLUGIN) if registry.problems else 0

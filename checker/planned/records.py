@@ -139,8 +139,9 @@ def raw_record(job: PlannedJob, ordinal: int) -> RawRecord:
     if deployed:  # a job in a state has its ARN: account and region come from it
         pass
     elif job.account_id is None:
-        unknown["account_id"] = ("the job's account is unknown before deployment: pass --account ID (or give the "
-                                 "aws provider allowed_account_ids with exactly one account)")
+        unknown["account_id"] = "the job's account is unknown before deployment: pass --account ID" + (
+            " (the account that submits the request)" if job.origin == "request" else
+            " (or give the aws provider allowed_account_ids with exactly one account)")
     if job.region is None and not deployed:
         unknown["region"] = ("the job's region is unknown before deployment: pass --region (or set the provider's "
                              "region)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from checker.hookspecs import hookimpl
+from checker.markers import hookimpl
 from checker.reporters.base import ReportContext
 
 

@@ -80,22 +80,20 @@ def needs_timings(reporter: object) -> bool:
     return bool(getattr(reporter, "needs_timings", True))
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""C0/C1 controls (ESC, CR, ...) and the Unicode bidirectional controls (Unicode TR #9: U+061C ALM,
-U+200E/U+200F LRM/RLM, U+202A-U+202E embeddings and overrides, U+2066-U+2069 isolates), which can make
-a line read differently from what it holds ("Trojan Source", CVE-2021-42574)."""
+# C1; bidirectional controls (ALM, LRM, RLM, embeddings and overrides, isolates); line separators
+_FORMAT = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f{_FORMAT}]")
+_CONTROL_ONE_LINE = re.compile(f"[\x00-\x1f{_FORMAT}]")
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def printable(text: str) -> str:
+def printable(text: str, one_line: bool = False) -> str:
     """``text`` with control characters shown as escapes (``\\x1b``, ``\\u202e``), so data cannot drive a
-    terminal (ANSI escapes in a job name), forge lines, or reorder what a reader sees (bidirectional
-    overrides and isolates) in human-readable output. Newlines and tabs are kept."""
-    return _CONTROL.sub(_escape, text)
+    terminal (ANSI escapes in a job name), reorder what is shown (Unicode bidirectional controls such as
+    U+202E, line and paragraph separators) or forge lines in human-readable output. Newlines and tabs are
+    kept, unless ``one_line`` (an identifier such as a job name or a Terraform address on a report line)."""
+    pattern = _CONTROL_ONE_LINE if one_line else _CONTROL
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
+                       f"\\u{ord(m.group()):04x}", text)
 
 
 def problem_text(problem: Problem) -> str:

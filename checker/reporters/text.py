@@ -92,8 +92,8 @@ class _PlainOut:
         self.write = stream.write
 
     def line(self, status: Status, what: str, severity: str, where: str, message: str) -> None:
-        head = f"{status.value:<5} {printable(what)}" + (f" [{severity}]" if severity else "")
-        tail = f"  {printable(where)}" if where else ""
+        head = f"{status.value:<5} {printable(what, one_line=True)}" + (f" [{severity}]" if severity else "")
+        tail = f"  {printable(where, one_line=True)}" if where else ""
         self.write(f"{head}{tail}\n      " + printable(message).replace("\n", "\n      ") + "\n")
 
     def note(self, style: str, label: str, text: str) -> None:
@@ -118,11 +118,11 @@ class _RichOut:
 
         line = Text()
         line.append(f"{status.value:<5} ", style=_STYLE[status])
-        line.append(printable(what))
+        line.append(printable(what, one_line=True))
         if severity:
             line.append(f" [{severity}]")
         if where:
-            line.append(f"  {printable(where)}", style="dim")
+            line.append(f"  {printable(where, one_line=True)}", style="dim")
         line.append("\n      " + printable(message).replace("\n", "\n      "))
         self.console.print(line)
 

@@ -94,13 +94,10 @@ class RequestSource:
             yield raw_record(self.job(request, identity, location, line), number)
 
     def job(self, request: dict[str, Any], identity: str, location: str, line: int | None) -> PlannedJob:
-        """The planned job of one request: account from ``--account`` or the role ARN, region from
-        ``--region`` or the ARNs it carries (model, KMS key)."""
+        """The planned job of one request: account from ``--account`` only (a request does not say which
+        account submits it; the role ARN's account cannot stand in: BA002 would then never see a
+        cross-account role), region from ``--region`` or the ARNs it carries (model, KMS key)."""
         account = self.options.account
-        role = request.get("roleArn")
-        if account is None and isinstance(role, str) and role.count(":") >= 5 and re.fullmatch(r"[0-9]{12}",
-                                                                                               role.split(":")[4]):
-            account = role.split(":")[4]
         region = self.options.region
         if region is None:
             for arn in _arns(request):

@@ -69,6 +69,7 @@ class TfPlanSource:
             return
         lines = job_lines(data, [job.identity for job in reading.jobs]) if reading.jobs else {}
         places = self._places(location) if reading.kind == "plan" and reading.jobs else None
+        located = 0
         for ordinal, job in enumerate(reading.jobs, start=1):
             if places is not None:
                 from checker.planned.hcl_locations import config_address
@@ -76,11 +77,16 @@ class TfPlanSource:
                 found = places.get(config_address(job.identity))
                 if found:
                     job.where.update(found)
+                    located += 1
             record = raw_record(job, ordinal)
             if not job.where and lines.get(job.identity):
                 record = type(record)(record.data, record.provenance._replace(line=lines[job.identity]),
                                       record.unknown, record.facts)
             yield record
+        if self.options.tf_dir is not None and reading.kind == "plan" and reading.jobs and not located:
+            yield SourceNote(f"--tf-dir {self.options.tf_dir}: none of the plan's {len(reading.jobs)} job(s) is in "
+                             "its .tf files (another configuration, or files that cannot be read): findings point "
+                             "at the plan file", location)
         note = summary_note(reading, location)
         if note:
             yield SourceNote(note, location, readable_empty=not reading.jobs)

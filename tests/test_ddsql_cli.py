@@ -29,6 +29,7 @@ def report(text: str) -> dict[str, Any]:
     return json.loads(text)
 
 
+@pytest.mark.slow  # several seconds: in CI's full run (-m ""), not the fast set
 def test_scan_checks_every_row_once_past_two_row_limits(cli: Cli, standin: DdsqlStandIn) -> None:
     standin.set_rows(make_rows(25_000))
     done = cli("scan", "ddsql://", "-f", "json", "--include-passed", env=dd_env(standin))

@@ -196,6 +196,7 @@ def test_live_aws_records_get_a_stable_synthetic_uri() -> None:
     assert location["logicalLocations"][0]["fullyQualifiedName"] == job_arn
 
 
+@pytest.mark.slow  # several seconds: in CI's full run (-m ""), not the fast set
 def test_past_githubs_result_limit_the_cut_is_clear_and_deterministic(cli: Cli, tmp_path: Path) -> None:
     # 6,300 jobs failing all four rules = 25,200 results, 200 over GitHub's 25,000 per run
     template = json.dumps(compliant_row("IDIDIDIDIDID", vpc_config=None, timeout_duration_in_hours=100, tags={},

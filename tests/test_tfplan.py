@@ -223,6 +223,7 @@ def test_waiver_by_exact_address_with_index(pattern: str) -> None:
     assert found.result(f"{J}.nightly", "BA004").status.value == "FAIL"
 
 
+@pytest.mark.slow  # several seconds: in CI's full run (-m ""), not the fast set
 @pytest.mark.parametrize("size_mb", [50])
 def test_large_plan(tmp_path: Path, size_mb: int) -> None:
     import importlib.util

@@ -127,7 +127,7 @@ class SchemaValidator:
             elif path[0] not in names:
                 names.append(path[0])
         reference = self._reference_validator()
-        found = self._explain(reference, instance, self._rest, ())  # type:, required: (not cached)
+        found = self._explain(reference, instance, self._rest, ())  # the root: "type", "required" (uncached)
         if rooted and not found:
             return None  # jsonschema-rs refused the record itself, python-jsonschema did not: decide whole
         for name in properties:  # python-jsonschema's order: the schema's properties in turn

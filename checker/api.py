@@ -104,6 +104,7 @@ class ScanRequest:
     ``allow_partial``: gaps do not set exit 3 when a job was checked. ``now``: the scan clock, aware UTC
     (``None``: the current time). ``disabled_plugins``: plugin names not to load. ``source_options``:
     per-source options, ``{source name: options value}`` (see :class:`ConfigurableSource`).
+    ``text_options``: the text report's ``group_by`` (``"rule"``, ``"job"``) and ``quiet`` (see ``ReportContext``).
     """
 
     locations: Sequence[str] = ()
@@ -122,6 +123,7 @@ class ScanRequest:
     now: datetime | None = None
     disabled_plugins: Sequence[str] = ()
     source_options: Mapping[str, Any] = field(default_factory=dict)
+    text_options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,7 @@ def plugin_failures_win(registry: Registry) -> Iterator[None]:
 
 
 def load_request_policy(request: ScanRequest) -> Policy:
-    """``request.policy``, else the policy file ``request.config``, else the discovered one. Raises
-    ``ConfigError``."""
+    """``request.policy``, else the policy file ``request.config``, else the discovered one. Raises ConfigError."""
     from checker.policy import discover, load_policy
 
     if request.policy is not None:
@@ -191,7 +192,8 @@ class Setup:
     now: datetime
     sources: dict[str, Source]
 
-    def context(self, locations: list[str], soft_fail: bool = False, warn: Sink | None = None) -> ReportContext:
+    def context(self, locations: list[str], soft_fail: bool = False, warn: Sink | None = None,
+                request: ScanRequest | None = None) -> ReportContext:
         """The reporters' :class:`~checker.reporters.base.ReportContext`; ``locations`` as reports show them."""
         from checker import __version__
         from checker.reporters.base import ReportContext
@@ -199,7 +201,8 @@ class Setup:
         return ReportContext(version=__version__, now=self.now, fail_on=self.fail_on,
                              policy_path=str(self.policy.path) if self.policy.path else None,
                              rules=self.configured, plugins=self.registry.plugins, rule_plugin=self.rule_plugin,
-                             locations=locations, soft_fail=soft_fail, warn=warn)
+                             locations=locations, soft_fail=soft_fail, warn=warn,
+                             **(request.text_options if request else {}))
 
     def soft_fail(self, request: ScanRequest) -> bool:
         """``--soft-fail`` or the policy's ``soft-fail``."""
@@ -365,7 +368,7 @@ def run_scan(request: ScanRequest, reports: Sequence[Report], *, warn: Sink | No
     with plugin_failures_win(registry):
         setup = build_setup(request, registry, warn)
         _check_reports(reports, registry)
-    context = setup.context(shown, setup.soft_fail(request), warn)
+    context = setup.context(shown, setup.soft_fail(request), warn, request)
     ordered = [r for r in reports if r.path is not None] + [r for r in reports if r.path is None]
     opened: list[Any] = []
     try:
@@ -392,6 +395,6 @@ def run_to_stream(request: ScanRequest, registry: Registry, format: str, stream:
 
     setup = build_setup(request, registry, warn)
     check_format(format, registry.reporters)
-    context = setup.context(shown, setup.soft_fail(request), warn)
+    context = setup.context(shown, setup.soft_fail(request), warn, request)
     reporter = build_reporter(registry.reporters[format], stream, context, _plugin_format(registry, format))
     return setup.run(request, [reporter], warn)

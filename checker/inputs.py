@@ -14,9 +14,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import IO
+from typing import IO, Any
 
-from checker.sources.base import Item, Source, source_problem
+from checker.sources.base import Item, Source, SourceNote, source_problem
 
 SNIFF_BYTES = 64 * 1024
 
@@ -31,6 +31,7 @@ class Inputs:
     def __init__(self, sources: Mapping[str, Source], note: Callable[[str], None]) -> None:
         self.sources = dict(sources)
         self.note = note
+        self.progress: Any = None  # a checker.progress.FileProgress while read() runs
 
     def by_extension(self, path: str) -> Source | None:
         """The source claiming ``path``'s extension, if any."""
@@ -59,7 +60,18 @@ class Inputs:
         return None
 
     def read(self, locations: Sequence[str], input_format: str | None = None) -> Iterator[Item]:
-        """Yield the rows (and problems) of every location, in order."""
+        """Yield the rows (and problems) of every location, in order (with a progress bar when stderr is a
+        terminal and the files take more than two seconds: see :mod:`checker.progress`)."""
+        from checker.progress import FileProgress
+
+        self.progress = FileProgress()
+        try:
+            yield from self._read(locations, input_format)
+        finally:
+            if self.progress is not None:
+                self.progress.close()
+
+    def _read(self, locations: Sequence[str], input_format: str | None) -> Iterator[Item]:
         forced = self.sources.get(input_format) if input_format else None
         for location in locations:
             if "://" in location:
@@ -73,7 +85,7 @@ class Inputs:
             elif os.path.isdir(location):
                 claimed = self.folder_reader(location, forced)
                 if claimed is not None:  # a module folder, read whole; beside it, e.g., its plan.json
-                    yield from _guarded(claimed, location, None)
+                    yield from self._read_whole(location, claimed, forced)
                     yield from self._read_beside(location, claimed, forced)
                 else:
                     yield from self._read_folder(location, forced)
@@ -91,6 +103,51 @@ class Inputs:
             except Exception:  # noqa: BLE001,S112 - a plugin's check must not stop the scan
                 continue
         return None
+
+    def replacing(self, folder: str, claimed: Source, forced: Source | None = None) -> list[str]:
+        """The files directly in ``folder`` that stand in for reading it whole with ``claimed``: a source
+        naming ``claimed`` in its ``replaces`` whose ``replaces_folder`` accepts the file's first bytes (a
+        Terraform plan beside its ``.tf`` files: the plan is what will be applied). ``[]`` with
+        ``--input-format`` (the folder is then read as that format, alone)."""
+        if forced is not None:
+            return []
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return []
+        found = []
+        for name in names:
+            path = os.path.join(folder, name)
+            source = self.by_extension(path)
+            stand_ins = [other for other in self.refiners(source) if claimed.name in getattr(other, "replaces", ())] \
+                if source is not None and source is not claimed else []
+            if name.startswith(".") or not stand_ins or not os.path.isfile(path):
+                continue
+            try:
+                with open(path, "rb") as stream:
+                    head = stream.read(SNIFF_BYTES)
+            except OSError:
+                continue
+            for other in stand_ins:
+                try:
+                    if other.sniff(head) and other.replaces_folder(head):  # type: ignore[attr-defined]
+                        found.append(path)
+                        break
+                except Exception:  # noqa: BLE001,S112 - a plugin's check must not stop the scan
+                    continue
+        return found
+
+    def _read_whole(self, folder: str, claimed: Source, forced: Source | None) -> Iterator[Item]:
+        """Read ``folder`` with ``claimed``, unless files beside its contents stand in for it
+        (:meth:`replacing`): then a note says so, and those files are read by :meth:`_read_beside` or the walk."""
+        plans = self.replacing(folder, claimed, forced)
+        if not plans:
+            yield from _guarded(claimed, folder, None)
+            return
+        shown = ", ".join(os.path.basename(path) for path in plans)
+        yield SourceNote(f"scanned through {shown} (a plan is what will be applied); its .tf files are not "
+                         f"evaluated, they give the findings' locations (--input-format {claimed.name} to scan "
+                         "the .tf files alone)", folder)
 
     def _read_beside(self, folder: str, claimed: Source, forced: Source | None) -> Iterator[Item]:
         """The files directly in a folder read whole by ``claimed`` that another source reads by their
@@ -122,7 +179,7 @@ class Inputs:
                               "root modules that call it; name it to scan it alone)")
                 else:
                     found = True
-                    yield from _guarded(whole, root, None)
+                    yield from self._read_whole(root, whole, forced)
                 files = [name for name in files if not name.endswith(".tf")]
             for name in sorted(files):
                 path = os.path.join(root, name)
@@ -166,9 +223,10 @@ class Inputs:
             return
         with stream:
             if forced is not None:
-                yield from self._read_stream(path, stream, forced)
+                items = self._read_stream(path, stream, forced)
             else:
-                yield from self._read_stream(path, stream, self.by_extension(path), refine=True)
+                items = self._read_stream(path, stream, self.by_extension(path), refine=True)
+            yield from items if self.progress is None else self.progress.follow(path, stream, items)
 
     def refiners(self, source: Source) -> list[Source]:
         """The sources that claim ``source``'s files by content (``refines = ("json",)``: a Terraform plan

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from checker.arn import arn_parts
+from checker.duplicates import SeenJobs, job_identity
 from checker.engine import ConfiguredRule, Engine
 from checker.exitcodes import exit_code
 from checker.model import ErrorKind, Job, JobRef, Problem, Provenance, Result, Severity, Status
@@ -33,6 +34,9 @@ MAX_DRIFT_WARNINGS = 50
 """Columns the table schema does not know that are named one by one in warnings. Past that, one warning
 at the end counts the records with yet other unknown columns: an export where every row has a column of
 its own must not fill memory, stderr and every report with a warning per row."""
+
+MAX_DUPLICATE_WARNINGS = 50
+"""Duplicate records named one by one in warnings; past that, one warning at the end counts the rest."""
 
 
 @dataclass
@@ -102,6 +106,8 @@ class Pipeline:
         self.evaluator = Evaluator(engine, settings.now)
         self._drift_seen: set[str] = set()
         self._drift_more: tuple[int, Provenance | None] = (0, None)  # records past MAX_DRIFT_WARNINGS
+        self._seen = SeenJobs()
+        self._first_unnamed: Provenance | None = None  # first duplicate past MAX_DUPLICATE_WARNINGS
         self.summary = Summary()
 
     def warn(self, message: str) -> None:
@@ -145,7 +151,7 @@ class Pipeline:
                 self.record(item)
             elif isinstance(item, SourceNote):
                 empty_ok = empty_ok or item.readable_empty
-                self.note(f"{item.location}: {item.message}")
+                (self.warn if item.warning else self.note)(f"{item.location}: {item.message}")
             else:
                 self._source_problem(item)
         summary = self.summary
@@ -153,6 +159,10 @@ class Pipeline:
         if more:
             self.warn(f"schema drift: {more} more records (the first at {first}) have columns not in the "
                       f"schema beyond the {MAX_DRIFT_WARNINGS} named above; kept, not checked")
+        unnamed = summary.duplicates - MAX_DUPLICATE_WARNINGS
+        if unnamed > 0:
+            self.warn(f"duplicate jobs: {unnamed} more records (the first at {self._first_unnamed}) repeat a job "
+                      f"read before, beyond the {MAX_DUPLICATE_WARNINGS} named above; each job was evaluated once")
         if summary.records == 0 and not self.settings.allow_empty and not empty_ok:
             self.problem(Problem(ErrorKind.INPUT, "no job records in the input (use --allow-empty if "
                                                   "that is expected)"))
@@ -169,8 +179,30 @@ class Pipeline:
         return summary
 
     def record(self, raw: RawRecord) -> None:
-        """Normalise, validate and evaluate one raw row, then report it."""
-        self.consume(self.evaluator(raw))
+        """Normalise, validate and evaluate one raw row, then report it; a job already read in this scan
+        (same job ARN or planned address) is not evaluated again but named as a duplicate."""
+        outcome = self.evaluator.check(raw)
+        job = outcome.job
+        if job is not None:
+            identity = job_identity(job.row, job.provenance)
+            first = None if identity is None else self._seen.first_seen(identity, job.provenance)
+            if first is not None:
+                self._duplicate(job, first)
+                return
+            outcome = outcome._replace(results=self.engine.evaluate(job))
+        self.consume(outcome)
+
+    def _duplicate(self, job: Job, first: Provenance) -> None:
+        """Count a record of a job read before and name it (the first :data:`MAX_DUPLICATE_WARNINGS`)."""
+        summary = self.summary
+        summary.records += 1
+        summary.duplicates += 1
+        if summary.duplicates > MAX_DUPLICATE_WARNINGS:
+            self._first_unnamed = self._first_unnamed or job.provenance
+            return
+        self.warn(f"duplicate job {JobRef.of(job).label}: the record at {job.provenance} repeats the one at "
+                  f"{first} (same {'job ARN' if job.row.get('job_arn') else 'address'}); evaluated once, "
+                  "from the first record")
 
     def consume(self, outcome: Outcome) -> None:
         """Count and report one evaluated record: waivers and baselines (stages) run here."""
@@ -246,6 +278,14 @@ class Evaluator:
 
     def __call__(self, raw: RawRecord) -> Outcome:
         """The :class:`Outcome` of ``raw``. Never raises for bad data (rules are isolated by the engine)."""
+        outcome = self.check(raw)
+        if outcome.job is None:
+            return outcome
+        return outcome._replace(results=self.engine.evaluate(outcome.job))
+
+    def check(self, raw: RawRecord) -> Outcome:
+        """The :class:`Outcome` of ``raw`` before the rules: its ``job`` (results empty) or its
+        ``problem``. Never raises for bad data."""
         try:
             if raw.provenance.kind != "planned":
                 row, unknown = self.normalizer.normalize(raw.data)
@@ -282,8 +322,7 @@ class Evaluator:
             return Outcome(raw.provenance, Problem(ErrorKind.INPUT, f"schema-invalid record: {first}{more}",
                                                    raw.provenance, first.pointer, known, pattern=first.pattern),
                            None, [], extra)
-        job = Job(row, raw.provenance, unknown, self.now, raw.facts)
-        return Outcome(raw.provenance, None, job, self.engine.evaluate(job), extra)
+        return Outcome(raw.provenance, None, Job(row, raw.provenance, unknown, self.now, raw.facts), [], extra)
 
     def _planned_validator(self) -> SchemaValidator:
         """The validator of the planned-job schema (:func:`checker.planned.records.planned_schema`)."""

@@ -44,7 +44,9 @@ class Summary:
     ``warnings``: one-line warnings (schema drift, unused waivers, ...). ``notes``: sources' notes
     (a plan with no batch job, jobs a plan destroys). ``elapsed``: seconds.
     ``waived``: FAILs a waiver turned into SKIP. ``baselined``: FAILs in the baseline (not gating).
-    ``baseline``: the :class:`BaselineOutcome` when the scan used a baseline.
+    ``baseline``: the :class:`BaselineOutcome` when the scan used a baseline. ``duplicates``: records
+    of a job already read in this scan (same job ARN, or same address of a planned job), not evaluated
+    again (named in ``warnings``; see :class:`checker.duplicates.SeenJobs`).
     """
 
     records: int = 0
@@ -61,6 +63,7 @@ class Summary:
     waived: int = 0
     baselined: int = 0
     baseline: BaselineOutcome | None = None
+    duplicates: int = 0
 
     @property
     def input_errors(self) -> int:
@@ -100,5 +103,6 @@ class Summary:
             "warnings": len(self.warnings),
             "waived": self.waived,
             "baselined": self.baselined,
+            "duplicates": self.duplicates,
             "exit_code": self.exit_code,
         }

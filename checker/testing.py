@@ -82,7 +82,9 @@ _EXAMPLE_ROW: dict[str, Any] = {
 def example_row(**overrides: Any) -> dict[str, Any]:
     """A complete table-shape record (every column; compliant with the built-in rules' defaults), with
     ``overrides`` applied: ``example_row(vpc_config=None)``. A fresh copy on every call. To test "column
-    not in the export", delete the key: ``row = example_row(); del row["tags"]``."""
+    not in the export", delete the key: ``row = example_row(); del row["tags"]``. Every call has the same job
+    ARN: rows of one scan need their own (the same ARN twice is one job, evaluated once and named as a
+    duplicate): ``example_row(job_arn=...)``."""
     row = copy.deepcopy(_EXAMPLE_ROW)
     row.update(overrides)
     return row

@@ -34,7 +34,8 @@ def check(job: Job, params: Mapping[str, Any]) -> Verdict:
     if tags is None:
         why = job.facts.get("tags")
         if why:  # e.g. a Terraform resource that has no tags argument
-            return failed(f"job will run untagged: {why}; required: {', '.join(required)}", "/tags")
+            tense = "will run untagged" if job.planned else "is untagged"  # planned, or deployed (a state)
+            return failed(f"job {tense}: {why}; required: {', '.join(required)}", "/tags")
         return failed(f"job has no tags; required: {', '.join(required)}", "/tags")
     case_sensitive = params["key_case"] == "exact"
     present = [(key, _find(tags, key, case_sensitive)) for key in required]

@@ -144,7 +144,8 @@ def tokenize(sql: str) -> list[tuple[str, Any]]:
 @dataclass
 class Statement:
     """A parsed SELECT: ``where`` (``None``: every row), ``order`` (column, descending), ``limit``, and
-    ``lower_bound``: a string the ORDER BY column must exceed when the WHERE says so at its top level."""
+    ``lower_bound``: a string the ORDER BY column must reach (``>=``, or ``>``) when the WHERE says so at
+    its top level."""
 
     where: Predicate | None
     order: tuple[str, bool] | None
@@ -153,7 +154,7 @@ class Statement:
 
 
 Bounds = dict[str, Any]
-"""``{column: lowest}``: every non-null row a condition accepts has ``column > lowest`` (``_ONLY_NULL``:
+"""``{column: lowest}``: every non-null row a condition accepts has ``column >= lowest`` (``_ONLY_NULL``:
 it accepts no non-null value of that column). Lets the stand-in start at the cursor instead of scanning
 from the first row; the condition itself is still checked on every row it reads."""
 _ONLY_NULL = object()
@@ -290,7 +291,7 @@ class _Parser:
                    ">=": lambda a: a >= literal}.get(op)
         if compare is None:
             raise SqlError(f"unknown operator {op}")
-        bounds = {name: literal} if op == ">" and isinstance(literal, str) else {}
+        bounds = {name: literal} if op in (">", ">=") and isinstance(literal, str) else {}
         return (lambda row: None if row.get(name) is None else compare(row.get(name))), bounds
 
 
@@ -456,7 +457,7 @@ class DdsqlStandIn:
                 rows = list(reversed(rows))
         start = 0
         if statement.lower_bound is not None and statement.order == ("job_arn", False):
-            start = bisect.bisect_right(self.keys, statement.lower_bound)
+            start = bisect.bisect_left(self.keys, statement.lower_bound)
         cap = min(statement.limit if statement.limit is not None else len(rows), row_limit)
         if self.truncate_at is not None:
             cap = min(cap, self.truncate_at)

@@ -150,12 +150,13 @@ def test_a_passing_partial_scan_does_not_read_as_a_clean_pass(cli: Cli, jsonl: A
                     env={"NO_COLOR": "1"})
     assert completed.returncode == 0, completed.stdout + completed.stderr
     last = completed.stdout.strip().splitlines()[-1]
-    assert last == "gate passed on a partial scan: 1 gap not gating (--allow-partial) (exit 0)"
+    assert last == ("gate passed on a partial scan: no finding gates at --fail-on low; 1 gap not gating "
+                    "(--allow-partial) (exit 0)")
     headline = (tmp_path / "r.md").read_text().splitlines()[0]
     assert headline == ("## ⚠️ bedrock-audit: gate passed on a partial scan: 1 gap not gating "
                         "(--allow-partial) (exit 0)")
     clean = cli("scan", str(jsonl([compliant_row()], name="clean.jsonl")), env={"NO_COLOR": "1"})
-    assert clean.stdout.strip().splitlines()[-1] == "gate passed: exit 0"
+    assert clean.stdout.strip().splitlines()[-1] == "gate passed: no finding gates at --fail-on low (exit 0)"
 
 
 def test_unknown_declared_in_a_table_row_makes_its_rules_error(cli: Cli, jsonl: Any) -> None:

@@ -58,7 +58,8 @@ def test_create_note_counts_the_failing_jobs_not_the_scanned_ones(cli: Cli, tmp_
     write_jsonl(tmp_path / "again.jsonl", rows())  # the same jobs exported twice: one entry per key
     result = cli("baseline", "create", "jobs.jsonl", "again.jsonl", "-o", "baseline.json", "--now", NOW)
     assert result.returncode == 0, result.stderr
-    assert "baseline.json: baseline of 3 failures on 2 jobs written (6 jobs scanned)" in result.stderr
+    assert "baseline.json: baseline of 3 failures on 2 jobs written (3 jobs scanned)" in result.stderr
+    assert result.stderr.count("duplicate job") == 3  # each job of again.jsonl evaluated once, named
 
 
 def test_scan_with_the_baseline_fails_only_on_new_failures(cli: Cli, tmp_path: Path) -> None:

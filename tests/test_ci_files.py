@@ -143,6 +143,18 @@ def test_action_scan_step_writes_reports_summary_and_passes_the_code_on(tools: P
     assert outputs["exit-code"] == "0"
 
 
+def test_action_account_input_is_passed_as_account(tmp_path: Path) -> None:
+    plan = json.loads((ROOT / "tests" / "data" / "tf" / "newuser" / "plan.json").read_text())
+    del plan["configuration"]["provider_config"]["aws"]["expressions"]["allowed_account_ids"]
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    _, outputs, _ = run_action_scan(tmp_path, INPUT_PATHS="plan.json")
+    assert outputs["exit-code"] == "3"  # the role's ARN needs the account: unknown
+    result, outputs, _ = run_action_scan(tmp_path, INPUT_PATHS="plan.json", INPUT_ACCOUNT="444455556666")
+    assert outputs["exit-code"] == "1", result.stderr  # findings, nothing unknown
+    action = (ROOT / "action.yml").read_text()
+    assert "  account:\n" in action and "INPUT_ACCOUNT: ${{ inputs.account }}" in action
+
+
 def test_action_scan_step_reports_a_usage_error(tools: Path, tmp_path: Path) -> None:
     write_scenario(tmp_path)
     (tmp_path / "bedrock-audit.sarif").write_text("{}")  # left by an earlier run on a self-hosted runner

@@ -146,7 +146,7 @@ def test_a_ref_to_a_dynamic_anchor_is_not_dangling(cli: Cli, tmp_path: Path) -> 
     head = CLASSIFICATION_RULE.split("[custom-rules.schema]")[0]
     policy(tmp_path, f'{head}[custom-rules.schema]\nproperties.tags."$ref" = "#t"\n'
                      '"$defs".t."$dynamicAnchor" = "t"\n"$defs".t.required = ["data-classification"]\n')
-    jobs = write_jsonl(tmp_path / "jobs.jsonl", [compliant_row(), compliant_row(tags={"owner": "a"})])
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", [compliant_row(), compliant_row("x7k2m9q4p1ac", tags={"owner": "a"})])
     code, results, _ = org001(cli, [jobs])
     assert code == 1, results
     assert [r["status"] for r in results] == ["PASS", "FAIL"]

@@ -40,7 +40,7 @@ def test_scan_checks_every_row_once_past_two_row_limits(cli: Cli, standin: Ddsql
     assert document["errors"] == [] and document["inputs"] == ["ddsql://aws.bedrock_model_invocation_job"]
     pages = Counter(r["source"]["path"] for r in document["results"] if r["rule_id"] == "BA001")
     assert pages == {f"ddsql://aws.bedrock_model_invocation_job?page={n}": count
-                     for n, count in ((1, 10_000), (2, 10_000), (3, 5_000))}
+                     for n, count in ((1, 9_999), (2, 9_999), (3, 5_002))}  # a full page's last row starts the next
     assert "ddsql: 25000 rows in 3 pages (3 queries, 0 polls, 0 retries)" in done.stderr
 
 
@@ -92,7 +92,7 @@ def test_a_gap_after_the_first_page_is_in_the_report_and_allow_partial_keeps_the
     standin.faults = [Fault(), Fault(503), Fault(503)]
     done = cli("scan", "ddsql://?row-limit=10&max-attempts=2", "-f", "json", "--allow-partial", env=dd_env(standin))
     document = report(done.stdout)
-    assert done.returncode == 1 and document["summary"]["jobs"] == 10
+    assert done.returncode == 1 and document["summary"]["jobs"] == 9  # page 1 less the row held back for page 2
     assert [e["kind"] for e in document["errors"]] == ["source"]
     assert document["errors"][0]["source"]["path"].endswith("page=2")
     assert "not read" in document["errors"][0]["message"]
@@ -142,3 +142,14 @@ def test_sarif_of_a_ddsql_scan_validates(cli: Cli, standin: DdsqlStandIn) -> Non
 def test_help_teaches_ddsql(cli: Cli) -> None:
     assert "ddsql://" in cli("scan", "--help").stdout
     assert "ddsql://" in cli("fetch", "--help").stdout
+
+
+def test_fetch_refuses_an_output_named_like_a_project_file(cli: Cli, standin: DdsqlStandIn, tmp_path: Path) -> None:
+    for name in ("pyproject.toml", "bedrock-audit.toml", "job.yaml", "main.tf"):
+        kept = tmp_path / name
+        kept.write_text("[tool.bedrock-audit]\n")
+        done = cli("fetch", "ddsql://", "-o", str(kept), env=dd_env(standin))
+        assert done.returncode == 2 and "name it .jsonl" in done.stderr, done.stderr
+        assert kept.read_text() == "[tool.bedrock-audit]\n"
+    assert standin.requests == []
+    assert cli("fetch", "ddsql://?status=Failed", "-o", str(tmp_path / "jobs.ndjson"), env=dd_env(standin)).returncode == 0

@@ -69,8 +69,11 @@ def test_page_query_shape() -> None:
     assert page_query(target, None) == ("SELECT * FROM aws.bedrock_model_invocation_job WHERE status IN ('Failed') "
                                         "ORDER BY job_arn LIMIT 5")
     assert page_query(DdsqlTarget(), "arn:x'y") == (
-        "SELECT * FROM aws.bedrock_model_invocation_job WHERE (job_arn > 'arn:x''y' OR job_arn IS NULL) "
+        "SELECT * FROM aws.bedrock_model_invocation_job WHERE (job_arn >= 'arn:x''y' OR job_arn IS NULL) "
         "ORDER BY job_arn LIMIT 10000")
+    assert "(job_arn > 'a' OR job_arn IS NULL)" in page_query(DdsqlTarget(), "a", ">")
+    assert page_query(target, None, "IS NULL").endswith("WHERE status IN ('Failed') AND job_arn IS NULL "
+                                                        "ORDER BY job_arn LIMIT 5")
 
 
 def test_settings_name_the_missing_variable_and_pick_the_site() -> None:
@@ -118,3 +121,11 @@ def test_registering_and_checking_ddsql_does_not_import_datadog_api_client() -> 
             "print([m for m in sys.modules if m.startswith('datadog_api_client')])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_from_in_the_future_without_to_is_refused_not_sent_as_a_reversed_window() -> None:
+    with pytest.raises(LocationError, match="from= is in the future"):
+        parse_location("ddsql://?from=2999-01-01")
+    assert parse_location("ddsql://?from=2999-01-01&to=2999-01-02").time_from is not None  # both given: as asked
+    with pytest.raises(LocationError, match=r"^ddsql://\?account=: account=: empty value"):
+        parse_location("ddsql://?account=")

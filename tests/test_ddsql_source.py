@@ -55,9 +55,9 @@ def test_every_row_exactly_once_across_pages_with_running_queries(standin: Ddsql
     assert problems == []
     assert sorted(arns(records)) == sorted(r["job_arn"] for r in standin.rows)
     assert len(set(arns(records))) == 2_345
-    assert len(standin.queries()) == 3  # 1000 + 1000 + 345 (short page: the end)
+    assert len(standin.queries()) == 3  # 999 + 999 + 347 (each full page's last row starts the next)
     assert "2345 rows in 3 pages (3 queries, 6 polls, 0 retries)" in closing
-    assert "> 'arn:" in standin.queries()[1] and "ORDER BY job_arn LIMIT 1000" in standin.queries()[0]
+    assert ">= 'arn:" in standin.queries()[1] and "ORDER BY job_arn LIMIT 1000" in standin.queries()[0]
 
 
 def test_a_table_of_exactly_one_page_needs_one_more_empty_page(standin: DdsqlStandIn) -> None:
@@ -140,9 +140,10 @@ def test_server_errors_and_dropped_connections_are_retried(standin: DdsqlStandIn
 def test_server_errors_past_max_attempts_are_a_gap_after_the_rows_already_read(standin: DdsqlStandIn) -> None:
     standin.faults = [Fault(), Fault(502), Fault(502), Fault(502)]  # page 1 fine, page 2 fails 3 times
     records, problems, _ = read("ddsql://?row-limit=10&max-attempts=3")
-    assert len(records) == 10
+    assert len(records) == 9  # the page's last row starts page 2, which was not read
     assert len(problems) == 1 and problems[0].kind is ErrorKind.SOURCE
-    assert problems[0].message.startswith(f"rows after job_arn {records[-1].data['job_arn']!r} not read: Datadog at ")
+    held_back = standin.rows[9]["job_arn"]
+    assert problems[0].message.startswith(f"rows from job_arn {held_back!r} on not read: Datadog at ")
     assert "502" in problems[0].message and "after 3 attempts" in problems[0].message
     assert str(problems[0].provenance).endswith("&page=2")
 
@@ -188,15 +189,45 @@ def test_rows_without_a_job_arn_are_read_not_dropped(standin: DdsqlStandIn) -> N
     assert problems == [] and len(records) == 7 and arns(records)[-1] is None
 
 
-def test_a_full_page_ending_without_a_job_arn_is_a_gap(standin: DdsqlStandIn) -> None:
+def test_rows_without_a_job_arn_ending_a_full_page_are_read_by_a_page_of_their_own(standin: DdsqlStandIn) -> None:
     rows = make_rows(6)
     for row in rows[4:]:
         row["job_arn"] = None
     standin.set_rows(rows)
     records, problems, _ = read("ddsql://?row-limit=3")
-    assert len(records) == 6
+    assert problems == [] and len(records) == 6 and arns(records)[-2:] == [None, None]
+    assert standin.queries()[-1].endswith("WHERE job_arn IS NULL ORDER BY job_arn LIMIT 3")
+
+
+def test_a_full_page_of_rows_without_a_job_arn_is_a_gap(standin: DdsqlStandIn) -> None:
+    rows = make_rows(7)
+    for row in rows[3:]:
+        row["job_arn"] = None
+    standin.set_rows(rows)
+    records, problems, _ = read("ddsql://?row-limit=3")
+    assert len(records) == 6  # 3 job ARNs, then 3 of the 4 rows without one
     assert [p.message for p in problems] == [
         "this full page ends with rows that have no job_arn: more such rows may follow and cannot be paged to"]
+
+
+def test_a_job_arn_repeated_across_a_page_boundary_loses_no_row(standin: DdsqlStandIn) -> None:
+    rows = sorted(make_rows(30), key=lambda row: row["job_arn"])
+    for index in (9, 10, 11):  # rows 10-12 share one ARN: page 1 ends with one of them
+        rows[index]["job_arn"], rows[index]["job_name"] = rows[8]["job_arn"] + "-x", f"dup-{index}"
+    standin.set_rows(rows)
+    records, problems, _ = read("ddsql://?row-limit=10")
+    assert problems == []
+    assert sorted(r.data["job_name"] for r in records) == sorted(r["job_name"] for r in rows)  # all 30, once
+
+
+def test_a_page_filled_by_one_repeated_job_arn_is_a_gap(standin: DdsqlStandIn) -> None:
+    rows = sorted(make_rows(12), key=lambda row: row["job_arn"])
+    for index in range(2, 8):  # six rows share an ARN: more than a 4-row page holds
+        rows[index]["job_arn"], rows[index]["job_name"] = rows[1]["job_arn"] + "-x", f"dup-{index}"
+    standin.set_rows(rows)
+    records, problems, _ = read("ddsql://?row-limit=4")
+    assert len(problems) == 1 and problems[0].message.startswith("all 4 rows of this page share job_arn")
+    assert len(records) == 10 and len({r.data["job_name"] for r in records}) == 10  # 2 of the 6 not read
 
 
 def test_a_server_that_ignores_the_cursor_stops_paging_with_a_gap(standin: DdsqlStandIn,
@@ -204,7 +235,7 @@ def test_a_server_that_ignores_the_cursor_stops_paging_with_a_gap(standin: Ddsql
     original = standin.run
     monkeypatch.setattr(standin, "run", lambda sql, limit: original(re.sub(" WHERE .* ORDER", " ORDER", sql), limit))
     records, problems, _ = read("ddsql://?row-limit=10")
-    assert len(records) == 20 and "was not applied, so paging stops here" in problems[0].message
+    assert len(records) == 9 and "was not applied, so paging stops here" in problems[0].message
 
 
 def test_the_api_row_limit_bounds_are_the_locations(standin: DdsqlStandIn) -> None:
@@ -241,3 +272,9 @@ def test_values_reach_the_records_as_the_api_sent_them(standin: DdsqlStandIn) ->
     assert isinstance(first["submit_time"], int)  # Unix ms: the normalizer decodes it, as for a file
     assert isinstance(first["vpc_config"], str | type(None)) and isinstance(first["tags"], dict)
 
+
+
+def test_a_dropped_connection_is_named_once_in_the_gap(standin: DdsqlStandIn) -> None:
+    standin.faults = [Fault(drop=True)] * 2
+    _, problems, _ = read("ddsql://?max-attempts=2")
+    assert problems[0].message.count("RemoteDisconnected") == 1 and "after 2 attempts" in problems[0].message

@@ -168,6 +168,11 @@ def test_state_is_deployed_jobs() -> None:
     assert found.verdicts() == {f"{J}.nightly": {
         "BA001": "PASS", "BA002": "PASS", "BA003": "PASS", "BA004": "FAIL", "BA005": "PASS", "BA006": "PASS",
         "BA010": "SKIP", "BA011": "PASS", "BA012": "PASS", "BA014": "PASS"}}
+    # new-user trial: a deployed job "will run untagged" read as if it were not created yet
+    assert found.result(f"{J}.nightly", "BA004").message == (
+        "job is untagged: the Terraform resource aws_bedrock_model_invocation_job has no tags argument, so Terraform "
+        "created the job without tags (tags added outside Terraform are not in the state: scan the job with --aws "
+        "to see them); required: owner, cost-center")
     ref = found.jobs[0][0]
     assert ref.arn == "arn:aws:bedrock:eu-west-1:111122223333:model-invocation-job/x7k2m9q4p1ab"
     assert ref.address == f"{J}.nightly"
@@ -236,17 +241,38 @@ def test_large_plan(tmp_path: Path, size_mb: int) -> None:
     assert len(found.jobs) == 3 and not found.problems
 
 
+def test_the_parsed_plan_is_released_before_the_rules_run(tmp_path: Path) -> None:
+    # issue 12 trial, 616 MB peak RSS on a 69 MB plan: the parse is the peak; the bytes and the parsed plan
+    # (about 5x the file) must not stay in memory while the jobs are checked and reported
+    import importlib.util
+    import tracemalloc
+
+    from checker.sources.tfplan import TfPlanSource
+
+    spec = importlib.util.spec_from_file_location("bench_plan", Path(__file__).parents[1] / "benchmarks" /
+                                                  "bench_plan.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    path = tmp_path / "plan.json"
+    bench.write_plan(path, jobs=3, padding_resources=20_000)
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        with path.open("rb") as stream:
+            items = TfPlanSource().read(str(path), stream)
+            first = next(items)
+            held = tracemalloc.get_traced_memory()[0]
+            assert sum(1 for _ in items) == 2 and first is not None
+    finally:
+        tracemalloc.stop()
+    assert held < size // 4, f"{held / 1e6:.1f} MB held while yielding records of a {size / 1e6:.1f} MB plan"
+
+
 NEWUSER = DATA / "newuser"
 
 
 def test_newuser_folder_and_plan_beside_it() -> None:
-    folder = scan([str(NEWUSER)])
-    summaries = [{r.rule.id: r.status.value for r in results} for ref, _, results in folder.jobs
-                 if ref.label == f"module.summaries.{J}.this"]
-    assert summaries == 2 * [{"BA001": "PASS", "BA002": "PASS", "BA003": "PASS", "BA004": "FAIL", "BA005": "PASS",
-                              "BA006": "PASS", **RUN_SKIPS, "BA014": "PASS"}]  # from the .tf and from plan.json
-    [problem] = folder.problems
-    assert str(problem.provenance) == f"{NEWUSER}/modules/batch/main.tf:24"
     plan = scan([str(NEWUSER / "plan.json")])
     assert plan.verdicts() == {
         f"module.summaries.{J}.this": {"BA001": "PASS", "BA002": "PASS", "BA003": "PASS", "BA004": "FAIL",
@@ -260,13 +286,46 @@ def test_newuser_folder_and_plan_beside_it() -> None:
     assert places[(f"module.adhoc.{J}.this", "BA001")] == f"{NEWUSER}/modules/batch/main.tf:39"
 
 
-def test_a_module_folder_named_is_read_whole_with_the_plan_beside_it() -> None:
-    found = scan([str(NEWUSER)])
-    sources = {prov.source.rsplit("/", 1)[-1] for _, prov, _ in found.jobs}
-    assert sources == {"main.tf"}
-    labels = sorted(ref.label for ref, _, _ in found.jobs)
-    # the .tf folder gives module.summaries (module.adhoc is schema-invalid there); plan.json gives both
-    assert labels == [f"module.adhoc.{J}.this", f"module.summaries.{J}.this", f"module.summaries.{J}.this"]
+def _places(found: object) -> dict[tuple[str, str], str]:
+    return {(ref.label, r.rule.id): str(prov.at(r.pointer))
+            for ref, prov, results in found.jobs for r in results}  # type: ignore[attr-defined]
+
+
+def test_a_folder_with_a_plan_beside_its_tf_files_is_scanned_through_the_plan() -> None:
+    # new-user trial: both were read, and every finding appeared twice (same address and line), disagreeing
+    folder, plan = scan([str(NEWUSER)]), scan([str(NEWUSER / "plan.json")])
+    assert sorted(ref.label for ref, _, _ in folder.jobs) == [f"module.adhoc.{J}.this", f"module.summaries.{J}.this"]
+    assert folder.verdicts() == plan.verdicts() and _places(folder) == _places(plan)  # .tf lines, plan values
+    assert not folder.problems  # the .tf's timeout = 200 is not evaluated: the plan applies 100
+    assert folder.notes[0] == (f"{NEWUSER}: scanned through plan.json (a plan is what will be applied); its .tf "
+                               "files are not evaluated, they give the findings' locations (--input-format tf "
+                               "to scan the .tf files alone)")
+
+
+def test_input_format_tf_scans_the_tf_files_alone() -> None:
+    found = scan([str(NEWUSER)], input_format="tf")
+    assert [ref.label for ref, _, _ in found.jobs] == [f"module.summaries.{J}.this"]
+    [problem] = found.problems  # module.adhoc: timeout 200 in the .tf, a schema error at its line
+    assert str(problem.provenance) == f"{NEWUSER}/modules/batch/main.tf:24"
+
+
+def test_a_plan_beside_tf_files_in_a_walked_folder_stands_in_for_them(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(NEWUSER, tmp_path / "repo" / "infra")
+    found = scan([str(tmp_path / "repo")])
+    assert sorted(ref.label for ref, _, _ in found.jobs) == [f"module.adhoc.{J}.this", f"module.summaries.{J}.this"]
+    assert any("scanned through plan.json" in note for note in found.notes)
+
+
+def test_a_state_beside_tf_files_does_not_stand_in_for_them(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(NEWUSER, tmp_path / "infra", ignore=shutil.ignore_patterns("plan.json"))
+    shutil.copy(DATA / "state" / "state.json", tmp_path / "infra" / "state.json")
+    found = scan([str(tmp_path / "infra")])  # deployed (state) and what will be (.tf): both are read
+    assert sorted((prov.kind, ref.label) for ref, prov, _ in found.jobs) == [
+        ("deployed", f"{J}.nightly"), ("planned", f"module.summaries.{J}.this")]
 
 
 def test_hostile_address_cannot_forge_or_reorder_text_lines(cli: Cli, tmp_path: Path) -> None:

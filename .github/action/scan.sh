@@ -6,7 +6,7 @@
 #
 # BEDROCK_AUDIT   the console script to run (default: bedrock-audit on PATH)
 # INPUT_PATHS     files/folders, separated by whitespace (no glob expansion)
-# INPUT_CONFIG, INPUT_BASELINE, INPUT_FAIL_ON   optional single values
+# INPUT_CONFIG, INPUT_BASELINE, INPUT_FAIL_ON, INPUT_ACCOUNT   optional single values
 # INPUT_WAIVERS   optional, whitespace-separated files
 # INPUT_SOFT_FAIL true/false
 # INPUT_ARGS      more scan arguments, split on whitespace
@@ -25,6 +25,7 @@ args=(scan "${paths[@]}")
 for file in "${waivers[@]}"; do args+=(--waivers "$file"); done
 [ -n "${INPUT_BASELINE:-}" ] && args+=(--baseline "$INPUT_BASELINE")
 [ -n "${INPUT_FAIL_ON:-}" ] && args+=(--fail-on "$INPUT_FAIL_ON")
+[ -n "${INPUT_ACCOUNT:-}" ] && args+=(--account "$INPUT_ACCOUNT")
 [ "${INPUT_SOFT_FAIL:-false}" = "true" ] && args+=(--soft-fail)
 [ -n "${SARIF_FILE:-}" ] && args+=(-o "sarif=$SARIF_FILE")
 [ -n "${JUNIT_FILE:-}" ] && args+=(-o "junit=$JUNIT_FILE")

@@ -26,6 +26,15 @@ from checker.cli.options import (
     parse_now,
     scan_request,
 )
+from checker.cli.planned_options import (
+    PlannedAccountOption,
+    PlannedRegionOption,
+    TfDirOption,
+    VarFileOption,
+    VarOption,
+    planned_options,
+    source_options,
+)
 from checker.errors import ExitCode
 from checker.model import Status
 from checker.reporters.base import printable, problem_text, problem_where
@@ -59,6 +68,11 @@ def baseline_create(
     input_format: InputFormatOption = None,
     disable_plugin: DisableOption = None,
     show_traceback: TracebackOption = False,
+    account: PlannedAccountOption = None,
+    region: PlannedRegionOption = None,
+    tf_dir: TfDirOption = None,
+    var: VarOption = None,
+    var_file: VarFileOption = None,
 ) -> None:
     """Scan like `scan` and record every unwaived FAIL (rule id + job ARN) in a baseline file.
 
@@ -70,6 +84,7 @@ def baseline_create(
     \b
       bedrock-audit baseline create exports/ -o bedrock-audit-baseline.json
       bedrock-audit scan exports/ --baseline bedrock-audit-baseline.json
+      bedrock-audit baseline create plan.json --account 111122223333 -o bedrock-audit-baseline.json
     """
     def body() -> int:
         from checker.api import build_setup, plugin_failures_win, shown_locations
@@ -79,7 +94,9 @@ def baseline_create(
         from checker.reporters.output import AtomicFile
 
         request = scan_request(paths, config=config, waivers=waivers, select=select, ignore=ignore,
-                               allow_empty=allow_empty, input_format=input_format, disabled=disable_plugin)
+                               allow_empty=allow_empty, input_format=input_format, disabled=disable_plugin,
+                               source_options=source_options(planned_options(False, account, region, tf_dir,
+                                                                             var, var_file)))
         if not request.locations:
             raise ConfigError("no input given: name files, folders, or - for stdin")
         if output is None:

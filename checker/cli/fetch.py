@@ -131,10 +131,14 @@ def _fetch(output: str | None, allow_partial: bool, check: Callable[[], None],
 
     if output is None:
         raise ConfigError("name the output with -o PATH (or -o - for stdout), e.g. -o jobs.jsonl")
-    if output != "-" and os.path.splitext(output)[1].lower() in (".json", ".csv"):
+    extension = os.path.splitext(output)[1].lower()
+    if output != "-" and extension in (".json", ".csv"):
         raise ConfigError(f"-o {output}: fetch writes JSON Lines, and scans choose the format by extension: "
                           "name it .jsonl")
     check()
+    if output != "-" and extension and extension not in (".jsonl", ".ndjson"):  # pyproject.toml, main.tf ...
+        raise ConfigError(f"-o {output}: fetch writes JSON Lines, not {extension} (a project file there would "
+                          "be overwritten): name it .jsonl")
     out: Any = StdoutOutput() if output == "-" else AtomicFile(output)
     try:
         summary = write_rows(read(), out.stream, Normalizer(*table_columns()),

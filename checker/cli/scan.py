@@ -39,7 +39,7 @@ from checker.cli.options import (
     parse_now,
     scan_request,
 )
-from checker.cli.planned_options import PLANNED_SOURCES, TfDirOption, VarFileOption, VarOption, planned_options
+from checker.cli.planned_options import TfDirOption, VarFileOption, VarOption, planned_options, source_options
 
 if TYPE_CHECKING:
     from checker.api import Report
@@ -74,6 +74,13 @@ def scan(
     disable_plugin: DisableOption = None,
     show_traceback: TracebackOption = False,
     allow_partial: AllowPartialOption = False,
+    group_by: Annotated[str, typer.Option(
+        "--group-by", metavar="rule|job", envvar="BEDROCK_AUDIT_GROUP_BY",
+        help="Text report: group findings by rule (what gates first, with counts) or list them job by job "
+             "as they are checked.")] = "rule",
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Text report: show only what gates (findings at or above --fail-on, errors) "
+                              "and the verdict.")] = False,
     aws: AwsFlag = False,
     region: RegionOption = None,
     all_regions: AllRegionsFlag = False,
@@ -129,7 +136,10 @@ def scan(
                                allow_empty=allow_empty, input_format=input_format, disabled=disable_plugin,
                                targets=() if target is None else (LiveAws(target),), fail_on=fail_on,
                                soft_fail=soft_fail, baseline=baseline, allow_partial=allow_partial,
-                               source_options=dict.fromkeys(PLANNED_SOURCES, planned))
+                               source_options=source_options(planned),
+                               text_options={"group_by": group_by, "quiet": quiet})
+        if group_by not in ("rule", "job"):
+            raise ConfigError(f"--group-by: expected rule or job, got {group_by!r}")
         if not request.locations and not request.targets:
             raise ConfigError("no input given: name files, folders, - for stdin or ddsql:// (Datadog), or use "
                               "--aws (see bedrock-audit scan --help)")

@@ -198,7 +198,8 @@ class DdsqlClient:
             if attempt >= self.max_attempts or self._clock() + wait >= ends:
                 limit = (f"after {attempt} attempts" if attempt >= self.max_attempts
                          else f"the next try would pass the deadline of {deadline:g} s")
-                raise DdsqlFailure(kind, self.scrub(f"{self.settings.where}: {why}, {limit}: {detail}"))
+                said = "" if detail == why else f": {detail}"  # no answer: the reason is all there is
+                raise DdsqlFailure(kind, self.scrub(f"{self.settings.where}: {why}, {limit}{said}"))
             self.stats.retries += 1
             self.stats.waited += wait
             self._sleep(wait)

@@ -27,7 +27,7 @@ import difflib
 import re
 import urllib.parse
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from checker.aws.location import STATUSES
 
@@ -134,19 +134,22 @@ def parse_location(location: str) -> DdsqlTarget:
         if key in options and key not in _REPEATABLE:
             raise LocationError(f"{shown}: option {key!r} given twice")
         options.setdefault(key, []).append(value)
-    accounts = _listed(options.get("account", []), "account")
+    accounts = _listed(options.get("account", []), "account", shown)
     for account in accounts:
         if not _ACCOUNT.match(account):
             raise LocationError(f"{shown}: account={account[:40]!r} is not a 12-digit AWS account ID")
-    regions = [region.lower() for region in _listed(options.get("region", []), "region")]
+    regions = [region.lower() for region in _listed(options.get("region", []), "region", shown)]
     for region in regions:
         if not _REGION.match(region):
             raise LocationError(f"{shown}: region={region[:40]!r} is not a region name like us-east-1")
-    statuses = [_status(value, shown) for value in _listed(options.get("status", []), "status")]
+    statuses = [_status(value, shown) for value in _listed(options.get("status", []), "status", shown)]
     time_from = _moment(options, "from", shown)
     time_to = _moment(options, "to", shown)
     if time_from is not None and time_to is not None and time_from >= time_to:
         raise LocationError(f"{shown}: from= must be before to=")
+    if time_from is not None and time_to is None and time_from >= datetime.now(UTC):
+        raise LocationError(f"{shown}: from= is in the future, and without to= the window ends now: "
+                            "give a from= in the past")
     return DdsqlTarget(
         accounts=tuple(dict.fromkeys(accounts)), regions=tuple(dict.fromkeys(regions)),
         statuses=tuple(dict.fromkeys(statuses)), time_from=time_from, time_to=time_to,
@@ -164,10 +167,10 @@ def shown_location(location: str) -> str:
     return re.sub(r"(?i)[0-9a-f]{32,}", "***", text)
 
 
-def _listed(values: list[str], name: str) -> list[str]:
+def _listed(values: list[str], name: str, shown: str) -> list[str]:
     items = [part.strip() for value in values for part in value.split(",")]
     if any(not item for item in items):
-        raise LocationError(f"{name}=: empty value (leave the option out to read every {name})")
+        raise LocationError(f"{shown}: {name}=: empty value (leave the option out to read every {name})")
     return items
 
 

@@ -9,9 +9,14 @@ which PostgreSQL reads as an escape in ``E''`` strings or with ``standard_confor
 A page is::
 
     SELECT * FROM aws.bedrock_model_invocation_job
-    WHERE <filters> AND (job_arn > '<last job ARN seen>' OR job_arn IS NULL)
+    WHERE <filters> AND (job_arn >= '<cursor>' OR job_arn IS NULL)
     ORDER BY job_arn
     LIMIT <row limit>
+
+The cursor is the job ARN of the previous page's last rows, which the pager held back (:mod:`checker.ddsql.pager`):
+``>=`` reads every row sharing that ARN on one page, so a job ARN that repeats across a page boundary loses
+no row. After a page holding nothing but one job ARN the cursor is ``>`` it; after a full page ending in
+rows without a job ARN, the next page is those rows alone (``job_arn IS NULL``).
 
 ``job_arn`` is the key: unique per job (it holds the account, the region and the job id) and the column
 every rule identifies a job by. PostgreSQL sorts NULLs last in ascending order, so rows without a job ARN
@@ -57,11 +62,16 @@ def filters(target: DdsqlTarget) -> list[str]:
     return conditions
 
 
-def page_query(target: DdsqlTarget, after: str | None) -> str:
-    """The statement of the page after the job ARN ``after`` (``None``: the first page). Raises
-    :class:`UnquotableValue` when ``after`` cannot be quoted."""
+def page_query(target: DdsqlTarget, after: str | None, operator: str = ">=") -> str:
+    """The statement of the page from the job ARN ``after`` on (``operator`` ``">="``: rows with that ARN
+    included; ``">"``: after it); ``after`` ``None``: the first page, or with ``operator`` ``"IS NULL"``
+    the rows without a job ARN. Raises :class:`UnquotableValue` when ``after`` cannot be quoted."""
+    if operator not in (">=", ">", "IS NULL"):
+        raise ValueError(f"unknown cursor operator {operator!r}")
     conditions = filters(target)
-    if after is not None:
-        conditions.append(f"({KEY} > {quote(after)} OR {KEY} IS NULL)")
+    if operator == "IS NULL":
+        conditions.append(f"{KEY} IS NULL")
+    elif after is not None:
+        conditions.append(f"({KEY} {operator} {quote(after)} OR {KEY} IS NULL)")
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     return f"SELECT * FROM {TABLE}{where} ORDER BY {KEY} LIMIT {target.row_limit}"

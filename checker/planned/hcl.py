@@ -24,6 +24,7 @@ from checker.planned.hcl_parse import Block, Body
 from checker.planned.hcl_values import EvalError, Unknown, contains_unknown, to_number
 from checker.planned.hcl_vars import VarError, root_variables
 from checker.planned.model import PlannedJob, Where
+from checker.planned.options import PlannedOptions
 
 JOB_TYPE = "aws_bedrock_model_invocation_job"
 MAX_DEPTH = 32
@@ -36,12 +37,14 @@ class TfLoad:
     """What :func:`load_tf` read: ``jobs``; ``problems`` (INPUT, each with file and line where known;
     exit 3); ``resources_read``: managed resource blocks of every module instance read (for the
     "no batch job" note); ``notes``: references resolved (``aws_iam_role.batch.arn = arn:... (from its
-    name and path ...)``) and files read."""
+    name and path ...)``) and files read; ``warnings``: a ``--account`` a provider's ``allowed_account_ids``
+    does not list."""
 
     jobs: list[PlannedJob] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     resources_read: int = 0
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Any]:
         """``jobs, problems, resources_read = load_tf(...)`` (the shape agreed with core; notes by name)."""
@@ -83,6 +86,7 @@ def load_tf(path: str, var_files: list[str] | None = None,
     root = Instance(module, "", values, Context(account, region, result.notes), path)
     provider = module.providers.get("aws")
     found_account, found_region = _provider_facts(root, provider)
+    _check_account(result, account, root, provider, "aws")
     root.context.account_id = account or found_account
     root.context.region = found_region or region
     loader = _Loader(result, os.path.realpath(directory), path, account, region)
@@ -93,6 +97,17 @@ def load_tf(path: str, var_files: list[str] | None = None,
 def _module_problems(module: Module, result: TfLoad) -> None:
     for file, line, message in module.problems:
         result.problems.append(_problem(message if message.startswith(file) else f"{file}: {message}", file, line))
+
+
+def _check_account(result: TfLoad, account: str | None, instance: Instance, block: Block | None,
+                   name: str) -> None:
+    """Add the warning when ``account`` (``--account``) is not in ``block``'s ``allowed_account_ids``."""
+    allowed = block.body.attrs.get("allowed_account_ids") if block is not None and account else None
+    if allowed is None:
+        return
+    warning = PlannedOptions(account=account).account_warning(instance.evaluate(allowed), name)
+    if warning and warning not in result.warnings:
+        result.warnings.append(warning)
 
 
 def _provider_facts(instance: Instance, block: Block | None) -> tuple[str | None, str | None]:
@@ -201,6 +216,7 @@ class _Loader:
         if provider is None or provider[1] is None:
             return fallback
         account, region = _provider_facts(provider[0], provider[1])
+        _check_account(self.result, self.account, provider[0], provider[1], "aws")
         return Context(self.account or account or fallback.account_id, region or self.region or fallback.region,
                        fallback.notes)
 

@@ -20,3 +20,19 @@ class PlannedOptions:
     tf_dir: str | None = None
     var_files: tuple[str, ...] = ()
     variables: tuple[tuple[str, str], ...] = ()
+
+    def account_warning(self, allowed: object, provider: str = "aws") -> str | None:
+        """The warning when ``--account`` is not among the provider's ``allowed_account_ids`` (``allowed``:
+        its value, a list of account IDs; anything else, e.g. unknown, is no warning): Terraform refuses to
+        plan or apply in an account that list does not name (hashicorp/terraform-provider-aws, provider
+        argument ``allowed_account_ids``), so the jobs cannot run in the account given."""
+        if self.account is None or not isinstance(allowed, list) or not allowed:
+            return None
+        if not all(isinstance(item, (str, int)) and not isinstance(item, bool) for item in allowed):
+            return None
+        listed = [str(item) for item in allowed]
+        if self.account in listed:
+            return None
+        return (f"--account {self.account} is not in the {provider} provider's allowed_account_ids "
+                f"({', '.join(listed[:5])}{' ...' if len(listed) > 5 else ''}): Terraform would refuse that "
+                f"account, so these jobs cannot run in it; the rules use {self.account} as given (check --account)")

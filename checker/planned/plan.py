@@ -44,12 +44,14 @@ class PlanError(ValueError):
 @dataclass
 class Reading:
     """What a plan or state held: ``jobs`` to check, ``kind`` (``"plan"``/``"state"``), ``resources``
-    read, and ``skipped`` job addresses by reason (``"destroyed"``, ``"unchanged (no-op)"``, ...)."""
+    read, ``skipped`` job addresses by reason (``"destroyed"``, ``"unchanged (no-op)"``, ...) and
+    ``warnings`` (a ``--account`` the provider's ``allowed_account_ids`` does not list)."""
 
     jobs: list[PlannedJob]
     kind: str
     resources: int = 0
     skipped: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_version(document: Any) -> None:
@@ -211,6 +213,7 @@ class _Plan:
                     if isinstance(resource, dict) and isinstance(resource.get("address"), str):
                         self.known.setdefault(resource["address"], {}).update(_dict(resource.get("values")))
         self.variables = {name: _dict(spec).get("value") for name, spec in _dict(document.get("variables")).items()}
+        self.warnings: list[str] = []
 
     def read(self) -> Reading:
         reading = Reading([], "plan")
@@ -231,6 +234,7 @@ class _Plan:
                 reading.skipped.setdefault(reason, []).append(address)
                 continue
             reading.jobs.append(self.job(change, address, details))
+        reading.warnings = self.warnings
         return reading
 
     def job(self, change: dict[str, Any], address: str, details: dict[str, Any]) -> PlannedJob:
@@ -354,11 +358,15 @@ class _Plan:
 
     def account(self, attributes: dict[str, Any], config: dict[str, Any],
                 frames: list[tuple[dict[str, Any], str, str]]) -> str | None:
-        if self.options.account:
-            return self.options.account
         allowed = self.constant(self.provider(config).get("allowed_account_ids"))
         if isinstance(allowed, str) and _ACCOUNT.match(allowed):  # [var.account] lists one reference too
             allowed = [allowed]
+        if self.options.account:
+            key = str(config.get("provider_config_key") or "aws")
+            warning = self.options.account_warning(allowed, key.rsplit(":", 1)[-1])
+            if warning and warning not in self.warnings:
+                self.warnings.append(warning)
+            return self.options.account
         if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
             return allowed[0]
         return None

@@ -54,6 +54,11 @@ TERRAFORM_FACTS = {
 }
 """What rules may read about every job Terraform creates (terraform-facts.md)."""
 
+DEPLOYED_TAGS = ("the Terraform resource aws_bedrock_model_invocation_job has no tags argument, so Terraform created "
+                 "the job without tags (tags added outside Terraform are not in the state: scan the job with --aws "
+                 "to see them)")
+"""The ``tags`` fact of a job in a Terraform state (deployed: created, not about to be)."""
+
 PLANNED_REQUIRED = ("job_name", "role_arn", "model_id", "input_data_config", "output_data_config")
 """Members CreateModelInvocationJob requires (botocore bedrock/2023-04-20; required arguments/blocks of the
 Terraform resource): in the planned-job schema they may be unknown (absent) but not null."""
@@ -153,6 +158,8 @@ def raw_record(job: PlannedJob, ordinal: int) -> RawRecord:
         facts["partition"] = partition
     if job.origin in ("tfplan", "tfstate", "tf"):
         facts.update(TERRAFORM_FACTS)
+    if deployed:
+        facts["tags"] = DEPLOYED_TAGS
     block = job.where.get("")
     provenance = Provenance(block.file if block else job.source, block.line if block else None, ordinal,
                             "deployed" if deployed else "planned", job.identity, places(job.where))

@@ -32,7 +32,8 @@ class ReportContext:
     ``rules``: the configured rules in run order. ``rule_plugin``: rule id -> plugin name.
     ``locations``: the inputs as the user named them. ``now``: the run's clock (UTC, aware).
     ``warn(message)``: where a reporter sends a one-line warning for stderr (e.g. a SARIF report cut to
-    GitHub's limits); ``None`` drops it.
+    GitHub's limits); ``None`` drops it. ``group_by`` (``"rule"`` or ``"job"``) and ``quiet`` (only what
+    gates) shape the text report (``--group-by``, ``--quiet``).
     """
 
     version: str
@@ -45,6 +46,8 @@ class ReportContext:
     locations: Sequence[str] = ()
     soft_fail: bool = False
     warn: Callable[[str], None] | None = None
+    group_by: str = "rule"
+    quiet: bool = False
 
 
 class Reporter(Protocol):

@@ -18,7 +18,7 @@ from checker.reporters.output import drain, text_spool
 from checker.summary import Summary
 from checker.timeutil import format_rfc3339
 
-REPORT_VERSION = "1.1"
+REPORT_VERSION = "1.2"
 _SPOOL_BYTES = 1 << 20
 
 

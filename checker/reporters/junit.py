@@ -4,7 +4,10 @@ Layout (``../shared/DESIGN.md`` §9): one ``<testsuite>`` per job (name: the job
 ARN, account, region, source file:line), one ``<testcase>`` per rule (classname: the rule id, name: the
 rule name); FAIL -> ``<failure>``, ERROR -> ``<error>``, SKIP -> ``<skipped message=reason>``. A
 schema-invalid record, an unreadable source or a failed plugin is a testsuite with one ``<error>``
-testcase. Validated against the Jenkins JUnit XSD in the tests.
+testcase. An ERROR because data is unknown (a column absent from an input) is counted once per rule and
+input: the job's testcase is ``<skipped>`` naming it, and the ``bedrock-audit unknown data`` testsuite has
+one ``<error>`` testcase per rule and input with the number of jobs (:mod:`checker.reporters.gaps`).
+Validated against the Jenkins JUnit XSD in the tests.
 
 junit-xml 1.9 pitfalls handled here: it writes a ``disabled`` attribute the XSD rejects (removed), it
 drops ``time`` when it is zero (always set), it writes the suite time with more decimals than the XSD's
@@ -27,6 +30,7 @@ from junit_xml import TestCase, TestSuite
 
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Status
 from checker.reporters.base import ReportContext, problem_text
+from checker.reporters.gaps import GapTally
 from checker.reporters.output import drain, text_spool
 from checker.summary import Summary
 
@@ -58,6 +62,7 @@ class JUnitReporter:
         self._spool = text_spool(_SPOOL_BYTES)  # drained in finish()
         self._tests = self._failures = self._errors = 0
         self._time = 0.0
+        self._gaps = GapTally()
         self._names: dict[str, tuple[str, str]] = {}  # rule id -> (testcase name, classname), made XML-safe once
 
     def start(self) -> None:
@@ -78,6 +83,9 @@ class JUnitReporter:
                 case.add_failure_info(message=xml_safe(f"[{result.severity.label}]{marker} {result.message}"),
                                       output=xml_safe(_detail(result, provenance)),
                                       failure_type=result.severity.label)
+            elif result.status is Status.ERROR and self._gaps.add(job, provenance, result):
+                case.add_skipped_info(message=xml_safe(f"not checked: {result.message} (one error for every job of "
+                                                       f"{provenance.source}: testsuite 'bedrock-audit unknown data')"))
             elif result.status is Status.ERROR:
                 kind = result.error_kind.value if result.error_kind else "error"
                 case.add_error_info(message=xml_safe(result.message), output=xml_safe(_detail(result, provenance)),
@@ -141,6 +149,15 @@ class JUnitReporter:
         Warnings (schema drift, unused waivers) become a ``bedrock-audit warnings`` testsuite with one
         ``<skipped>`` testcase each, so CI test views list them without failing on them.
         """
+        if len(self._gaps):
+            cases = []
+            for gap in self._gaps.groups():
+                case = TestCase(xml_safe(f"{gap.result.rule.id} {gap.source}"), classname="bedrock-audit.unknown-data",
+                                elapsed_sec=0.0)
+                case.add_error_info(message=xml_safe(f"{gap.result.message} ({gap.where})"),
+                                    output=xml_safe(_detail(gap.result, gap.first_at)), error_type="input")
+                cases.append(case)
+            self._write_suite("bedrock-audit unknown data", cases, {"kind": "input"}, None)
         if summary.warnings:
             cases = []
             for warning in summary.warnings:

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
 from checker.reporters.base import ReportContext, printable, problem_text, problem_where
+from checker.reporters.gaps import GapTally
 from checker.summary import Summary
 from checker.text import clip
 from checker.timeutil import format_rfc3339
@@ -78,6 +79,7 @@ class MarkdownReporter:
         self._errors: list[tuple[str, str, str]] = []
         self._error_count = 0
         self._baseline_used = False
+        self._gaps = GapTally()
 
     def start(self) -> None:
         """Nothing before the end: the verdict comes first."""
@@ -101,6 +103,8 @@ class MarkdownReporter:
             elif result.status is Status.ERROR:
                 findings = findings or self._rules.setdefault(result.rule.id, _RuleFindings())
                 findings.unknown += 1
+                if self._gaps.add(job, provenance, result):  # one row per rule and input, with a job count
+                    continue
                 kind = result.error_kind.value if result.error_kind else "rule"
                 self._error(f"{kind} ({result.rule.id})", f"{job.label} ({provenance.at(result.pointer)})",
                             result.message)
@@ -116,6 +120,8 @@ class MarkdownReporter:
 
     def finish(self, summary: Summary) -> None:
         """Write the document, stopping at :data:`MAX_BYTES`."""
+        for gap in self._gaps.groups():
+            self._error(f"input ({gap.result.rule.id})", gap.where, gap.result.message)
         written = 0
         for block in self._blocks(summary):
             if written + len(block.encode()) > MAX_BYTES:

@@ -12,7 +12,8 @@ synthetic ``aws/<account>/<region>/model-invocation-job/<id>.json`` -- and the j
 location, and a ``partialFingerprints`` entry that hashes rule id and job ARN only (stable across runs,
 input order and line moves). With ``--baseline`` results carry ``baselineState`` (new/unchanged).
 ERROR results, input/source/plugin problems and warnings are ``toolExecutionNotifications`` (the first
-:data:`MAX_NOTIFICATIONS` of them, in input order, then one warning counting the rest); the invocation
+:data:`MAX_NOTIFICATIONS` of them, in input order, then one warning counting the rest; unknown-data ERRORs
+grouped: one per rule and input with the number of jobs, :mod:`checker.reporters.gaps`); the invocation
 records the exit code and ``executionSuccessful`` (false when something could not be checked).
 
 GitHub's upload limits (docs.github.com, "SARIF support for code scanning": 25,000 results per run,
@@ -42,6 +43,7 @@ import orjson
 
 from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
 from checker.reporters.base import ReportContext, problem_text
+from checker.reporters.gaps import GapTally
 from checker.summary import Summary
 from checker.timeutil import format_rfc3339
 
@@ -197,6 +199,7 @@ class SarifReporter:
         self._results = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed in finish()
         self._notes = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES, mode="w+b")  # noqa: SIM115
         self._count = 0
+        self._gaps = GapTally()
         self._notes_count = 0
         self._bytes = 0
         self._keep: list[_Worst] = []
@@ -210,7 +213,7 @@ class SarifReporter:
         for result in results:
             waived = result.status is Status.SKIP and bool(result.waiver)
             location = None if provenance.places else location  # planned: each at its attribute's line
-            if result.status is Status.ERROR:
+            if result.status is Status.ERROR and not self._gaps.add(job, provenance, result):
                 location = location or _location(job, provenance.at(result.pointer), self.cwd)
                 self._notify("error", f"job {job.label}: {result.message}",
                              f"{result.error_kind.value if result.error_kind else 'rule'}-error", location,
@@ -293,6 +296,9 @@ class SarifReporter:
 
     def finish(self, summary: Summary) -> None:
         """Apply GitHub's limits, then write the whole log."""
+        for gap in self._gaps.groups():
+            self._notify("error", f"{gap.result.message} ({gap.where})", "input-error",
+                         _location(gap.first_job, gap.first_at, self.cwd), rule_id=gap.result.rule.id)
         if self._notes_omitted:
             total = self._notes_count + self._notes_omitted
             message = (f"SARIF report lists the first {self._notes_count} of {total} notifications (input errors "
@@ -353,26 +359,17 @@ class SarifReporter:
             "properties": {"plugins": [{"name": p.name, "version": p.version, "status": p.status}
                                        for p in context.plugins]},
         }
-        run_head = {
-            "tool": {"driver": driver},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": cwd_uri}},
-            "columnKind": "unicodeCodePoints",
-        }
+        run_head = {"tool": {"driver": driver}, "originalUriBaseIds": {"%SRCROOT%": {"uri": cwd_uri}},
+                    "columnKind": "unicodeCodePoints"}
         write = self.stream.write
         write('{"$schema":"' + SARIF_SCHEMA_URI + '","version":"2.1.0","runs":[')
         write(orjson.dumps(run_head).decode()[:-1] + ',"results":[')
-        self._results.seek(0)
-        first = True
-        if kept is None:
-            for line in self._results:
-                write(("" if first else ",\n") + line.decode().rstrip("\n"))
-                first = False
-        else:
-            for offset in kept:
-                self._results.seek(offset)
-                write(("" if first else ",\n") + self._results.readline().decode().rstrip("\n"))
-                first = False
-        self._results.close()
+        spool = self._results
+        spool.seek(0)
+        lines = spool if kept is None else ((spool.seek(offset), spool.readline())[1] for offset in kept)
+        for index, line in enumerate(lines):
+            write(("" if index == 0 else ",\n") + line.decode().rstrip("\n"))
+        spool.close()
         invocation = {
             "executionSuccessful": summary.exit_code in (0, 1),
             "exitCode": summary.exit_code,

@@ -38,11 +38,14 @@ class RawRecord:
 class SourceNote:
     """A one-line note a source has about an input it read, neither a record nor a problem (printed on
     stderr): e.g. a Terraform plan holding no batch job. ``readable_empty``: the input was read and holds no
-    job by design (a plan without jobs), so a scan that found no records is not an input error for it."""
+    job by design (a plan without jobs), so a scan that found no records is not an input error for it.
+    ``warning``: something the user should act on (a ``--account`` the configuration refuses): a warning in
+    every report, not a note."""
 
     message: str
     location: str
     readable_empty: bool = False
+    warning: bool = False
 
 
 Item = RawRecord | Problem | SourceNote

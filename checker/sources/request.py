@@ -20,6 +20,7 @@ import orjson
 from checker.model import Provenance
 from checker.planned.model import PlannedJob, Where
 from checker.planned.options import PlannedOptions
+from checker.planned.records import ARGUMENTS
 from checker.planned.references import partition_of
 from checker.sources.base import Item, SourceNote, describe_json_type, input_problem, source_problem
 
@@ -30,6 +31,7 @@ MEMBERS = frozenset({"jobName", "roleArn", "clientRequestToken", "modelId", "inp
 _REQUEST_KEY = re.compile(rb'(?m)(?:^|[{,\s])"?(?:jobName|roleArn|inputDataConfig|outputDataConfig)"?\s*:')
 _CFN = re.compile(rb"AWSTemplateFormatVersion|AWS::Bedrock::ModelInvocationJob")
 CFN_TYPE = "AWS::Bedrock::ModelInvocationJob"
+_SNAKE = {member: argument for argument, member in ARGUMENTS.items()}
 
 
 class RequestSource:
@@ -74,13 +76,14 @@ class RequestSource:
         if isinstance(parsed, str):
             yield source_problem(parsed, location)
             return
-        document, lines = parsed
+        document, lines, fields = parsed
         if isinstance(document, dict) and isinstance(document.get("Resources"), dict):
             yield _template_note(document, location)
             return
         requests = document if isinstance(document, list) else [document]
         for number, request in enumerate(requests, start=1):
             line: int | None = lines[number - 1] if number - 1 < len(lines) else None
+            places = fields[number - 1] if number - 1 < len(fields) else {}
             identity = f"{location}#{number}"
             if not isinstance(request, dict):
                 yield input_problem(f"request {number}: expected an object of CreateModelInvocationJob members, got "
@@ -91,12 +94,15 @@ class RequestSource:
                 yield input_problem(f"request {number}: not a CreateModelInvocationJob member: {', '.join(unknown[:5])}"
                                     f" (expected {', '.join(sorted(MEMBERS))})", Provenance(location, line, number))
                 continue
-            yield raw_record(self.job(request, identity, location, line), number)
+            yield raw_record(self.job(request, identity, location, line, places), number)
 
-    def job(self, request: dict[str, Any], identity: str, location: str, line: int | None) -> PlannedJob:
+    def job(self, request: dict[str, Any], identity: str, location: str, line: int | None,
+            places: dict[str, int] | None = None) -> PlannedJob:
         """The planned job of one request: account from ``--account`` only (a request does not say which
         account submits it; the role ARN's account cannot stand in: BA002 would then never see a
-        cross-account role), region from ``--region`` or the ARNs it carries (model, KMS key)."""
+        cross-account role), region from ``--region`` or the ARNs it carries (model, KMS key). ``places``:
+        the line of each member by its table-shape path (``"vpc_config.subnet_ids": 14``, YAML files):
+        findings and schema errors point at the member's line, else at the request's."""
         account = self.options.account
         region = self.options.region
         if region is None:
@@ -107,7 +113,8 @@ class RequestSource:
                     break
         if region is not None and partition_of(region) is None:
             region = None
-        return PlannedJob(identity, "request", location, {}, where={"": Where(location, line)},
+        where = {"": Where(location, line)} | {path: Where(location, at) for path, at in (places or {}).items()}
+        return PlannedJob(identity, "request", location, {}, where=where,
                           account_id=account, region=region, request=request)
 
 
@@ -122,8 +129,12 @@ def _arns(request: dict[str, Any]) -> Iterator[str]:
         yield key
 
 
-def _parse(text: str, location: str) -> tuple[Any, list[int | None]] | str:
-    """``(document, start line of each request)``, or a one-line error naming the line."""
+Parsed = tuple[Any, list[int | None], list[dict[str, int]]]
+"""``(document, start line of each request, line of each request's members by table-shape path)``."""
+
+
+def _parse(text: str, location: str) -> Parsed | str:
+    """:data:`Parsed` (members' lines for YAML only), or a one-line error naming the line."""
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
@@ -138,10 +149,10 @@ def _parse(text: str, location: str) -> tuple[Any, list[int | None]] | str:
                 lines = [line for _, line in element_lines(text, text.index("["))]
             except (ValueError, RecursionError):
                 lines = []
-            return document, lines
-        return document, [text[: len(text) - len(stripped)].count("\n") + 1]
+            return document, lines, []
+        return document, [text[: len(text) - len(stripped)].count("\n") + 1], []
     if _CFN.search(text.encode()) and re.search(r"(?m)^Resources\s*:", text):
-        return {"Resources": _yaml_template_resources(text)}, []
+        return {"Resources": _yaml_template_resources(text)}, [], []
     return _parse_yaml(text)
 
 
@@ -161,7 +172,7 @@ def _yaml_template_resources(text: str) -> dict[str, Any]:
     return found
 
 
-def _parse_yaml(text: str) -> tuple[Any, list[int | None]] | str:
+def _parse_yaml(text: str) -> Parsed | str:
     import yaml
 
     try:
@@ -178,8 +189,31 @@ def _parse_yaml(text: str) -> tuple[Any, list[int | None]] | str:
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         return f"line 1: invalid YAML: {type(exc).__name__}"
     if isinstance(node, yaml.SequenceNode):
-        return document, [item.start_mark.line + 1 for item in node.value]
-    return document, [node.start_mark.line + 1 if node is not None else 1]
+        return document, [item.start_mark.line + 1 for item in node.value], [_member_lines(i) for i in node.value]
+    return document, [node.start_mark.line + 1 if node is not None else 1], [_member_lines(node)]
+
+
+def _member_lines(node: Any, prefix: str = "") -> dict[str, int]:
+    """The 1-based line of each member of a YAML request node (PyYAML ``start_mark``), by its path in the
+    table's shape: ``vpcConfig: {subnetIds: [...]}`` -> ``{"vpc_config": 12, "vpc_config.subnet_ids": 13}``
+    (members named as :data:`checker.planned.records.ARGUMENTS` maps them; others snake_cased)."""
+    import yaml
+
+    found: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return found
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode) or not isinstance(key.value, str):
+            continue
+        path = f"{prefix}{_SNAKE.get(key.value) or _snake(key.value)}"
+        found[path] = key.start_mark.line + 1
+        found.update(_member_lines(value, path + "."))
+    return found
+
+
+def _snake(name: str) -> str:
+    """``"modelInvocationType"`` -> ``"model_invocation_type"``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
 def _template_note(document: dict[str, Any], location: str) -> SourceNote:

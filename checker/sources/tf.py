@@ -56,6 +56,8 @@ class TfSource:
             stream.close()  # python-hcl2 reads the files itself (a module is a whole folder)
         options = self.options
         loaded = load_tf(location, list(options.var_files), list(options.variables), options.account, options.region)
+        for warning in loaded.warnings:
+            yield SourceNote(warning, location, warning=True)
         yield from loaded.problems
         for ordinal, job in enumerate(loaded.jobs, start=1):
             yield raw_record(job, ordinal)

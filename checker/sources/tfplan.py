@@ -20,6 +20,9 @@ from checker.planned.model import Where
 from checker.planned.options import PlannedOptions
 from checker.sources.base import Item, SourceNote, source_problem
 
+SNIFF = 65536
+_PLAN_KEYS = re.compile(rb'"(?:planned_values|resource_changes|resource_drift|output_changes|prior_state)"\s*:')
+_ADDRESS = re.compile(rb'"address"\s*:\s*("(?:[^"\\]|\\.)*")')
 _KEYS = re.compile(rb'"(?:terraform_version|planned_values|resource_changes|values|prior_state)"\s*:')
 
 
@@ -32,6 +35,10 @@ class TfPlanSource:
     schemes: tuple[str, ...] = ()
     refines = ("json",)
     """Sources whose files this one claims when its :meth:`sniff` accepts them (``.json`` plans)."""
+    replaces = ("tf",)
+    """Folder readers this source stands in for: a plan beside its ``.tf`` files is scanned instead of
+    them (the plan is what will be applied; the ``.tf`` files give the locations), see
+    :meth:`checker.inputs.Inputs.replacing`."""
 
     def __init__(self, options: PlannedOptions | None = None) -> None:
         self.options = options or PlannedOptions()
@@ -43,7 +50,12 @@ class TfPlanSource:
     def sniff(self, head: bytes) -> bool:
         """An object whose first keys include ``format_version`` and a Terraform key."""
         stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        return stripped.startswith(b"{") and b'"format_version"' in head[:4096] and bool(_KEYS.search(head[:65536]))
+        return stripped.startswith(b"{") and b'"format_version"' in head[:4096] and bool(_KEYS.search(head[:SNIFF]))
+
+    def replaces_folder(self, head: bytes) -> bool:
+        """True for a plan (a key only plans have near its start), false for a state (``values`` only): a
+        state is what is deployed, the ``.tf`` files beside it what will be, so both are read."""
+        return bool(_PLAN_KEYS.search(head[:SNIFF]))
 
     def read(self, location: str, stream: IO[bytes] | None) -> Iterator[Item]:
         """Yield a record per job the plan creates or updates (or the state holds), problems and notes."""
@@ -57,7 +69,12 @@ class TfPlanSource:
         try:
             document = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
-            yield source_problem(f"line {exc.lineno}: invalid JSON: {exc.msg}", location)
+            if self.sniff(data[:SNIFF]):  # a plan, broken (truncated, edited)
+                yield source_problem(f"line {exc.lineno}: invalid JSON: {exc.msg}", location)
+            else:  # --input-format tfplan on something else (a CSV export, HCL)
+                yield source_problem(f"line {exc.lineno}: not a Terraform plan or state: expected the JSON of "
+                                     f"terraform show -json (an object with format_version), and this is not JSON "
+                                     f"({exc.msg})", location)
             return
         try:
             reading = read_document(document, location, self.options)
@@ -67,7 +84,10 @@ class TfPlanSource:
         except RecursionError:
             yield source_problem("line 1: the plan is nested too deeply to read", location)
             return
+        for warning in reading.warnings:
+            yield SourceNote(warning, location, warning=True)
         lines = job_lines(data, [job.identity for job in reading.jobs]) if reading.jobs else {}
+        del data, document  # the jobs keep only their own parts: the rules run without the whole plan in memory
         places = self._places(location) if reading.kind == "plan" and reading.jobs else None
         located = 0
         for ordinal, job in enumerate(reading.jobs, start=1):
@@ -121,13 +141,13 @@ def job_lines(data: bytes, addresses: list[str]) -> dict[str, int]:
     start = max(data.find(b'"resource_changes"'), 0)
     found: dict[str, int] = {}
     line, counted = data.count(b"\n", 0, start) + 1, start
-    for match in re.finditer(rb'"address"\s*:\s*("(?:[^"\\]|\\.)*")', data[start:]):
+    for match in _ADDRESS.finditer(data, start):  # from start, without copying data[start:]
         try:
             address = orjson.loads(match.group(1))
         except orjson.JSONDecodeError:
             continue
         if address in wanted and address not in found:
-            position = start + match.start()
+            position = match.start()
             line += data.count(b"\n", counted, position)
             counted = position
             found[address] = line

@@ -12,6 +12,9 @@ from acme_bedrock_rules.findings_csv import COLUMNS
 from checker.testing import example_row, scan_rows
 
 
+OTHER_JOB = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/b2c3d4e5f6a7"
+
+
 def rows_of(text: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
     assert tuple(reader.fieldnames or ()) == COLUMNS
@@ -20,7 +23,7 @@ def rows_of(text: str) -> list[dict[str, str]]:
 
 def test_one_row_per_finding() -> None:
     outcome = scan_rows(
-        [example_row(), example_row(job_name="Bad.Name", vpc_config=None)],
+        [example_row(), example_row(job_name="Bad.Name", vpc_config=None, job_arn=OTHER_JOB)],
         plugin=acme_bedrock_rules, format="acme-csv",
     )
     found = {(row["rule_id"], row["status"]) for row in rows_of(outcome.output)}

@@ -15,7 +15,7 @@ from junit_xml import TestCase as JCase
 from junit_xml import TestSuite as JSuite
 
 from checker.reporters.junit import xml_safe
-from checker.reporters.junit_writer import suite_xml
+from checker.reporters.junit_writer import suite_xml, suite_xml_counts
 
 _text = st.one_of(st.none(), st.just(""), st.text(max_size=12).map(xml_safe),
                   st.sampled_from(['a "b" & <c>', "line\nnext\r\tx", "]]>", "x" * 3, "é ✓"]))
@@ -62,6 +62,8 @@ def junit_xml_own(suite: JSuite, time: str) -> str:
 @given(suites(), st.sampled_from(["0.000", "12.345"]))
 def test_the_writer_writes_junit_xmls_own_bytes(suite: JSuite, time: str) -> None:
     assert suite_xml(suite, time) == junit_xml_own(suite, time)
+    element = ET.fromstring(junit_xml_own(suite, time))
+    assert suite_xml_counts(suite, time)[1:] == (int(element.get("failures", 0)), int(element.get("errors", 0)))
 
 
 def test_the_writers_report_is_valid_against_the_jenkins_xsd(tmp_path: Any) -> None:

@@ -33,6 +33,21 @@ def _attr(value: Any) -> str:
     return text
 
 
+_NAMES: dict[str, str] = {}
+"""Escaped testcase names and classnames (rule names and ids: a few per run; bounded by ``_NAMES_MAX``)."""
+_NAMES_MAX = 1024
+
+
+def _name(value: Any) -> str:
+    """:func:`_attr` of a value that recurs on every job (a rule's name or id), escaped once."""
+    escaped = _NAMES.get(value) if type(value) is str else None
+    if escaped is None:
+        escaped = _attr(value)
+        if type(value) is str and len(_NAMES) < _NAMES_MAX:
+            _NAMES[value] = escaped
+    return escaped
+
+
 def _cdata(value: Any) -> str:
     """``str(value)`` escaped as ElementTree's ``_escape_cdata`` escapes text."""
     text = str(value)
@@ -56,8 +71,15 @@ _SUITE_OPTIONAL = ("hostname", "id", "package", "timestamp", "file", "log", "url
 
 
 def suite_xml(suite: Any, time: str) -> str:
-    """One ``<testsuite>`` element of junit-xml ``suite`` as text (no XML declaration, no newline):
-    what ``ET.tostring(suite.build_xml_doc(), encoding="unicode")`` gives after the element's
+    """:func:`suite_xml_counts` without the counts."""
+    return suite_xml_counts(suite, time)[0]
+
+
+def suite_xml_counts(suite: Any, time: str) -> tuple[str, int, int]:
+    """``(text, failures, errors)``: one ``<testsuite>`` element of junit-xml ``suite`` as text (no XML
+    declaration, no newline) and its ``failures`` and ``errors`` counts.
+
+    The text is what ``ET.tostring(suite.build_xml_doc(), encoding="unicode")`` gives after the element's
     ``disabled`` attribute is removed, its ``time`` set to ``time`` (text, e.g. ``"0.012"``) and
     ``time="0.000000"`` added to each testcase without one. Values are written as ``str()`` of them, as
     junit-xml's ``decode`` does on Python 3; XML-illegal characters must have been removed by the caller
@@ -93,12 +115,12 @@ def suite_xml(suite: Any, time: str) -> str:
     if suite.stderr:
         parts.append(_element("system-err", "", suite.stderr))
     if not parts and not body:
-        return f"<testsuite{head} />"
-    return f"<testsuite{head}>{''.join(parts)}{''.join(body)}</testsuite>"
+        return f"<testsuite{head} />", failures, errors
+    return f"<testsuite{head}>{''.join(parts)}{''.join(body)}</testsuite>", failures, errors
 
 
 def _case(case: Any) -> str:
-    text = f'<testcase name="{_attr(case.name)}"'
+    text = f'<testcase name="{_name(case.name)}"'
     if case.assertions:
         text += f' assertions="{case.assertions:d}"'
     elapsed = case.elapsed_sec
@@ -107,7 +129,7 @@ def _case(case: Any) -> str:
     if case.timestamp:
         text += f' timestamp="{_attr(case.timestamp)}"'
     if case.classname:
-        text += f' classname="{_attr(case.classname)}"'
+        text += f' classname="{_name(case.classname)}"'
     if case.status or case.category or case.file or case.line or case.log or case.url:
         for value, name in ((case.status, "status"), (case.category, "class"), (case.file, "file"),
                             (case.line, "line"), (case.log, "log"), (case.url, "url")):

@@ -47,7 +47,6 @@ __all__ = [
     "load_registry",
     "policy_rules",
     "run_scan",
-    "unknown_disabled",
 ]
 
 Sink = Callable[[str], None]
@@ -124,6 +123,7 @@ class ScanRequest:
     disabled_plugins: Sequence[str] = ()
     source_options: Mapping[str, Any] = field(default_factory=dict)
     text_options: Mapping[str, Any] = field(default_factory=dict)
+    include_passed: bool = False  # --include-passed: the JSON report lists every result, PASS included
 
 
 @dataclass(frozen=True)
@@ -133,15 +133,6 @@ class Report:
 
     format: str
     path: str | None = None
-
-
-def unknown_disabled(registry: Registry) -> str | None:
-    """The message for disabled-plugin names that match no plugin, or ``None``."""
-    if not registry.unknown_disabled:
-        return None
-    names = ", ".join(p.name for p in registry.plugins)
-    return (f"--disable-plugin {', '.join(registry.unknown_disabled)}: no plugin has that name "
-            f"(plugins: {names}; see `bedrock-audit plugins`)")
 
 
 def load_registry(disabled: Iterable[str] = (), report: Callable[[Problem], None] | None = None) -> Registry:
@@ -202,6 +193,7 @@ class Setup:
                              policy_path=str(self.policy.path) if self.policy.path else None,
                              rules=self.configured, plugins=self.registry.plugins, rule_plugin=self.rule_plugin,
                              locations=locations, soft_fail=soft_fail, warn=warn,
+                             include_passed=bool(request and request.include_passed),
                              **(request.text_options if request else {}))
 
     def soft_fail(self, request: ScanRequest) -> bool:
@@ -279,7 +271,7 @@ def build_setup(request: ScanRequest, registry: Registry, warn: Sink | None = No
     from checker.model import Severity
     from checker.scan import result_stages
 
-    unknown = unknown_disabled(registry)
+    unknown = registry.unknown_disabled_message()
     if unknown:
         raise ConfigError(unknown)
     policy, rules, rule_plugin, configured = policy_rules(request, registry, warn)

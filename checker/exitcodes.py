@@ -5,7 +5,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from checker.errors import ExitCode
+
+if TYPE_CHECKING:
+    from checker.model import Result, Severity
 
 
 def exit_code(*, gate_failures: int, input_errors: int, plugin_errors: int, soft_fail: bool,
@@ -26,3 +31,20 @@ def exit_code(*, gate_failures: int, input_errors: int, plugin_errors: int, soft
     if gate_failures and not soft_fail:
         return ExitCode.FINDINGS
     return ExitCode.OK
+
+
+def gates(result: Result, fail_on: Severity) -> bool:
+    """Whether ``result`` counts towards ``gate_failures``: a FAIL (a waived finding is a SKIP) at or above
+    ``fail_on`` that is not in the baseline. ``--soft-fail`` does not change it: it only turns the exit
+    code 1 into 0, and every report still shows these findings as the ones the gate is about."""
+    return result.status == "FAIL" and result.severity >= fail_on and result.baseline != "existing"
+
+
+def not_gating(result: Result, fail_on: Severity) -> str:
+    """Why a FAIL does not fail the gate, for reports: ``"in the baseline"`` or ``"info is below fail-on
+    low"``; ``""`` when it gates (see :func:`gates`)."""
+    if result.baseline == "existing":
+        return "in the baseline"
+    if result.severity < fail_on:
+        return f"{result.severity.label} is below fail-on {fail_on.label}"
+    return ""

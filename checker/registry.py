@@ -107,6 +107,14 @@ class Registry:
     problems: list[Problem] = field(default_factory=list)
     unknown_disabled: list[str] = field(default_factory=list)
 
+    def unknown_disabled_message(self) -> str | None:
+        """The message for ``--disable-plugin`` names that match no plugin, or ``None``."""
+        if not self.unknown_disabled:
+            return None
+        names = ", ".join(p.name for p in self.plugins)
+        return (f"--disable-plugin {', '.join(self.unknown_disabled)}: no plugin has that name "
+                f"(plugins: {names}; see `bedrock-audit plugins`)")
+
     @property
     def rules(self) -> RuleTable:
         """Rule id -> :class:`Rule`, with ``trusted`` = the built-in plugins' rule ids."""

@@ -227,7 +227,7 @@ class Pipeline:
                     summary.failures[result.severity] += 1
                     if result.baseline == "existing":
                         summary.baselined += 1
-                    elif result.severity >= self.settings.fail_on:
+                    elif result.severity >= self.settings.fail_on:  # exitcodes.gates, inlined (hot loop)
                         summary.gate_failures += 1
                 elif status is ERROR and result.error_kind is not None:
                     summary.error_results[result.error_kind] += 1

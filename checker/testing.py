@@ -237,16 +237,18 @@ class _Rows:
 
 def scan_rows(rows: Iterable[Mapping[str, Any]], *, plugin: object | None = None, format: str = "json",
               policy: Mapping[str, Any] | None = None, select: list[str] | None = None,
-              now: datetime | None = None) -> ScanOutcome:
+              now: datetime | None = None, include_passed: bool = False) -> ScanOutcome:
     """Scan in-memory records through the real pipeline and one report format, assembled by
     :mod:`checker.api` exactly as ``bedrock-audit scan`` assembles it.
 
     ``plugin``: loaded as by :func:`load_plugin` (its rules, reporters and sources join the built-ins).
     ``format``: any registered report format, e.g. the plugin's own. ``policy``: the policy file's content
     as a dict (``{"fail-on": "high", "rules": {"ACME001": {...}}}``), validated like the file.
-    ``select``: as ``--select``. The policy's ``[[waivers]]`` apply, as in a real scan. Each row may be
-    in table or API shape; invalid rows are input errors as in a real scan. Raises ``AssertionError`` if
-    the plugin fails to load, ``ConfigError`` for a bad policy, selection or format.
+    ``select``: as ``--select``. ``include_passed``: as ``--include-passed`` (the JSON report lists every
+    result, PASS included, in the report_version 1 layout). The policy's ``[[waivers]]`` apply, as in a
+    real scan. Each row may be in table or API shape; invalid rows are input errors as in a real scan.
+    Raises ``AssertionError`` if the plugin fails to load, ``ConfigError`` for a bad policy, selection or
+    format.
     """
     from checker.api import ScanRequest, run_to_stream
     from checker.policy import policy_from_mapping
@@ -254,7 +256,7 @@ def scan_rows(rows: Iterable[Mapping[str, Any]], *, plugin: object | None = None
     registry = load_plugin(plugin) if plugin is not None else load_plugins(autoload=False)
     target = _Rows(rows)
     request = ScanRequest(targets=(target,), policy=policy_from_mapping(policy or {}), select=select,
-                          now=now or datetime.now(UTC))
+                          now=now or datetime.now(UTC), include_passed=include_passed)
     stream = io.StringIO()
     summary = run_to_stream(request, registry, format, stream, shown=[target.shown])
     return ScanOutcome(stream.getvalue(), summary.exit_code, summary)

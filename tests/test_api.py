@@ -102,7 +102,8 @@ def test_targets_are_read_after_the_locations_and_named_as_they_show(tmp_path, m
     monkeypatch.chdir(tmp_path)
     path = write_jsonl(tmp_path / "jobs.jsonl", [compliant_row("aaaaaaaaaaaa")])
     target = Rows((compliant_row("bbbbbbbbbbbb", vpc_config=None),))
-    request = ScanRequest(locations=(str(path),), targets=(target,), policy=policy_from_mapping({}), now=NOW)
+    request = ScanRequest(locations=(str(path),), targets=(target,), policy=policy_from_mapping({}), now=NOW,
+                          include_passed=True)
     summary = run_scan(request, [Report("json", str(tmp_path / "r.json"))], registry=load_plugins(autoload=False))
     report = json.loads((tmp_path / "r.json").read_text())
     assert summary.exit_code == 1 and summary.jobs == 2

@@ -62,7 +62,7 @@ def results_by_job(document: dict[str, Any]) -> dict[tuple[str, str], tuple[str,
 def test_pagination_over_several_pages_reads_every_job_in_order(cli: Cli, standin: BedrockStandIn) -> None:
     standin.page_size = 2
     jobs = standin.add_jobs(CALLER_ACCOUNT, "us-east-1", 5)
-    completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "-f", "json")
+    completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "-f", "json", "--include-passed")
     assert completed.returncode == 0, completed.stderr
     document = report(completed)
     arns = list(dict.fromkeys(r["job"]["arn"] for r in document["results"]))
@@ -80,7 +80,7 @@ def test_status_and_submitted_after_are_sent_to_the_api(cli: Cli, standin: Bedro
     standin.add_jobs(CALLER_ACCOUNT, "us-east-1", 3)
     standin.add_jobs(CALLER_ACCOUNT, "us-east-1", 2, start=4, status="Failed", message="bad input")
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "--status", "failed",
-                    "--submitted-after", "2025-06-01T00:04:30Z", "-f", "json")
+                    "--submitted-after", "2025-06-01T00:04:30Z", "-f", "json", "--include-passed")
     assert completed.returncode == 0, completed.stderr
     (call,) = standin.calls("ListModelInvocationJobs")
     assert call.params["statusEquals"] == "Failed"
@@ -115,7 +115,7 @@ def test_access_denied_in_one_region_is_an_error_in_every_report(cli: Cli, stand
         403, "AccessDeniedException", "not authorized: bedrock:ListModelInvocationJobs")
     xml = tmp_path / "report.xml"
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1,us-west-2,eu-west-1",
-                    "--max-attempts", "2", "-f", "json", "-o", f"junit={xml}")
+                    "--max-attempts", "2", "-f", "json", "--include-passed", "-o", f"junit={xml}")
     assert completed.returncode == 3, completed.stderr
     document = report(completed)
     (error,) = document["errors"]
@@ -164,7 +164,7 @@ def test_allow_partial_exit_code_reflects_findings_and_reports_keep_every_gap(
     standin.add_jobs(CALLER_ACCOUNT, "us-east-1", 2)
     standin.list_faults[(CALLER_ACCOUNT, "us-west-2")] = Fault()
     xml = tmp_path / "report.xml"
-    args = ("scan", "--aws", "--region", "us-east-1,us-west-2", "--max-attempts", "2", "-f", "json",
+    args = ("scan", "--aws", "--region", "us-east-1,us-west-2", "--max-attempts", "2", "-f", "json", "--include-passed",
             "--allow-partial", "-o", f"junit={xml}")
     clean = run(cli, standin, *args)
     assert clean.returncode == 0, clean.stderr
@@ -191,7 +191,7 @@ def test_throttling_that_recovers_is_no_gap(cli: Cli, standin: BedrockStandIn) -
     standin.list_faults[(CALLER_ACCOUNT, "us-east-1")] = Fault(429, "ThrottlingException", "Rate exceeded",
                                                                times=1)
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "--max-attempts", "3",
-                    "-f", "json")
+                    "-f", "json", "--include-passed")
     assert completed.returncode == 0, completed.stderr
     document = report(completed)
     assert document["errors"] == [] and document["summary"]["jobs"] == 2
@@ -203,7 +203,7 @@ def test_throttling_that_exhausts_retries_is_a_gap(cli: Cli, standin: BedrockSta
     standin.list_faults[(CALLER_ACCOUNT, "eu-west-1")] = Fault(429, "ThrottlingException", "Rate exceeded")
     xml = tmp_path / "report.xml"
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1,eu-west-1", "--max-attempts", "2",
-                    "-f", "json", "-o", f"junit={xml}")
+                    "-f", "json", "--include-passed", "-o", f"junit={xml}")
     assert completed.returncode == 3, completed.stderr
     (error,) = report(completed)["errors"]
     assert error["source"]["path"] == f"aws://{CALLER_ACCOUNT}/eu-west-1"
@@ -217,7 +217,7 @@ def test_unreachable_endpoint_is_a_gap(cli: Cli, standin: BedrockStandIn) -> Non
     standin.add_jobs(CALLER_ACCOUNT, "us-east-1", 1)
     standin.list_faults[(CALLER_ACCOUNT, "us-west-2")] = Fault(drop=True)
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1,us-west-2", "--max-attempts", "2",
-                    "-f", "json")
+                    "-f", "json", "--include-passed")
     assert completed.returncode == 3, completed.stderr
     (error,) = report(completed)["errors"]
     assert error["source"]["path"] == f"aws://{CALLER_ACCOUNT}/us-west-2"
@@ -227,7 +227,7 @@ def test_unreachable_endpoint_is_a_gap(cli: Cli, standin: BedrockStandIn) -> Non
 def test_no_endpoint_at_all_is_a_gap_per_region(cli: Cli, standin: BedrockStandIn) -> None:
     env = {"AWS_ENDPOINT_URL_BEDROCK": "http://127.0.0.1:9", "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9"}
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1,us-west-2", "--max-attempts", "1",
-                    "-f", "json", env=env)
+                    "-f", "json", "--include-passed", env=env)
     assert completed.returncode == 3
     errors = [e for e in report(completed)["errors"] if e["kind"] == "source"]
     assert [e["source"]["path"] for e in errors] == ["aws://unknown-account/us-east-1",
@@ -248,7 +248,7 @@ def test_failing_tags_call_makes_tag_rules_error_for_that_job_only(cli: Cli, sta
     refused = jobs[1]["jobArn"]
     standin.tag_faults[refused] = fault
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "--max-attempts", "2",
-                    "-f", "json")
+                    "-f", "json", "--include-passed")
     assert completed.returncode == 3, completed.stderr
     document = report(completed)
     results = results_by_job(document)
@@ -264,7 +264,7 @@ def test_failing_tags_call_makes_tag_rules_error_for_that_job_only(cli: Cli, sta
 def test_region_without_bedrock_endpoint_is_skipped_with_a_note(cli: Cli, standin: BedrockStandIn) -> None:
     standin.add_jobs(CALLER_ACCOUNT, "us-east-1", 1)
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "--region", "ap-east-1",
-                    "-f", "json")
+                    "-f", "json", "--include-passed")
     assert completed.returncode == 0, completed.stderr
     assert "note: ap-east-1: Amazon Bedrock has no endpoint in this region" in completed.stderr
     assert "skipped: ap-east-1" in completed.stderr
@@ -281,7 +281,7 @@ def test_assume_role_fan_out_across_two_accounts(cli: Cli, standin: BedrockStand
         standin.add_jobs(account, "us-east-1", 2)
         standin.add_jobs(account, "eu-west-1", 1)
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1,eu-west-1", "--role-arn", ROLE,
-                    "--account", A1, "--account", A2, "--external-id", "acme-audit", "-f", "json")
+                    "--account", A1, "--account", A2, "--external-id", "acme-audit", "-f", "json", "--include-passed")
     assert completed.returncode == 0, completed.stderr
     document = report(completed)
     order = list(dict.fromkeys(r["source"]["path"] for r in document["results"]))
@@ -304,7 +304,7 @@ def test_role_that_cannot_be_assumed_is_a_gap_per_region(cli: Cli, standin: Bedr
     standin.add_role(ROLE.replace("{account_id}", A1))
     standin.add_jobs(A1, "us-east-1", 1)
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1,us-west-2", "--role-arn", ROLE,
-                    "--account", f"{A1},{A3}", "--max-attempts", "2", "-f", "json")
+                    "--account", f"{A1},{A3}", "--max-attempts", "2", "-f", "json", "--include-passed")
     assert completed.returncode == 3, completed.stderr
     errors = report(completed)["errors"]
     assert [e["source"]["path"] for e in errors] == [f"aws://{A3}/us-east-1", f"aws://{A3}/us-west-2"]
@@ -319,7 +319,7 @@ def test_account_without_role_must_be_the_credentials_account(cli: Cli, standin:
     standin.add_jobs(CALLER_ACCOUNT, "us-east-1", 1)
     right = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "--account", CALLER_ACCOUNT)
     assert right.returncode == 0, right.stderr
-    wrong = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "--account", A1, "-f", "json")
+    wrong = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "--account", A1, "-f", "json", "--include-passed")
     assert wrong.returncode == 3
     (error, empty) = report(wrong)["errors"]
     assert error["source"]["path"] == f"aws://{A1}/us-east-1" and "wrong account" in error["message"]
@@ -334,7 +334,7 @@ def test_accounts_file_feeds_the_fan_out(cli: Cli, standin: BedrockStandIn, tmp_
         standin.add_role(ROLE.replace("{account_id}", account))
         standin.add_jobs(account, "us-east-1", 1)
     completed = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "--role-arn", ROLE,
-                    "--accounts-file", str(accounts), "-f", "json")
+                    "--accounts-file", str(accounts), "-f", "json", "--include-passed")
     assert completed.returncode == 0, completed.stderr
     assert {r["job"]["account_id"] for r in report(completed)["results"]} == {A1, A2}
 
@@ -355,13 +355,13 @@ def test_scanning_a_fetched_file_gives_the_live_results(cli: Cli, standin: Bedro
                                                                            "no tags for you")
     common = ("--aws", "--region", "us-east-1,us-west-2,eu-west-1", "--role-arn", ROLE,
               "--account", f"{A1},{A2}", "--max-attempts", "2")
-    live = run(cli, standin, "scan", *common, "-f", "json", "--now", "2025-07-01")
+    live = run(cli, standin, "scan", *common, "-f", "json", "--include-passed", "--now", "2025-07-01")
     fetched = tmp_path / "jobs.jsonl"
     fetch = run(cli, standin, "fetch", *common, "-o", str(fetched))
     assert fetch.returncode == 3, fetch.stderr  # the throttled region
     assert "tags unknown for 1 job" in fetch.stderr
     assert f"wrote 11 job(s) to {fetched}; it records 1 gap(s)" in fetch.stderr
-    offline = cli("scan", str(fetched), "-f", "json", "--now", "2025-07-01")
+    offline = cli("scan", str(fetched), "-f", "json", "--include-passed", "--now", "2025-07-01")
     assert live.returncode == offline.returncode == 3
     live_doc, offline_doc = report(live), report(offline)
 
@@ -389,8 +389,8 @@ def test_fetch_records_gaps_and_the_offline_scan_reports_them(cli: Cli, standin:
     assert [sorted(line) for line in lines][-1] == ["_gap"] and len(lines) == 3
     assert run(cli, standin, "fetch", *common, "-o", str(out), "--allow-partial").returncode == 0
 
-    live = report(run(cli, standin, "scan", "--aws", *common, "-f", "json"))
-    offline = cli("scan", str(out), "-f", "json")
+    live = report(run(cli, standin, "scan", "--aws", *common, "-f", "json", "--include-passed"))
+    offline = cli("scan", str(out), "-f", "json", "--include-passed")
     assert offline.returncode == 3
     assert report(offline)["errors"] == live["errors"]
     assert report(offline)["errors"][0]["source"]["path"] == f"aws://{CALLER_ACCOUNT}/us-west-2"
@@ -434,7 +434,7 @@ def test_credentials_never_appear_in_reports_or_logs(cli: Cli, standin: BedrockS
     caller = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "--max-attempts", "1", *args,
                  env=env)
     role = run(cli, standin, "scan", "--aws", "--region", "us-east-1", "--role-arn", ROLE, "--account", A1,
-               "--max-attempts", "1", "-f", "json", env=env)
+               "--max-attempts", "1", "-f", "json", "--include-passed", env=env)
     assert caller.returncode == 3 and role.returncode == 3
     seen = caller.stdout + caller.stderr + role.stdout + role.stderr
     seen += "".join((tmp_path / f"r.{fmt}").read_text() for fmt in ("json", "junit", "text"))
@@ -515,7 +515,7 @@ def test_no_region_anywhere_is_a_usage_error(cli: Cli, standin: BedrockStandIn) 
 
 def test_all_regions_scans_every_bedrock_region_of_the_partition(cli: Cli, standin: BedrockStandIn) -> None:
     standin.add_jobs(CALLER_ACCOUNT, "eu-central-1", 1)
-    completed = run(cli, standin, "scan", "--aws", "--all-regions", "-f", "json")
+    completed = run(cli, standin, "scan", "--aws", "--all-regions", "-f", "json", "--include-passed")
     assert completed.returncode == 0, completed.stderr
     regions = {c.region for c in standin.calls("ListModelInvocationJobs")}
     assert len(regions) >= 30 and {"us-east-1", "eu-central-1", "ap-northeast-1"} <= regions

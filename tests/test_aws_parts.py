@@ -134,8 +134,8 @@ def test_scrubber_removes_known_secrets_and_credential_shaped_text() -> None:
 
 def test_allow_partial_on_files_keeps_the_errors_and_gates_on_findings(cli: Cli, jsonl: Any) -> None:
     path = jsonl([compliant_row(), "{not json", compliant_row("b7k2m9q4p1ab", vpc_config=None)])
-    strict = cli("scan", str(path), "-f", "json")
-    partial = cli("scan", str(path), "-f", "json", "--allow-partial")
+    strict = cli("scan", str(path), "-f", "json", "--include-passed")
+    partial = cli("scan", str(path), "-f", "json", "--include-passed", "--allow-partial")
     assert strict.returncode == 3 and partial.returncode == 1
     assert json.loads(strict.stdout)["errors"] == json.loads(partial.stdout)["errors"] != []
     only_bad = jsonl(["{not json"], name="bad.jsonl")
@@ -163,7 +163,7 @@ def test_unknown_declared_in_a_table_row_makes_its_rules_error(cli: Cli, jsonl: 
     row = compliant_row()
     del row["tags"]
     row["_unknown"] = {"tags": "tags unknown: ListTagsForResource was denied"}
-    completed = cli("scan", str(jsonl([row])), "-f", "json", "--select", "BA004")
+    completed = cli("scan", str(jsonl([row])), "-f", "json", "--include-passed", "--select", "BA004")
     assert completed.returncode == 3
     (result,) = json.loads(completed.stdout)["results"]
     assert result["status"] == "ERROR" and "ListTagsForResource was denied" in result["message"]

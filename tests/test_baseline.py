@@ -65,7 +65,7 @@ def test_create_note_counts_the_failing_jobs_not_the_scanned_ones(cli: Cli, tmp_
 def test_scan_with_the_baseline_fails_only_on_new_failures(cli: Cli, tmp_path: Path) -> None:
     write_jsonl(tmp_path / "jobs.jsonl", rows())
     create(cli, "jobs.jsonl")
-    same = cli("scan", "jobs.jsonl", "--baseline", "baseline.json", "-f", "json")
+    same = cli("scan", "jobs.jsonl", "--baseline", "baseline.json", "-f", "json", "--include-passed")
     assert same.returncode == 0, same.stdout
     report = json.loads(same.stdout)
     assert {r["baseline"] for r in report["results"] if r["status"] == "FAIL"} == {"existing"}
@@ -80,7 +80,7 @@ def test_scan_with_the_baseline_fails_only_on_new_failures(cli: Cli, tmp_path: P
     changed = [rows()[2], compliant_row("ffffffffff04", job_name="brand-new", timeout_duration_in_hours=100),
                rows()[0], compliant_row("ffffffffff02", job_name="no-vpc")]
     write_jsonl(tmp_path / "jobs.jsonl", ["", *changed])
-    result = cli("scan", "jobs.jsonl", "--baseline", "baseline.json", "-f", "json", "-o", "markdown=r.md",
+    result = cli("scan", "jobs.jsonl", "--baseline", "baseline.json", "-f", "json", "--include-passed", "-o", "markdown=r.md",
                  "-o", "sarif=r.sarif")
     assert result.returncode == 1
     report = json.loads(result.stdout)
@@ -103,10 +103,10 @@ def test_entries_of_jobs_not_scanned_are_unchecked_not_fixed(cli: Cli, tmp_path:
     write_jsonl(tmp_path / "jobs.jsonl", rows())
     create(cli, "jobs.jsonl")
     write_jsonl(tmp_path / "subset.jsonl", rows()[:2])
-    report = json.loads(cli("scan", "subset.jsonl", "--baseline", "baseline.json", "-f", "json").stdout)
+    report = json.loads(cli("scan", "subset.jsonl", "--baseline", "baseline.json", "-f", "json", "--include-passed").stdout)
     assert report["baseline"]["fixed"] == [] and report["baseline"]["unchecked"] == 2
     report = json.loads(cli("scan", "jobs.jsonl", "--baseline", "baseline.json", "--ignore", "BA004",
-                            "-f", "json").stdout)
+                            "-f", "json", "--include-passed").stdout)
     assert report["baseline"]["unchecked"] == 1 and report["baseline"]["fixed"] == []
 
 
@@ -119,7 +119,7 @@ def test_a_waiver_that_lapses_after_the_baseline_was_created_fails_the_gate(cli:
     assert cli("scan", "jobs.jsonl", "--waivers", "waivers.toml", "--baseline", "baseline.json",
                "--now", NOW).returncode == 0
     later = cli("scan", "jobs.jsonl", "--waivers", "waivers.toml", "--baseline", "baseline.json",
-                "--now", "2025-10-01", "-f", "json")
+                "--now", "2025-10-01", "-f", "json", "--include-passed")
     assert later.returncode == 1
     (lapsed,) = [r for r in json.loads(later.stdout)["results"] if r["rule_id"] == "BA001" and r["status"] == "FAIL"]
     assert lapsed["baseline"] == "new" and "lapsed on 2025-09-30" in lapsed["message"]

@@ -104,7 +104,7 @@ def test_bad_config_exits_2_naming_the_key(cli: Cli, jsonl, tmp_path: Path) -> N
 
 def test_corrupt_line_among_good_lines_exits_3_and_good_lines_are_evaluated(cli: Cli, jsonl) -> None:
     path = jsonl([compliant_row("aaaaaaaaaaa1"), "{not json", compliant_row("aaaaaaaaaaa2", vpc_config=None)])
-    result = cli("scan", str(path), "-f", "json")
+    result = cli("scan", str(path), "-f", "json", "--include-passed")
     assert result.returncode == 3
     report = json.loads(result.stdout)
     assert report["summary"]["jobs"] == 2 and report["summary"]["records"] == 3
@@ -118,7 +118,7 @@ def test_a_deeply_nested_record_is_an_input_error_and_the_scan_goes_on(cli: Cli,
     for _ in range(900):  # below orjson's nesting limit (1024), above what recursion in Python reaches
         level["nestedKey"] = level = {}
     path = jsonl([compliant_row("aaaaaaaaaaa1", input_data_config=deep), compliant_row("aaaaaaaaaaa2")])
-    result = cli("scan", str(path), "-f", "json")
+    result = cli("scan", str(path), "-f", "json", "--include-passed")
     assert result.returncode == 3, result.stderr
     report = json.loads(result.stdout)
     assert report["summary"]["records"] == 2 and report["summary"]["jobs"] == 1
@@ -135,7 +135,7 @@ def test_empty_input_exits_3_unless_allowed(cli: Cli, tmp_path: Path) -> None:
 
 def test_schema_invalid_record_exits_3_with_file_line_and_pointer(cli: Cli, jsonl) -> None:
     path = jsonl([compliant_row(), compliant_row("bbbbbbbbbbbb", timeout_duration_in_hours=500)])
-    result = cli("scan", str(path), "-f", "json")
+    result = cli("scan", str(path), "-f", "json", "--include-passed")
     assert result.returncode == 3
     error = json.loads(result.stdout)["errors"][0]
     assert error["pointer"] == "/timeout_duration_in_hours" and error["source"]["line"] == 2
@@ -152,7 +152,7 @@ def test_missing_column_exits_3(cli: Cli, jsonl) -> None:
 def test_a_rule_that_raises_is_an_error_result_and_exits_4(cli: Cli, jsonl, tmp_path: Path) -> None:
     env = fake_plugin_dir(tmp_path / "site", "raising_rules", RAISING_PLUGIN)
     path = jsonl([compliant_row("aaaaaaaaaaa1", job_name="explode"), compliant_row("aaaaaaaaaaa2")])
-    result = cli("scan", str(path), "-f", "json", env=env)
+    result = cli("scan", str(path), "-f", "json", "--include-passed", env=env)
     assert result.returncode == 4, result.stderr
     results = [r for r in json.loads(result.stdout)["results"] if r["rule_id"] == "TST001"]
     assert [(r["job"]["name"], r["status"], r["error_kind"]) for r in results] == [
@@ -182,7 +182,7 @@ def test_bad_input_never_shows_a_traceback(cli: Cli, tmp_path: Path) -> None:
 
 def test_stdin(cli: Cli) -> None:
     rows = "\n".join(json.dumps(r) for r in sample_rows())
-    result = cli("scan", "-", "-f", "json", input=rows)
+    result = cli("scan", "-", "-f", "json", "--include-passed", input=rows)
     report = json.loads(result.stdout)
     assert report["summary"]["jobs"] == 3 and report["results"][0]["source"]["path"] == "-"
 
@@ -199,11 +199,11 @@ def test_python_dash_m_checker_works(tmp_path: Path) -> None:
 
 def test_reports_to_files_and_stdout_at_once(cli: Cli, jsonl, tmp_path: Path) -> None:
     path = jsonl([compliant_row(vpc_config=None)])
-    result = cli("scan", str(path), "-f", "json", "-o", "junit=out/r.xml", "-o", "text=r.txt",
+    result = cli("scan", str(path), "-f", "json", "--include-passed", "-o", "junit=out/r.xml", "-o", "text=r.txt",
                  cwd=tmp_path)
     assert result.returncode == 2 and "folder out does not exist" in result.stderr
     assert not list(tmp_path.glob("**/*.tmp"))
-    result = cli("scan", str(path), "-f", "json", "-o", "junit=r.xml", "-o", "text=r.txt")
+    result = cli("scan", str(path), "-f", "json", "--include-passed", "-o", "junit=r.xml", "-o", "text=r.txt")
     assert result.returncode == 1
     assert json.loads(result.stdout)["summary"]["exit_code"] == 1
     assert (tmp_path / "r.xml").read_text().startswith("<?xml")
@@ -321,7 +321,7 @@ def test_a_reader_closing_stdout_early_is_reported_not_silent(tmp_path: Path) ->
 
 def test_a_schema_invalid_record_names_its_account_and_region(cli: Cli, jsonl) -> None:
     path = jsonl([compliant_row("bbbbbbbbbbbb", status="Running")])
-    error = json.loads(cli("scan", str(path), "-f", "json").stdout)["errors"][0]
+    error = json.loads(cli("scan", str(path), "-f", "json", "--include-passed").stdout)["errors"][0]
     assert error["job"] == {"arn": "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/bbbbbbbbbbbb",
                             "name": "claims-summary-batch-20250602", "account_id": "123456789012",
                             "region": "us-east-1"}

@@ -38,7 +38,7 @@ def policy(tmp_path: Path, text: str) -> Path:
 
 def org001(cli: Cli, inputs: list[Path], *args: str, env: dict[str, str] | None = None) -> \
         tuple[int, list[dict[str, Any]], dict[str, Any]]:
-    result = cli("scan", *map(str, inputs), "-f", "json", "--select", "ORG001", *args, env=env)
+    result = cli("scan", *map(str, inputs), "-f", "json", "--include-passed", "--select", "ORG001", *args, env=env)
     assert result.stdout, result.stderr
     report = json.loads(result.stdout)
     return result.returncode, [r for r in report["results"] if r["rule_id"] == "ORG001"], report
@@ -83,7 +83,7 @@ def test_policy_settings_and_select_apply_to_custom_rules(cli: Cli, tmp_path: Pa
     jobs = write_jsonl(tmp_path / "jobs.jsonl", [compliant_row(tags={"owner": "a", "cost-center": "cc-1"})])
     code, results, _ = org001(cli, [jobs])
     assert code == 0 and results[0]["status"] == "FAIL" and results[0]["severity"] == "info"
-    ignored = cli("scan", str(jobs), "-f", "json", "--ignore", "ORG001")
+    ignored = cli("scan", str(jobs), "-f", "json", "--include-passed", "--ignore", "ORG001")
     assert "ORG001" not in {r["rule_id"] for r in json.loads(ignored.stdout)["results"]}
 
 
@@ -195,7 +195,7 @@ def test_a_schema_that_reads_every_column_errors_on_any_unknown_one(cli: Cli, tm
 def test_the_example_policy_works_on_the_example_exports(cli: Cli) -> None:
     examples = ROOT / "examples"
     result = cli("scan", str(examples / "jobs.jsonl"), "--config", str(examples / "custom-rules.toml"),
-                 "--select", "ORG*", "-f", "json")
+                 "--select", "ORG*", "-f", "json", "--include-passed")
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     failed = {(r["rule_id"], r["job"]["name"], r["pointer"])

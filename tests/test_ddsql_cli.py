@@ -31,7 +31,7 @@ def report(text: str) -> dict[str, Any]:
 
 def test_scan_checks_every_row_once_past_two_row_limits(cli: Cli, standin: DdsqlStandIn) -> None:
     standin.set_rows(make_rows(25_000))
-    done = cli("scan", "ddsql://", "-f", "json", env=dd_env(standin))
+    done = cli("scan", "ddsql://", "-f", "json", "--include-passed", env=dd_env(standin))
     document = report(done.stdout)
     assert done.returncode == 1, done.stderr  # the sample rows have findings
     assert document["summary"]["records"] == document["summary"]["jobs"] == 25_000
@@ -107,8 +107,8 @@ def test_fetch_writes_the_rows_and_scanning_the_file_gives_the_live_results(
     assert len(lines) == 10 and all(json.loads(line)["status"] in ("Failed", "InProgress") for line in lines)
     first = json.loads(lines[0])
     assert first["submit_time"].endswith("Z") and isinstance(first["input_data_config"], dict)
-    live = report(cli("scan", "ddsql://?status=Failed,InProgress", "-f", "json", "--now", "2025-07-01", env=env).stdout)
-    offline = report(cli("scan", str(tmp_path / "jobs.jsonl"), "-f", "json", "--now", "2025-07-01", env=env).stdout)
+    live = report(cli("scan", "ddsql://?status=Failed,InProgress", "-f", "json", "--include-passed", "--now", "2025-07-01", env=env).stdout)
+    offline = report(cli("scan", str(tmp_path / "jobs.jsonl"), "-f", "json", "--include-passed", "--now", "2025-07-01", env=env).stdout)
 
     def outcome(document: dict[str, Any]) -> list[tuple[str, str, str]]:
         return sorted((r["job"]["arn"], r["rule_id"], r["status"]) for r in document["results"])

@@ -88,7 +88,7 @@ def test_the_installed_plugin_runs_in_a_scan(installed: tuple[Venv, Path], tmp_p
     policy = tmp_path / "bedrock-audit.toml"
     policy.write_text("[rules.ACME001]\nmax_length = 24\n")
     findings = tmp_path / "findings.csv"
-    scan = venv.bedrock_audit("scan", str(ROOT / "examples" / "jobs.jsonl"), "-f", "json",
+    scan = venv.bedrock_audit("scan", str(ROOT / "examples" / "jobs.jsonl"), "-f", "json", "--include-passed",
                               "-o", f"acme-csv={findings}", cwd=tmp_path)
     assert scan.returncode == 1, scan.stderr
     report = json.loads(scan.stdout)

@@ -27,7 +27,7 @@ def jobs(jsonl) -> str:
 @pytest.mark.parametrize("fail_on, code", [("critical", 0), ("high", 1), ("medium", 1), ("low", 1), ("info", 1)])
 def test_fail_on_decides_the_exit_code_and_every_finding_is_still_reported(cli: Cli, jobs: str, fail_on: str,
                                                                            code: int) -> None:
-    result = cli("scan", jobs, "--fail-on", fail_on, "-f", "json")
+    result = cli("scan", jobs, "--fail-on", fail_on, "-f", "json", "--include-passed")
     assert result.returncode == code
     report = json.loads(result.stdout)
     assert {r["rule_id"] for r in report["results"] if r["status"] == "FAIL"} == {"BA001", "BA003"}
@@ -69,7 +69,7 @@ def test_select_and_ignore_take_ids_names_and_globs(cli: Cli, jobs: str, args: l
 
 def test_a_severity_override_changes_the_gate_and_the_reports(cli: Cli, jobs: str, tmp_path: Path) -> None:
     (tmp_path / "bedrock-audit.toml").write_text(POLICY + 'fail-on = "high"\n[rules.BA001]\nseverity = "medium"\n')
-    result = cli("scan", jobs, "-f", "json")
+    result = cli("scan", jobs, "-f", "json", "--include-passed")
     assert result.returncode == 0
     severities = {r["rule_id"]: r["severity"] for r in json.loads(result.stdout)["results"]}
     assert severities["BA001"] == "medium"

@@ -3,7 +3,7 @@
 Two scans through the console script: the CI-gate scenario (waived, lapsed, baselined, new and fixed
 findings; an unused waiver) and an errors scenario (unparsable line, schema-invalid record, unknown
 column, missing file). Volatile parts are normalised: the tool version, the working directory (SARIF's
-``%SRCROOT%``) and JUnit durations; the clock is fixed with ``--now``.
+``%SRCROOT%``) JUnit durations and SARIF's real start and end times; the clock is fixed with ``--now``.
 
 To accept intended changes: ``BEDROCK_AUDIT_UPDATE_GOLDEN=1 python -m pytest tests/test_golden_reports.py``
 and review the diff of tests/data/golden/.
@@ -32,6 +32,7 @@ def normalise(text: str, folder: Path) -> str:
     text = text.replace(str(folder), "/WORKDIR")
     text = re.sub(r'(?<=")' + re.escape(__version__) + r'(?=")', "VERSION", text)
     text = re.sub(r'\btime="[0-9.]+"', 'time="0.000"', text)
+    text = re.sub(r'"(start|end)TimeUtc":"[^"]+"', r'"\1TimeUtc":"REAL-TIME"', text)
     return text
 
 

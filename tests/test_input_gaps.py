@@ -118,7 +118,7 @@ def test_a_symbolic_link_loop_is_named_as_a_loop(cli, tmp_path: Path) -> None:
 
 def test_tags_unknown_in_aws_cli_output_say_how_to_get_them_and_how_to_accept_the_gap(cli, tmp_path: Path) -> None:
     listing = _aws_list(tmp_path / "list.json", token_key=None)
-    result = cli("scan", str(listing), "--now", NOW, "-f", "json")
+    result = cli("scan", str(listing), "--now", NOW, "-f", "json", "--include-passed")
     assert result.returncode == 3
     [error] = [r for r in json.loads(result.stdout)["results"] if r["status"] == "ERROR"]
     assert error["rule_id"] == "BA004"

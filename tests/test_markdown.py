@@ -73,9 +73,12 @@ def test_gate_scenario_renders_as_tables(cli: Cli, tmp_path: Path) -> None:
                                                 ["medium", "2", "yes"], ["low", "0", "yes"], ["info", "0", "no"]]
     assert [t[1][0] for t in rule_tables] == ["partner-scoring", "nightly-summaries", "new-job"]
     assert [t[1][-1] for t in rule_tables] == ["existing", "new", "new"]
+    assert [t[1][-2] for t in rule_tables] == ["no (in the baseline)", "yes", "yes"]
     assert waived[1] == ["BA001", "legacy-etl", "ml-platform", "2025-09-30", "legacy ETL moves into the VPC in SEC-123"]
     assert fixed[1] == ["BA001", "claims-ok"]
-    assert "#### BA001 `vpc-config-required` (high): 0 failing, 1 waived, 0 unknown" in text
+    assert "#### BA001 `vpc-config-required` (high): 0 failing (0 gating), 1 waived, 0 unknown" in text
+    assert "### Findings at or above fail-on low (they fail the gate unless waived or in the baseline)" in text
+    assert "below fail-on" not in text  # no rule below the gate has findings here
     warnings = MarkdownIt("commonmark").render(text.split("### Warnings")[1])
     assert "<li>unused waiver: waivers.toml: waivers[2] (rule BA004, job retired-*, owner finops)" in warnings
 

@@ -136,7 +136,7 @@ def test_a_time_beyond_year_9999_in_utc_is_an_input_error_of_its_record_not_a_cr
     # valid RFC 3339 (the schema accepts it), but 9999-12-31T23:59:59-05:00 is in year 10000 in UTC
     edge = compliant_row("edgeedgeedge", submit_time="9999-12-31T23:59:59-05:00")
     write_jsonl(tmp_path / "jobs.jsonl", [compliant_row(), edge, compliant_row("x7k2m9q4p1ac")])
-    result = cli("scan", "jobs.jsonl", "-f", "json", "--now", "2025-07-01T00:00:00Z")
+    result = cli("scan", "jobs.jsonl", "-f", "json", "--include-passed", "--now", "2025-07-01T00:00:00Z")
     assert result.returncode == 3, result.stderr
     assert "internal error" not in result.stderr
     report = json.loads(result.stdout)

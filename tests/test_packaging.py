@@ -36,7 +36,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_the_schemas_and_both_packages(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for schema in (TABLE_SCHEMA, "config.schema.json", "report.schema.json", "rule-metadata.schema.json"):
+    for schema in (TABLE_SCHEMA, "config.schema.json", "report.schema.json", "report-2.schema.json",
+                   "rule-metadata.schema.json"):
         assert f"checker/schemas/{schema}" in names
     assert "rules/__init__.py" in names and "checker/cli/__init__.py" in names and "checker/cli/scan.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

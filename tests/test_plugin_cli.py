@@ -38,7 +38,7 @@ def broken(tmp_path: Path) -> dict[str, str]:
 
 def test_a_plugin_that_fails_to_import_fails_the_scan_in_every_report(cli: Cli, jobs: Path, tmp_path: Path,
                                                                       broken: dict[str, str]) -> None:
-    result = cli("scan", str(jobs), "-f", "json", "-o", f"junit={tmp_path / 'r.xml'}",
+    result = cli("scan", str(jobs), "-f", "json", "--include-passed", "-o", f"junit={tmp_path / 'r.xml'}",
                  "-o", f"text={tmp_path / 'r.txt'}", env=broken)
     assert result.returncode == 4, result.stderr
     expected = "plugin broken (broken-rules 2.3.1): failed to import broken_rules: ImportError: cannot import"
@@ -75,7 +75,7 @@ def test_a_broken_plugin_does_not_stop_help_version_rules_or_plugins(cli: Cli,
 
 
 def test_disabling_the_broken_plugin_lets_the_scan_pass(cli: Cli, jobs: Path, broken: dict[str, str]) -> None:
-    result = cli("scan", str(jobs), "-f", "json", "--disable-plugin", "broken", env=broken)
+    result = cli("scan", str(jobs), "-f", "json", "--include-passed", "--disable-plugin", "broken", env=broken)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["errors"] == [] and {"name": "broken", "distribution": "broken-rules", "version": "2.3.1",
@@ -129,7 +129,7 @@ def test_a_misspelt_hook_in_an_installed_plugin_fails_loudly(cli: Cli, jobs: Pat
 def test_an_import_time_sys_exit_is_a_plugin_failure(cli: Cli, jobs: Path, tmp_path: Path) -> None:
     root = install(tmp_path / "site", "exit-rules", "0.1", {"exits": "exit_rules"},
                    {"exit_rules.py": "import sys\nsys.exit(0)\n"})
-    result = cli("scan", str(jobs), "-f", "json", env=env(root))
+    result = cli("scan", str(jobs), "-f", "json", "--include-passed", env=env(root))
     assert result.returncode == 4 and "SystemExit(0)" in json.loads(result.stdout)["errors"][0]["message"]
 
 
@@ -144,7 +144,7 @@ def test_two_plugins_with_the_same_rule_id_name_both(cli: Cli, jobs: Path, tmp_p
 
 
 def scan_json(cli: Cli, jobs: Path, site: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    result = cli("scan", str(jobs), "-f", "json", *args, env=env(site))
+    result = cli("scan", str(jobs), "-f", "json", "--include-passed", *args, env=env(site))
     return result.returncode, json.loads(result.stdout)
 
 
@@ -180,7 +180,7 @@ def test_a_plugin_printing_to_stdout_cannot_corrupt_the_report(cli: Cli, jobs: P
                        "print('debug: checking', job.job_name); return passed()")
     (site / "chatty_plugin.py").write_text("print('chatty plugin imported')\n"
                                            + (site / "chatty_plugin.py").read_text())
-    result = cli("scan", str(jobs), "-f", "json", env=env(site))
+    result = cli("scan", str(jobs), "-f", "json", "--include-passed", env=env(site))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["summary"]["jobs"] == 2
     assert "chatty plugin imported" in result.stderr and "debug: checking good-one" in result.stderr

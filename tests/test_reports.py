@@ -22,7 +22,7 @@ from test_cli import RAISING_PLUGIN
 from checker.model import ErrorKind, JobRef, Provenance, Result, Rule, Severity, Status, passed
 from checker.reporters.base import ReportContext, result_source
 from checker.reporters.json_report import JsonReporter, job_dict, result_dict
-from checker.schema import REPORT_SCHEMA, load_schema
+from checker.schema import REPORT_2_SCHEMA, REPORT_SCHEMA, load_schema
 
 CONTROL = "bad\x00\x01\x08\x0b\x1b[31mname\x7f\ufffe"
 
@@ -58,14 +58,46 @@ def policy(tmp_path: Path) -> None:
     (tmp_path / "policy.toml").write_text('[rules.BA003]\nallow_unset = true\n')
 
 
-def test_json_report_validates_against_its_schema(cli: Cli, tmp_path: Path, mixed_input: list[str]) -> None:
+def validate(report: dict, name: str) -> None:
+    schema = load_schema(name)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert [error.message for error in validator.iter_errors(report)] == []
+
+
+def test_compact_json_report_validates_and_lists_findings_first(cli: Cli, tmp_path: Path,
+                                                                 mixed_input: list[str]) -> None:
     code, out = run(cli, tmp_path, mixed_input, "-f", "json")
     assert code == 4
     report = json.loads(out)
-    schema = load_schema(REPORT_SCHEMA)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-    assert list(validator.iter_errors(report)) == []
+    validate(report, REPORT_2_SCHEMA)
+    assert report["report_version"] == "2.0" and report["schema"] == load_schema(REPORT_2_SCHEMA)["$id"]
+    jobs = report["jobs"]
+    with_findings = [bool(job["results"]) for job in jobs]
+    assert with_findings == sorted(with_findings, reverse=True) and any(with_findings)  # findings first
+    by_name = {job["job"]["name"]: job for job in jobs}
+    explode = {r["rule_id"]: r for r in by_name["explode"]["results"]}
+    assert explode["BA001"]["status"] == "FAIL" and explode["BA001"]["gates"] is True
+    assert explode["TST001"]["status"] == "ERROR" and explode["TST001"]["error_kind"] == "rule"
+    assert "PASS" not in {r["status"] for job in jobs for r in job["results"]}
+    rules = len(report["rules"])
+    for job in jobs:  # every rule is accounted for: findings + passed + not applicable
+        assert len(job["results"]) + job["passed"] + len(job["not_applicable"]) == rules
+    summary = report["summary"]
+    assert sum(counts["PASS"] for counts in summary["rules"].values()) == summary["results"]["PASS"]
+    assert summary["rules"]["BA001"]["FAIL"] == summary["failures_by_severity"]["high"] - \
+        sum(1 for j in jobs for r in j["results"] if r["status"] == "FAIL" and r["severity"] == "high"
+            and r["rule_id"] != "BA001")
+    assert sorted(e["kind"] for e in report["errors"]) == ["input", "input", "source"]
+
+
+def test_include_passed_gives_every_result_in_the_1x_layout(cli: Cli, tmp_path: Path,
+                                                             mixed_input: list[str]) -> None:
+    code, out = run(cli, tmp_path, mixed_input, "-f", "json", "--include-passed")
+    assert code == 4
+    report = json.loads(out)
+    validate(report, REPORT_SCHEMA)
+    assert report["report_version"] == "1.2"
     statuses = {(r["job"]["name"], r["rule_id"]): r["status"] for r in report["results"]}
     assert statuses[("explode", "BA001")] == "FAIL"
     assert statuses[("explode", "TST001")] == "ERROR"
@@ -126,6 +158,21 @@ def test_text_report_strips_terminal_escapes_from_data(cli: Cli, jsonl) -> None:
                                     role_arn="arn:aws:iam::210987654321:role/\x1b[2Jevil")]))
     result = cli("scan", path)
     assert "\x1b" not in result.stdout
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+@pytest.mark.parametrize("format", ["text", "markdown"])
+def test_text_and_markdown_escape_bidirectional_controls(cli: Cli, jsonl, format: str) -> None:
+    """A U+202E in the service's message must not reorder the line a reader sees (Trojan Source)."""
+    message = "denied on " + BIDI + "txt.exe"
+    path = str(jsonl([compliant_row(status="Failed", message=message, end_time="2025-06-01T00:00:00Z")]))
+    result = cli("scan", path, "--fail-on", "info", "-f", format)
+    assert result.returncode == 1, result.stderr
+    assert not any(char in result.stdout for char in BIDI)
+    assert "denied on \\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061ctxt.exe" \
+        in result.stdout.replace("\\\\", "\\")
 
 
 def run_in_terminal(args: list[str], env: dict[str, str], cwd: Path) -> str:
@@ -193,3 +240,15 @@ def test_json_report_writes_each_result_as_result_dict_would(results, name: str 
     lines = stream.getvalue().lstrip("\n").split(",\n")
     assert [json.loads(f"[{line}]") for line in lines] == [expected, expected]
     assert lines[0] == ",".join(orjson.dumps(item).decode() for item in expected)
+
+
+def test_a_compliant_job_costs_at_most_half_a_kilobyte_in_the_json_report(cli: Cli, jsonl) -> None:
+    """Issue 15: the default JSON report stays small on big estates (the 1.x layout: ~4 KB per job)."""
+    def size(count: int) -> int:
+        path = jsonl([compliant_row(f"{i:012d}") for i in range(count)], name=f"jobs-{count}.jsonl")
+        result = cli("scan", str(path), "-f", "json", "--now", "2025-07-01T00:00:00Z")
+        assert result.returncode == 0 and json.loads(result.stdout)["summary"]["jobs"] == count
+        return len(result.stdout.encode())
+
+    per_job = (size(101) - size(1)) / 100
+    assert per_job <= 512, per_job

@@ -96,7 +96,7 @@ def test_selecting_a_rule_that_needs_configuration_says_where_to_configure_it(cl
 def test_info_findings_gate_only_when_asked(cli: Cli, tmp_path: Path) -> None:
     failed = compliant_row(status="Failed", message="Job failed during validation: bad JSONL on line 3.")
     jobs = write_jsonl(tmp_path / "jobs.jsonl", [failed])
-    default = cli("scan", str(jobs), "-f", "json")
+    default = cli("scan", str(jobs), "-f", "json", "--include-passed")
     assert default.returncode == 0, default.stderr
     results = [r for r in json.loads(default.stdout)["results"] if r["status"] == "FAIL"]
     assert [r["rule_id"] for r in results] == ["BA011"]
@@ -109,9 +109,9 @@ def test_now_flag_is_the_clock_of_the_stale_job_rule(cli: Cli) -> None:
     fixture = str(ROOT / "tests" / "data" / "rules" / "ba010-stale-active-job.jsonl")
     # the fixture has one job without a job_expiration_time column (an ERROR, exit 3, at any clock):
     # compare the FAIL counts
-    early = json.loads(cli("scan", fixture, "--select", "BA010", "--now", "2025-06-07", "-f", "json").stdout)
+    early = json.loads(cli("scan", fixture, "--select", "BA010", "--now", "2025-06-07", "-f", "json", "--include-passed").stdout)
     late = json.loads(cli("scan", fixture, "--select", "BA010", "--now", "2025-06-10T00:00:00Z",
-                          "-f", "json").stdout)
+                          "-f", "json", "--include-passed").stdout)
     assert early["summary"]["results"]["FAIL"] == 0
     assert late["summary"]["results"]["FAIL"] == 3
 
@@ -127,7 +127,7 @@ def _fails_by_rule(report: dict[str, object]) -> dict[str, set[str]]:
 def test_examples_with_every_rule_turned_on(cli: Cli, tmp_path: Path) -> None:
     """What a new user sees: the example exports, the example policy (which configures every rule)."""
     result = cli("scan", str(EXAMPLES / "jobs.jsonl"), str(EXAMPLES / "jobs.csv"),
-                 "--config", str(EXAMPLES / "bedrock-audit.toml"), "--now", "2025-06-10", "-f", "json",
+                 "--config", str(EXAMPLES / "bedrock-audit.toml"), "--now", "2025-06-10", "-f", "json", "--include-passed",
                  "-o", f"junit={tmp_path / 'report.xml'}")
     assert result.returncode == 1, result.stderr
     # the JSONL and the CSV export hold the same jobs: each is evaluated once, each CSV record named

@@ -97,7 +97,26 @@ def test_levels_follow_the_effective_severity(cli: Cli, jsonl, tmp_path: Path) -
     severity = {r["id"]: r["properties"]["security-severity"] for r in driver["rules"]}
     assert severity == {"BA001": "9.5", "BA002": "8.0", "BA003": "3.0", "BA004": "0.0"}
     levels = {r["ruleId"]: r["level"] for r in log["runs"][0]["results"]}
-    assert levels == {"BA001": "error", "BA003": "note", "BA004": "note"}
+    # fail-on low (the default): a gating low is a warning; info does not gate, so it is a note
+    assert levels == {"BA001": "error", "BA003": "warning", "BA004": "note"}
+    gating = {r["ruleId"]: (r["properties"]["gating"], r["properties"].get("notGating"))
+              for r in log["runs"][0]["results"]}
+    assert gating == {"BA001": (True, None), "BA003": (True, None), "BA004": (False, "info is below fail-on low")}
+    defaults = {r["id"]: r["defaultConfiguration"]["level"] for r in driver["rules"]}
+    assert defaults == {"BA001": "error", "BA002": "error", "BA003": "warning", "BA004": "note"}
+
+
+def test_invocation_times_are_the_real_start_and_end_not_now(cli: Cli, jsonl) -> None:
+    """--now moves the rules' clock (here to 2020), never the invocation's times."""
+    path = jsonl([compliant_row(vpc_config=None)])
+    before = datetime.now(UTC)
+    log = json.loads(cli("scan", str(path), "-f", "sarif", "--now", "2020-01-01T00:00:00Z").stdout)
+    after = datetime.now(UTC)
+    assert_valid(log)
+    (invocation,) = log["runs"][0]["invocations"]
+    start = datetime.fromisoformat(invocation["startTimeUtc"])
+    end = datetime.fromisoformat(invocation["endTimeUtc"])
+    assert before <= start <= end <= after
 
 
 def test_fingerprints_are_stable_across_runs_reordering_and_line_moves(cli: Cli, tmp_path: Path) -> None:
@@ -186,7 +205,7 @@ def test_past_githubs_result_limit_the_cut_is_clear_and_deterministic(cli: Cli, 
     write_jsonl(tmp_path / "b.jsonl", reversed(lines))
     logs = []
     for name in ("a.jsonl", "b.jsonl"):
-        result = cli("scan", name, "-o", f"sarif={name}.sarif", "-f", "json", "--now", NOW)
+        result = cli("scan", name, "-o", f"sarif={name}.sarif", "-f", "json", "--include-passed", "--now", NOW)
         assert result.returncode == 1
         assert "SARIF report cut to GitHub's limits" in result.stderr and "25000 of 25200" in result.stderr
         raw = (tmp_path / f"{name}.sarif").read_bytes()

@@ -89,5 +89,6 @@ def test_a_column_absent_from_an_input_is_one_error_per_rule_with_the_job_count(
         "BA004 cannot decide: column tags not in input (export.jsonl: 300 jobs (first: job-0 at export.jsonl:1))"]
     assert (tmp_path / "r.md").read_text().count("not in input") == 2
     report = json.loads((tmp_path / "r.json").read_text())  # a program still sees every affected job
-    affected = {r["job"]["name"] for r in report["results"] if r["status"] == "ERROR" and r["rule_id"] == "BA001"}
+    affected = {job["job"]["name"] for job in report["jobs"]
+                for r in job["results"] if r["status"] == "ERROR" and r["rule_id"] == "BA001"}
     assert len(affected) == 300 and report["summary"]["error_results"]["input"] == 600

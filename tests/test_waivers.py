@@ -45,14 +45,14 @@ def no_vpc(jsonl) -> str:
 
 
 def json_scan(cli: Cli, *args: str, env: dict[str, str] | None = None) -> tuple[int, dict, str]:
-    result = cli("scan", *args, "-f", "json", env=env)
+    result = cli("scan", *args, "-f", "json", "--include-passed", env=env)
     return result.returncode, json.loads(result.stdout), result.stderr
 
 
 def test_a_waived_finding_is_skip_with_reason_owner_and_expiry_in_every_report(cli: Cli, tmp_path: Path,
                                                                                no_vpc: str) -> None:
     name = waivers_file(tmp_path, job="legacy-*")
-    result = cli("scan", no_vpc, "--waivers", name, "--now", "2025-07-01", "-f", "text",
+    result = cli("scan", no_vpc, "--waivers", name, "--now", "2025-07-01", "-f", "text", "--include-passed",
                  "-o", "json=r.json", "-o", "junit=r.xml", "-o", "sarif=r.sarif", "-o", "markdown=r.md")
     assert result.returncode == 0, result.stdout + result.stderr  # a waived result never fails the gate
     text = result.stdout

@@ -25,13 +25,12 @@ def plugins(
       BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD=1 bedrock-audit plugins
     """
     def show() -> int:
-        from checker.api import unknown_disabled
         from checker.listing import as_json, plugins_text
 
         check_listing_format(format, ("text", "json"))
         registry = load(disable_plugin)
         if registry.unknown_disabled:
-            warn(str(unknown_disabled(registry)))
+            warn(str(registry.unknown_disabled_message()))
         if format == "json":
             print(as_json([info.as_dict() for info in registry.plugins]))
         else:

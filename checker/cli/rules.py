@@ -38,7 +38,7 @@ def rules_list(
 
 def _rules_list(format: str, config: Path | None, disabled: list[str] | None,
                 framework: str | None = None) -> int:
-    from checker.api import ScanRequest, policy_rules, unknown_disabled
+    from checker.api import ScanRequest, policy_rules
     from checker.catalogue import rules_for_framework
     from checker.errors import ConfigError
     from checker.listing import as_json, rule_rows, rules_text
@@ -47,7 +47,7 @@ def _rules_list(format: str, config: Path | None, disabled: list[str] | None,
     registry = load(disabled)
     code = ExitCode.PLUGIN if registry.problems else ExitCode.OK
     if registry.unknown_disabled:
-        warn(str(unknown_disabled(registry)))
+        warn(str(registry.unknown_disabled_message()))
     if format == "markdown":
         from checker.catalogue import catalogue_markdown
 

@@ -50,6 +50,11 @@ def scan(
     format: Annotated[str, typer.Option(
         "--format", "-f", metavar="FORMAT", envvar="BEDROCK_AUDIT_FORMAT",
         help="Report written to stdout: text, json, junit, sarif or markdown (and plugin formats).")] = "text",
+    include_passed: Annotated[bool, typer.Option(
+        "--include-passed", envvar="BEDROCK_AUDIT_INCLUDE_PASSED",
+        help="JSON report (-f json, -o json=PATH): every result, PASS included, one per job and rule, in "
+             "the report_version 1 layout (schemas/report.schema.json). Default: findings first and "
+             "compact, report_version 2 (schemas/report-2.schema.json).")] = False,
     output: Annotated[list[str] | None, typer.Option(
         "--output", "-o", metavar="FORMAT=PATH",
         help="Also write a report to a file, atomically (repeatable), e.g. -o junit=results.xml, "
@@ -136,7 +141,7 @@ def scan(
                                allow_empty=allow_empty, input_format=input_format, disabled=disable_plugin,
                                targets=() if target is None else (LiveAws(target),), fail_on=fail_on,
                                soft_fail=soft_fail, baseline=baseline, allow_partial=allow_partial,
-                               source_options=source_options(planned),
+                               include_passed=include_passed, source_options=source_options(planned),
                                text_options={"group_by": group_by, "quiet": quiet})
         if group_by not in ("rule", "job"):
             raise ConfigError(f"--group-by: expected rule or job, got {group_by!r}")

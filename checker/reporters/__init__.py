@@ -19,9 +19,13 @@ def _text(stream: TextIO, context: ReportContext) -> Any:
 
 
 def _json(stream: TextIO, context: ReportContext) -> Any:
-    from checker.reporters.json_report import JsonReporter
+    if context.include_passed:  # --include-passed: every result, the 1.x layout
+        from checker.reporters.json_report import JsonReporter
 
-    return JsonReporter(stream, context)
+        return JsonReporter(stream, context)
+    from checker.reporters.json_compact import CompactJsonReporter
+
+    return CompactJsonReporter(stream, context)
 
 
 def _junit(stream: TextIO, context: ReportContext) -> Any:

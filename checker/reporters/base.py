@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from checker.model import JobRef, Problem, Provenance, Result, Severity
@@ -34,6 +34,10 @@ class ReportContext:
     ``warn(message)``: where a reporter sends a one-line warning for stderr (e.g. a SARIF report cut to
     GitHub's limits); ``None`` drops it. ``group_by`` (``"rule"`` or ``"job"``) and ``quiet`` (only what
     gates) shape the text report (``--group-by``, ``--quiet``).
+    ``started``: when the scan really started: the wall clock (UTC,
+    aware; never ``--now``) when the context is made, right before the first input is read.
+    ``include_passed``: reporters that leave PASS results out by default (JSON) write every result
+    (``--include-passed``).
     """
 
     version: str
@@ -48,6 +52,8 @@ class ReportContext:
     warn: Callable[[str], None] | None = None
     group_by: str = "rule"
     quiet: bool = False
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    include_passed: bool = False
 
 
 class Reporter(Protocol):
@@ -78,7 +84,8 @@ def needs_timings(reporter: object) -> bool:
     return bool(getattr(reporter, "needs_timings", True))
 
 
-_FORMAT = "\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"  # C1, bidi, line separators
+# C1; bidirectional controls (ALM, LRM, RLM, embeddings and overrides, isolates); line separators
+_FORMAT = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f{_FORMAT}]")
 _CONTROL_ONE_LINE = re.compile(f"[\x00-\x1f{_FORMAT}]")
 

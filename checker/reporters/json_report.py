@@ -1,4 +1,6 @@
-"""The JSON report (``-f json``), described by ``schemas/report.schema.json``.
+"""The JSON report's 1.x layout (``-f json --include-passed``), described by ``schemas/report.schema.json``:
+one result per (job, rule), PASS included. The default JSON report is report_version 2
+(:mod:`checker.reporters.json_compact`); this module also holds the parts both layouts share.
 
 Streamed: the header (tool, policy, rules) is written first, each result as soon as its job is done,
 problems are spooled to a temporary file (they are listed after the results), and the summary comes
@@ -63,6 +65,39 @@ def problem_dict(problem: Problem) -> dict[str, Any]:
     }
 
 
+def header(context: ReportContext) -> dict[str, Any]:
+    """What both JSON layouts write before the jobs: ``tool``, ``generated_at``, ``inputs``, ``policy``,
+    ``rules`` (in this order)."""
+    return {
+        "tool": {
+            "name": "bedrock-audit",
+            "version": context.version,
+            "plugins": [
+                {"name": p.name, "distribution": p.distribution, "version": p.version, "status": p.status}
+                for p in context.plugins
+            ],
+        },
+        "generated_at": format_rfc3339(context.now),
+        "inputs": list(context.locations),
+        "policy": {"path": context.policy_path, "fail_on": context.fail_on.label,
+                   "soft_fail": context.soft_fail},
+        "rules": [
+            {
+                "id": c.rule.id,
+                "name": c.rule.name,
+                "title": c.rule.title,
+                "severity": c.severity.label,
+                "help_url": c.rule.help_url,
+                "plugin": context.rule_plugin.get(c.rule.id),
+                "params": dict(c.params),
+                "applies_to": sorted(c.applies_to) if c.applies_to is not None else None,
+                "controls": {k: dict(v) for k, v in c.rule.controls.items()},
+            }
+            for c in context.rules
+        ],
+    }
+
+
 _ENCODED_RESULTS = 4096
 """At most this many encoded results are remembered (flat memory when every result is new)."""
 
@@ -96,37 +131,8 @@ class JsonReporter:
 
     def start(self) -> None:
         """Write everything known before the first job."""
-        context = self.context
-        header = {
-            "report_version": REPORT_VERSION,
-            "tool": {
-                "name": "bedrock-audit",
-                "version": context.version,
-                "plugins": [
-                    {"name": p.name, "distribution": p.distribution, "version": p.version, "status": p.status}
-                    for p in context.plugins
-                ],
-            },
-            "generated_at": format_rfc3339(context.now),
-            "inputs": list(context.locations),
-            "policy": {"path": context.policy_path, "fail_on": context.fail_on.label,
-                       "soft_fail": context.soft_fail},
-            "rules": [
-                {
-                    "id": c.rule.id,
-                    "name": c.rule.name,
-                    "title": c.rule.title,
-                    "severity": c.severity.label,
-                    "help_url": c.rule.help_url,
-                    "plugin": context.rule_plugin.get(c.rule.id),
-                    "params": dict(c.params),
-                    "applies_to": sorted(c.applies_to) if c.applies_to is not None else None,
-                    "controls": {k: dict(v) for k, v in c.rule.controls.items()},
-                }
-                for c in context.rules
-            ],
-        }
-        text = orjson.dumps(header, option=orjson.OPT_NON_STR_KEYS).decode()
+        document = {"report_version": REPORT_VERSION, **header(self.context)}
+        text = orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS).decode()
         self.stream.write(text[:-1] + ',"results":[')
 
     def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:

@@ -2,12 +2,17 @@
 
 Layout (``../shared/DESIGN.md`` §9): one ``<testsuite>`` per job (name: the job name; properties: job
 ARN, account, region, source file:line), one ``<testcase>`` per rule (classname: the rule id, name: the
-rule name); FAIL -> ``<failure>``, ERROR -> ``<error>``, SKIP -> ``<skipped message=reason>``. A
-schema-invalid record, an unreadable source or a failed plugin is a testsuite with one ``<error>``
-testcase. An ERROR because data is unknown (a column absent from an input) is counted once per rule and
-input: the job's testcase is ``<skipped>`` naming it, and the ``bedrock-audit unknown data`` testsuite has
-one ``<error>`` testcase per rule and input with the number of jobs (:mod:`checker.reporters.gaps`).
-Validated against the Jenkins JUnit XSD in the tests.
+rule name); a FAIL that gates (:func:`checker.exitcodes.gates`) -> ``<failure>``, ERROR -> ``<error>``,
+SKIP -> ``<skipped message=reason>``. A FAIL that does not gate (below ``fail-on``, or in the baseline) is a
+passing testcase carrying the finding in its ``<system-out>`` (``FINDING, not gating (info is below
+fail-on low): ...``) and in a suite property ``finding BA011`` -- so the test tab agrees with the gate:
+the root's ``failures`` is the scan's ``gate_failures`` (``--soft-fail`` aside: it changes the exit code
+only). A schema-invalid record, an unreadable source or a failed plugin is a testsuite with one
+``<error>`` testcase. An ERROR because data is unknown (a column absent from an input) is counted once per
+rule and input: the job's testcase is ``<skipped>`` naming it, and the ``bedrock-audit unknown data``
+testsuite has one ``<error>`` testcase per rule and input with the number of jobs
+(:mod:`checker.reporters.gaps`). Validated against the Jenkins JUnit XSD in the tests (its ``<testcase>`` has no
+``<properties>``, hence the suite property).
 
 junit-xml 1.9 pitfalls handled here: it writes a ``disabled`` attribute the XSD rejects (removed), it
 drops ``time`` when it is zero (always set), it writes the suite time with more decimals than the XSD's
@@ -29,6 +34,7 @@ from typing import TextIO
 
 from junit_xml import TestCase, TestSuite
 
+from checker.exitcodes import not_gating
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Status
 from checker.reporters.base import ReportContext, problem_text
 from checker.reporters.gaps import GapTally
@@ -74,6 +80,13 @@ class JUnitReporter:
         """Write the job's testsuite."""
         cases = []
         names = self._names
+        properties = {
+            "job_arn": job.arn or "",
+            "account_id": job.account_id or "",
+            "region": job.region or "",
+            "source": str(provenance),
+        }
+        fail_on = self.context.fail_on
         for result in results:
             rule = result.rule
             name = names.get(rule.id)
@@ -81,10 +94,16 @@ class JUnitReporter:
                 name = names[rule.id] = (xml_safe(rule.name), xml_safe(rule.id))
             case = TestCase(name[0], classname=name[1], elapsed_sec=result.duration)
             if result.status is Status.FAIL:
-                marker = " [in baseline]" if result.baseline == "existing" else ""
-                case.add_failure_info(message=xml_safe(f"[{result.severity.label}]{marker} {result.message}"),
-                                      output=xml_safe(_detail(result, provenance)),
-                                      failure_type=result.severity.label)
+                reason = not_gating(result, fail_on)
+                if reason:  # reported, passing: the gate does not fail on it
+                    finding = f"[{result.severity.label}] {result.message}"
+                    case.stdout = xml_safe(f"FINDING, not gating ({reason}): {finding}\n"
+                                           + _detail(result, provenance))
+                    properties[f"finding {rule.id}"] = f"not gating ({reason}): {finding}"
+                else:
+                    case.add_failure_info(message=xml_safe(f"[{result.severity.label}] {result.message}"),
+                                          output=xml_safe(_detail(result, provenance)),
+                                          failure_type=result.severity.label)
             elif result.status is Status.ERROR and self._gaps.add(job, provenance, result):
                 case.add_skipped_info(message=xml_safe(f"not checked: {result.message} (one error for every job of "
                                                        f"{provenance.source}: testsuite 'bedrock-audit unknown data')"))
@@ -95,12 +114,6 @@ class JUnitReporter:
             elif result.status is Status.SKIP:
                 case.add_skipped_info(message=xml_safe(result.message or "skipped"))
             cases.append(case)
-        properties = {
-            "job_arn": job.arn or "",
-            "account_id": job.account_id or "",
-            "region": job.region or "",
-            "source": str(provenance),
-        }
         if job.address is not None:  # a planned job: its address, and where each finding's attribute is set
             properties["address"] = job.address
             for result in results:

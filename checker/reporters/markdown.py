@@ -2,8 +2,10 @@
 
 Layout: the gate verdict and exit code; totals by status and by severity (and which severities gate);
 one table per rule that has findings, waived results or errors, listing the failing jobs with the rule's
-failing, waived and unknown (ERROR) counts; the waivers in effect (owner, expiry, reason); the baseline
-comparison; errors; warnings (unused waivers, schema drift).
+failing, gating, waived and unknown (ERROR) counts -- rules at or above ``fail-on`` first, then those
+below it (reported, never gating), each row saying in a "gates" column whether that finding fails the
+gate ("**yes**", "no (in the baseline)", "no (below fail-on)"); the waivers in effect (owner, expiry,
+reason); the baseline comparison; errors; warnings (unused waivers, schema drift).
 
 It stays small enough for GitHub's step summary (1 MiB per step, docs.github.com "Workflow commands",
 ``GITHUB_STEP_SUMMARY``): at most :data:`MAX_ROWS` rows per table, cells cut at :data:`MAX_CELL`
@@ -18,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from checker.exitcodes import gates
 from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
 from checker.reporters.base import ReportContext, printable, problem_text, problem_where
 from checker.reporters.gaps import GapTally
@@ -60,6 +63,7 @@ class _RuleFindings:
     """Per rule: counts and the first :data:`MAX_ROWS` failing jobs."""
 
     failing: int = 0
+    gating: int = 0
     waived: int = 0
     unknown: int = 0
     rows: list[tuple[JobRef, str, Result]] = field(default_factory=list)
@@ -91,6 +95,7 @@ class MarkdownReporter:
             if result.status is Status.FAIL:
                 findings = findings or self._rules.setdefault(result.rule.id, _RuleFindings())
                 findings.failing += 1
+                findings.gating += gates(result, self.context.fail_on)
                 if len(findings.rows) < MAX_ROWS:
                     findings.rows.append((job, str(provenance.at(result.pointer)), result))
                 self._baseline_used = self._baseline_used or result.baseline is not None
@@ -175,23 +180,38 @@ class MarkdownReporter:
     def _rule_tables(self) -> Any:
         if not self._rules:
             return
-        yield "### Findings by rule\n\n"
         configured = {c.rule.id: c for c in self.context.rules}
-        for rule_id in sorted(self._rules, key=lambda r: (-int(configured[r].severity), r)):
+        fail_on = self.context.fail_on
+        ordered = sorted(self._rules, key=lambda r: (-int(configured[r].severity), r))
+        above = [r for r in ordered if configured[r].severity >= fail_on]
+        below = [r for r in ordered if configured[r].severity < fail_on]
+        if above:
+            yield (f"### Findings at or above fail-on {fail_on.label} (they fail the gate unless waived or in the "
+                   "baseline)\n\n")
+            yield from self._rule_blocks(above, configured)
+        if below:
+            yield f"### Findings below fail-on {fail_on.label} (reported, they never fail the gate)\n\n"
+            yield from self._rule_blocks(below, configured)
+
+    def _rule_blocks(self, rule_ids: list[str], configured: dict[str, Any]) -> Any:
+        for rule_id in rule_ids:
             findings = self._rules[rule_id]
             entry = configured[rule_id]
             rule = entry.rule
-            yield (f"#### {rule.id} `{rule.name}` ({entry.severity.label}): {findings.failing} failing, "
-                   f"{findings.waived} waived, {findings.unknown} unknown\n\n")
+            yield (f"#### {rule.id} `{rule.name}` ({entry.severity.label}): {findings.failing} failing "
+                   f"({findings.gating} gating), {findings.waived} waived, {findings.unknown} unknown\n\n")
             yield f"{cell(rule.title)}. [Rule documentation]({rule.help_url})\n\n"
             if not findings.rows:
                 continue
             baseline = self._baseline_used
-            yield ("| job | account | region | source | finding |" + (" baseline |" if baseline else "")
-                   + "\n|---|---|---|---|---|" + ("---|" if baseline else "") + "\n")
+            yield ("| job | account | region | source | finding | gates |" + (" baseline |" if baseline else "")
+                   + "\n|---|---|---|---|---|---|" + ("---|" if baseline else "") + "\n")
+            fail_on = self.context.fail_on
             for job, source, result in findings.rows:
+                verdict = "**yes**" if gates(result, fail_on) else (
+                    "no (in the baseline)" if result.baseline == "existing" else "no (below fail-on)")
                 row = (f"| {code(job.label)} | {cell(job.account_id or '')} | {cell(job.region or '')} | "
-                       f"{code(source)} | {cell(result.message)} |")
+                       f"{code(source)} | {cell(result.message)} | {verdict} |")
                 if baseline:
                     row += f" {result.baseline or ''} |"
                 yield row + "\n"

@@ -3,9 +3,12 @@
 One run. ``tool.driver.rules`` lists every rule this scan ran, each id exactly once, with name,
 short and full description, help (remediation), helpUri, default level and properties (``tags``: the
 rule's categories plus ``security``; ``security-severity`` for GitHub; ``controls``). A result is written
-for every FAIL (level from severity: critical/high -> error, medium -> warning, low/info -> note) and
-every waived result (``suppressions`` with the waiver's reason, owner and expiry; level note, so a
-consumer that ignores suppressions does not block on it). PASS and not-applicable results are not
+for every FAIL and every waived result. The level says whether the finding fails the gate
+(:func:`checker.exitcodes.gates`): a gating FAIL is ``error`` (critical, high) or ``warning`` (medium,
+low, info); a FAIL that does not gate (below ``fail-on``, or in the baseline) is ``note`` and a waived
+result is ``note`` with ``suppressions`` (the waiver's reason, owner and expiry), so a consumer that
+ignores suppressions or baselines does not block on them. ``properties.gating`` says it in words
+(``true``, or ``false`` with ``properties.notGating`` giving the reason). PASS and not-applicable results are not
 written. Each result names the job in its message, has a physical location -- the input file as a URI
 relative to the working directory (``%SRCROOT%``) plus ``region.startLine``, or for live AWS records the
 synthetic ``aws/<account>/<region>/model-invocation-job/<id>.json`` -- and the job ARN as a logical
@@ -14,7 +17,8 @@ input order and line moves). With ``--baseline`` results carry ``baselineState``
 ERROR results, input/source/plugin problems and warnings are ``toolExecutionNotifications`` (the first
 :data:`MAX_NOTIFICATIONS` of them, in input order, then one warning counting the rest; unknown-data ERRORs
 grouped: one per rule and input with the number of jobs, :mod:`checker.reporters.gaps`); the invocation
-records the exit code and ``executionSuccessful`` (false when something could not be checked).
+records the exit code, ``executionSuccessful`` (false when something could not be checked) and the real
+``startTimeUtc``/``endTimeUtc`` of the scan (the wall clock, never ``--now``).
 
 GitHub's upload limits (docs.github.com, "SARIF support for code scanning": 25,000 results per run,
 10 MB gzip-compressed file) are enforced with a deterministic cut: when a report would pass either,
@@ -28,22 +32,27 @@ held), and the document is written at the end.
 from __future__ import annotations
 
 import codecs
-import functools
 import hashlib
 import heapq
 import os
 import tempfile
 import zlib
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TextIO
-from urllib.parse import quote
 
 import orjson
 
+from checker.exitcodes import not_gating
 from checker.model import JobRef, Problem, Provenance, Result, Severity, Status
 from checker.reporters.base import ReportContext, problem_text
 from checker.reporters.gaps import GapTally
+from checker.reporters.sarif_locations import (  # noqa: F401 - artifact_location, physical_location: public here
+    artifact_location,
+    physical_location,
+    result_location,
+)
 from checker.summary import Summary
 from checker.timeutil import format_rfc3339
 
@@ -61,7 +70,8 @@ Without a cap, a million schema-invalid records would make a report of ~23 MB gz
 GitHub refuses. The JSON and JUnit reports list every one."""
 
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
-          Severity.LOW: "note", Severity.INFO: "note"}
+          Severity.LOW: "warning", Severity.INFO: "warning"}
+"""Level of a FAIL that gates, by severity; a finding that does not gate is ``note``."""
 SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5",
                      Severity.LOW: "3.0", Severity.INFO: "0.0"}
 """GitHub's security-severity scores (>= 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low)."""
@@ -74,62 +84,10 @@ def fingerprint(rule_id: str, job_arn: str) -> str:
     return hashlib.sha256(f"{rule_id}\0{job_arn}".encode()).hexdigest()[:32]
 
 
-def artifact_location(provenance: Provenance, job_arn: str | None, cwd: str) -> dict[str, Any] | None:
-    """The SARIF ``artifactLocation`` of a record (of a planned job's attribute: ``Provenance.at``).
-    Live AWS (``aws://<account>/<region>``): ``aws/<account>/<region>/model-invocation-job/<id>.json``.
-    A file under ``cwd``: its relative path (``%SRCROOT%``); elsewhere a ``file://`` URI; stdin: ``stdin``.
-    """
-    source = provenance.source
-    if source.startswith("aws://"):
-        account, _, region = source[len("aws://"):].partition("/")
-        if not job_arn:
-            return {"uri": quote(f"aws/{account}/{region}".rstrip("/"))}
-        job_id = job_arn.rsplit("/", 1)[-1]
-        return {"uri": quote(f"aws/{account}/{region}/model-invocation-job/{job_id}.json")}
-    if "://" in source:
-        return {"uri": quote(source.replace("://", "/", 1))}
-    if source == "-":
-        return {"uri": "stdin", "description": {"text": "standard input"}}
-    uri, base = _file_uri(source, cwd)
-    return {"uri": uri, "uriBaseId": base} if base else {"uri": uri}
-
-
-@functools.lru_cache(maxsize=256)
-def _file_uri(source: str, cwd: str) -> tuple[str, str | None]:
-    """``(uri, uriBaseId)`` of an input file: relative to ``cwd`` (``%SRCROOT%``) when under it, else a
-    ``file://`` URI and ``None``. Cached: every record of a file has the same one."""
-    path = os.path.normpath(os.path.join(cwd, source))
-    relative = os.path.relpath(path, cwd)
-    if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
-        return quote(Path(relative).as_posix()), "%SRCROOT%"
-    return Path(path).as_uri(), None
-
-
-def physical_location(provenance: Provenance, job_arn: str | None, cwd: str) -> dict[str, Any] | None:
-    """``{"artifactLocation": ..., "region": {"startLine": n}}`` (no region when the line is unknown)."""
-    artifact = artifact_location(provenance, job_arn, cwd)
-    if artifact is None:
-        return None
-    location: dict[str, Any] = {"artifactLocation": artifact}
-    if provenance.line is not None and provenance.line >= 1:
-        location["region"] = {"startLine": provenance.line}
-    return location
-
-
-def _location(job: JobRef | None, provenance: Provenance | None, cwd: str) -> dict[str, Any] | None:
-    location: dict[str, Any] = {}
-    if provenance is not None:
-        physical = physical_location(provenance, job.arn if job else None, cwd)
-        if physical is not None:
-            location["physicalLocation"] = physical
-    if job is not None and job.key:  # the job ARN, else a planned job's Terraform resource address
-        location["logicalLocations"] = [{"name": job.name or job.arn.rsplit("/", 1)[-1] if job.arn else job.key,
-                                         "fullyQualifiedName": job.key, "kind": "resource"}]
-    return location or None
-
-
-def rule_descriptor(configured: Any, plugin: str | None) -> dict[str, Any]:
-    """The ``reportingDescriptor`` of a configured rule (effective severity: policy overrides apply)."""
+def rule_descriptor(configured: Any, plugin: str | None, fail_on: Severity = Severity.INFO) -> dict[str, Any]:
+    """The ``reportingDescriptor`` of a configured rule (effective severity: policy overrides apply).
+    Its default level is the level of its FAILs: by severity when that severity gates (at or above
+    ``fail_on``), else ``note``."""
     rule = configured.rule
     severity: Severity = configured.severity
     properties: dict[str, Any] = {
@@ -152,7 +110,7 @@ def rule_descriptor(configured: Any, plugin: str | None) -> dict[str, Any]:
                         f"[Rule documentation]({rule.help_url})",
         },
         "helpUri": rule.help_url,
-        "defaultConfiguration": {"level": LEVELS[severity]},
+        "defaultConfiguration": {"level": LEVELS[severity] if severity >= fail_on else "note"},
         "properties": properties,
     }
 
@@ -214,14 +172,14 @@ class SarifReporter:
             waived = result.status is Status.SKIP and bool(result.waiver)
             location = None if provenance.places else location  # planned: each at its attribute's line
             if result.status is Status.ERROR and not self._gaps.add(job, provenance, result):
-                location = location or _location(job, provenance.at(result.pointer), self.cwd)
+                location = location or result_location(job, provenance.at(result.pointer), self.cwd)
                 self._notify("error", f"job {job.label}: {result.message}",
                              f"{result.error_kind.value if result.error_kind else 'rule'}-error", location,
                              rule_id=result.rule.id)
                 continue
             if result.status is not Status.FAIL and not waived:
                 continue
-            location = location or _location(job, provenance.at(result.pointer), self.cwd)
+            location = location or result_location(job, provenance.at(result.pointer), self.cwd)
             self._spool(self._result(job, provenance, result, waived, location),
                         (1 if waived else 0, -int(result.severity), result.rule.id, job.key or "",
                          provenance.source, provenance.line or 0, self._count))
@@ -229,19 +187,23 @@ class SarifReporter:
     def _result(self, job: JobRef, provenance: Provenance, result: Result, waived: bool,
                 location: dict[str, Any] | None) -> dict[str, Any]:
         rule = result.rule
-        who = job.label if job.label == job.key else f"{job.label} ({job.key})"
+        who = job.label if job.label == job.arn else f"{job.label} ({job.arn})"
+        reason = "waived" if waived else not_gating(result, self.context.fail_on)
         sarif: dict[str, Any] = {
             "ruleId": rule.id,
             "ruleIndex": self._index[rule.id],
             "kind": "fail",
-            "level": "note" if waived else LEVELS[result.severity],
+            "level": "note" if reason else LEVELS[result.severity],
             "message": {"text": f"{result.message} [job {who}]"},
             "locations": [location] if location else [],
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint(rule.id, job.key or str(provenance))},
         }
         properties: dict[str, Any] = {"severity": result.severity.label, "status": result.status.value,
                                       "jobArn": job.arn, "jobName": job.name, "accountId": job.account_id,
-                                      "region": job.region, "source": str(provenance.at(result.pointer))}
+                                      "region": job.region, "source": str(provenance.at(result.pointer)),
+                                      "gating": not reason}
+        if reason:
+            properties["notGating"] = reason
         if result.pointer:
             properties["pointer"] = result.pointer
         if result.waiver:
@@ -292,13 +254,13 @@ class SarifReporter:
         if problem.provenance is not None:
             message = f"{problem.provenance}: {message}"
         self._notify("error", message, f"{problem.kind.value}-error",
-                     _location(problem.job, problem.provenance, self.cwd))
+                     result_location(problem.job, problem.provenance, self.cwd))
 
     def finish(self, summary: Summary) -> None:
         """Apply GitHub's limits, then write the whole log."""
         for gap in self._gaps.groups():
             self._notify("error", f"{gap.result.message} ({gap.where})", "input-error",
-                         _location(gap.first_job, gap.first_at, self.cwd), rule_id=gap.result.rule.id)
+                         result_location(gap.first_job, gap.first_at, self.cwd), rule_id=gap.result.rule.id)
         if self._notes_omitted:
             total = self._notes_count + self._notes_omitted
             message = (f"SARIF report lists the first {self._notes_count} of {total} notifications (input errors "
@@ -355,7 +317,8 @@ class SarifReporter:
             "name": "bedrock-audit",
             "version": context.version,
             "informationUri": "https://github.com/bedrock-audit/bedrock-audit",
-            "rules": [rule_descriptor(c, context.rule_plugin.get(c.rule.id)) for c in context.rules],
+            "rules": [rule_descriptor(c, context.rule_plugin.get(c.rule.id), context.fail_on)
+                      for c in context.rules],
             "properties": {"plugins": [{"name": p.name, "version": p.version, "status": p.status}
                                        for p in context.plugins]},
         }
@@ -373,7 +336,8 @@ class SarifReporter:
         invocation = {
             "executionSuccessful": summary.exit_code in (0, 1),
             "exitCode": summary.exit_code,
-            "startTimeUtc": format_rfc3339(context.now),
+            "startTimeUtc": format_rfc3339(context.started),
+            "endTimeUtc": format_rfc3339(datetime.now(UTC)),
         }
         write("],\n\"invocations\":[" + orjson.dumps(invocation).decode()[:-1] + ',"toolExecutionNotifications":[')
         self._notes.seek(0)

@@ -37,6 +37,7 @@ from checker.schema.fast import (
 )
 from checker.schema.files import (
     CONFIG_SCHEMA,
+    REPORT_2_SCHEMA,
     REPORT_SCHEMA,
     RULE_METADATA_SCHEMA,
     TABLE_SCHEMA,
@@ -58,6 +59,7 @@ __all__ = [
     "KEYWORDS",
     "MAX_MESSAGE",
     "REFERENCE_DATE_TIME",
+    "REPORT_2_SCHEMA",
     "REPORT_SCHEMA",
     "RULE_METADATA_SCHEMA",
     "TABLE_SCHEMA",

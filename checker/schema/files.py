@@ -18,6 +18,10 @@ CONFIG_SCHEMA = "config.schema.json"
 
 
 REPORT_SCHEMA = "report.schema.json"
+"""The JSON report's report_version 1 layout (``--include-passed``)."""
+
+REPORT_2_SCHEMA = "report-2.schema.json"
+"""The JSON report's report_version 2 layout (the default: findings first, compact)."""
 
 
 RULE_METADATA_SCHEMA = "rule-metadata.schema.json"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
 from checker.model import ErrorKind, Problem, Provenance
+from checker.text import one_line
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 """Longest line (or CSV field) accepted; a longer one is an input error, and reading goes on."""
@@ -92,8 +93,8 @@ def gap_problem(value: Any, provenance: Provenance) -> Problem:
     malformed one is an input problem at ``provenance``."""
     if isinstance(value, dict) and isinstance(value.get("message"), str) and value["message"]:
         location = value.get("location")
-        where = Provenance(location) if isinstance(location, str) and location else provenance
-        return Problem(ErrorKind.SOURCE, value["message"], where)
+        where = Provenance(one_line(location, 200)) if isinstance(location, str) and location else provenance
+        return Problem(ErrorKind.SOURCE, one_line(value["message"], 2000), where)
     return input_problem(f"line {provenance.line}: malformed {GAP_KEY} line (expected "
                          f'{{"{GAP_KEY}": {{"location": ..., "message": ...}}}})', provenance)
 

@@ -11,17 +11,24 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from typing import IO
 
 from checker.model import Provenance
 from checker.sources.base import MAX_LINE_BYTES, Item, RawRecord, input_problem, source_problem
+from checker.text import one_line
 
 _SURROGATES = range(0xDC80, 0xDD00)
 
 
 def _has_undecodable(cells: list[str]) -> bool:
     return any(any(ord(ch) in _SURROGATES for ch in cell) for cell in cells if not cell.isascii())
+
+
+def _shown(name: str) -> str:
+    """A header cell as a message quotes it: on one line (a quoted cell may hold line breaks), clipped."""
+    return one_line(name, 60)
 
 
 class CsvSource:
@@ -51,20 +58,20 @@ class CsvSource:
         if header is None:
             return
         header = [name.strip() for name in header]
+        if _has_undecodable(header):  # before any message quotes the header: it must be text
+            yield source_problem("line 1: invalid UTF-8 in the CSV header", location)
+            return
         if "job_arn" not in header:
-            shown = ", ".join(header[:6]) + (", ..." if len(header) > 6 else "")
+            shown = ", ".join(map(_shown, header[:6])) + (", ..." if len(header) > 6 else "")
             yield source_problem(
                 f"line 1: the CSV header has no job_arn column (first row: {shown}); export with the "
                 "header row and the job_arn column selected",
                 location,
             )
             return
-        if _has_undecodable(header):
-            yield source_problem("line 1: invalid UTF-8 in the CSV header", location)
-            return
-        duplicates = sorted({n for n in header if header.count(n) > 1})
+        duplicates = sorted(name for name, count in Counter(header).items() if count > 1)
         if duplicates:
-            yield source_problem(f"line 1: duplicate CSV columns: {', '.join(duplicates)}", location)
+            yield source_problem(f"line 1: duplicate CSV columns: {', '.join(map(_shown, duplicates))}", location)
             return
         record = 0
         next_line = reader.line_num + 1

@@ -25,6 +25,7 @@ from checker.arn import arn_parts
 from checker.model import Problem, Provenance
 from checker.sources.base import Item, RawRecord, describe_json_type, input_problem, source_problem
 from checker.sources.tabular import TabularError, is_tabular, read_columns
+from checker.text import one_line
 
 LIST_KEY = "invocationJobSummaries"
 _WS = re.compile(r"[ \t\n\r]*")
@@ -92,7 +93,7 @@ def rows_of_document(document: Any, text: str | None, location: str) -> Iterator
     if "jobArn" in document or "job_arn" in document:
         yield RawRecord(document, Provenance(location, 1 if text is not None else None, 1))
         return
-    keys = ", ".join(sorted(map(str, document))[:8]) or "none"
+    keys = ", ".join(one_line(str(key), 60) for key in sorted(map(str, document))[:8]) or "none"
     yield source_problem(
         "unrecognised JSON document: expected an array of job records, "
         f"{{\"{LIST_KEY}\": [...]}}, a GetModelInvocationJob body, a table row or a DDSQL tabular "

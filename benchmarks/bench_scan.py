@@ -12,7 +12,8 @@ each violation, ~1% schema-invalid) and measures:
   (b) ``bedrock-audit scan`` with the schema and all default rules, JSON report to /dev/null;
   (c) the same with the JUnit and with the SARIF report (when that format is registered);
   (d) a naive baseline: ``jsonschema.validate(record, schema)`` per record, on a sample;
-  (e) start-up: ``bedrock-audit --version`` and a scan of a 10-record file against ``python -c pass``.
+  (e) start-up: ``bedrock-audit --version`` (also with plugin autoload on) and a scan of a 10-record file
+      against ``python -c pass``.
 
 For every scan it prints records/s, the ratio to (a), the CPU time (user + system) and peak RSS of the
 scan process and its exit code. "CPU ratio" is parse-only CPU over the scan's CPU (user + system): on a
@@ -107,16 +108,21 @@ def formats() -> list[str]:
 
 
 def startup(repeat: int, tiny: Path) -> list[tuple[str, float, set[int]]]:
-    """Median wall seconds (and the exit codes seen) of python -c pass, --version and a 10-record scan."""
+    """Median wall seconds (and the exit codes seen) of python -c pass, --version (third-party plugins off,
+    and with plugin autoload on: --version then loads every plugin to mark one that fails) and a
+    10-record scan."""
     rows = []
-    for label, command in (("python -c pass", [PYTHON, "-c", "pass"]),
-                           ("bedrock-audit --version", [SCRIPT, "--version"]),
-                           ("bedrock-audit scan (10 records, json)", [SCRIPT, "scan", str(tiny), "-f", "json"]),
-                           ("bedrock-audit scan (10 records, text)", [SCRIPT, "scan", str(tiny)])):
+    autoload = {k: v for k, v in ENV.items() if k != "BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD"}
+    for label, command, env in (("python -c pass", [PYTHON, "-c", "pass"], ENV),
+                                ("bedrock-audit --version", [SCRIPT, "--version"], ENV),
+                                ("bedrock-audit --version (plugins loaded)", [SCRIPT, "--version"], autoload),
+                                ("bedrock-audit scan (10 records, json)", [SCRIPT, "scan", str(tiny), "-f", "json"],
+                                 ENV),
+                                ("bedrock-audit scan (10 records, text)", [SCRIPT, "scan", str(tiny)], ENV)):
         times, codes = [], set()
         for _ in range(repeat):
             start = time.perf_counter()
-            codes.add(subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
+            codes.add(subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                                      check=False, cwd=tiny.parent).returncode)
             times.append(time.perf_counter() - start)
         rows.append((label, statistics.median(times), codes))

@@ -63,15 +63,20 @@ def matches_every_job(waiver: Waiver) -> bool:
 def guardrail_findings(waiver: Waiver, now: datetime, max_days: int) -> list[str]:
     """What is wrong with ``waiver`` (each a sentence starting with its origin), ``[]`` when nothing.
     ``now``: the scan's clock (aware UTC); ``max_days``: the longest allowed run, days."""
+    return [text for text, _ in _findings(waiver, now, max_days)]
+
+
+def _findings(waiver: Waiver, now: datetime, max_days: int) -> list[tuple[str, bool]]:
+    """:func:`guardrail_findings`, each with whether it is about the expiry (raising ``max_days`` helps)."""
     found = []
     if matches_every_job(waiver):
-        found.append(f"{waiver.origin}: job {waiver.job!r} matches every job and no account, region or tags "
-                     "narrows it: a waiver must name the jobs it excuses (to turn a rule off for every job, use "
-                     "ignore or [rules.ID] enabled = false instead)")
+        found.append((f"{waiver.origin}: job {waiver.job!r} matches every job and no account, region or tags "
+                      "narrows it: a waiver must name the jobs it excuses (to turn a rule off for every job, use "
+                      "ignore or [rules.ID] enabled = false instead)", False))
     days = (waiver.expires - now.date()).days
     if days > max_days:
-        found.append(f"{waiver.origin}: expires {waiver.expires.isoformat()} is {days} days away, more than "
-                     f"waiver-max-days ({max_days}): a waiver is reviewed when it lapses; shorten expires")
+        found.append((f"{waiver.origin}: expires {waiver.expires.isoformat()} is {days} days away, more than "
+                      f"waiver-max-days ({max_days}): a waiver is reviewed when it lapses; shorten expires", True))
     return found
 
 
@@ -80,11 +85,13 @@ def check_waivers(waivers: Sequence[Waiver], now: datetime, max_days: int = DEFA
     """Apply the guardrails to ``waivers``. ``mode`` ``"refuse"``: raise :class:`ConfigError` (exit 2)
     naming the first finding and how many more there are; ``"warn"``: return the findings as warnings
     for every report (each prefixed ``waiver guardrail:``)."""
-    found = [finding for waiver in waivers for finding in guardrail_findings(waiver, now, max_days)]
+    found = [finding for waiver in waivers for finding in _findings(waiver, now, max_days)]
     if not found:
         return []
     if mode == "warn":
-        return [f"waiver guardrail: {finding}" for finding in found]
+        return [f"waiver guardrail: {text}" for text, _ in found]
     more = f" (and {len(found) - 1} more guardrail findings)" if len(found) > 1 else ""
-    raise ConfigError(f"{found[0]}{more}; to accept such waivers, set waiver-guardrails = \"warn\" (or raise "
-                      "waiver-max-days) in the policy file")
+    # Raising waiver-max-days is a way out only when every finding is about the expiry.
+    raise_max = " (or raise waiver-max-days)" if all(expiry for _, expiry in found) else ""
+    raise ConfigError(f"{found[0][0]}{more}; to accept such waivers, set waiver-guardrails = \"warn\"{raise_max} "
+                      "in the policy file")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from checker.arn import arn_parts
-from checker.duplicates import SeenJobs, job_identity
+from checker.duplicates import SeenJobs, content_hash, job_identity
 from checker.engine import ConfiguredRule, Engine
 from checker.exitcodes import exit_code
 from checker.model import ErrorKind, Job, JobRef, Problem, Provenance, Result, Severity, Status
@@ -36,7 +36,8 @@ at the end counts the records with yet other unknown columns: an export where ev
 its own must not fill memory, stderr and every report with a warning per row."""
 
 MAX_DUPLICATE_WARNINGS = 50
-"""Duplicate records named one by one in warnings; past that, one warning at the end counts the rest."""
+"""Duplicate records (and, apart, records differing from an earlier one of the same job) named one by one
+in warnings; past that, one warning at the end counts the rest."""
 
 
 @dataclass
@@ -108,6 +109,7 @@ class Pipeline:
         self._drift_more: tuple[int, Provenance | None] = (0, None)  # records past MAX_DRIFT_WARNINGS
         self._seen = SeenJobs()
         self._first_unnamed: Provenance | None = None  # first duplicate past MAX_DUPLICATE_WARNINGS
+        self._first_differing: Provenance | None = None  # first differing record past MAX_DUPLICATE_WARNINGS
         self.summary = Summary()
 
     def warn(self, message: str) -> None:
@@ -163,6 +165,11 @@ class Pipeline:
         if unnamed > 0:
             self.warn(f"duplicate jobs: {unnamed} more records (the first at {self._first_unnamed}) repeat a job "
                       f"read before, beyond the {MAX_DUPLICATE_WARNINGS} named above; each job was evaluated once")
+        unnamed = summary.differing - MAX_DUPLICATE_WARNINGS
+        if unnamed > 0:
+            self.warn(f"jobs read twice: {unnamed} more records (the first at {self._first_differing}) differ from "
+                      f"a record of the same job read before, beyond the {MAX_DUPLICATE_WARNINGS} named above; "
+                      "all checked")
         if summary.records == 0 and not self.settings.allow_empty and not empty_ok:
             self.problem(Problem(ErrorKind.INPUT, "no job records in the input (use --allow-empty if "
                                                   "that is expected)"))
@@ -179,16 +186,20 @@ class Pipeline:
         return summary
 
     def record(self, raw: RawRecord) -> None:
-        """Normalise, validate and evaluate one raw row, then report it; a job already read in this scan
-        (same job ARN or planned address) is not evaluated again but named as a duplicate."""
+        """Normalise, validate and evaluate one raw row, then report it. A record of a job already read in
+        this scan (same job ARN or planned address) with the same content is not evaluated again but named
+        as a duplicate; one whose content differs is evaluated and named (:mod:`checker.duplicates`)."""
         outcome = self.evaluator.check(raw)
         job = outcome.job
         if job is not None:
             identity = job_identity(job.row, job.provenance)
-            first = None if identity is None else self._seen.first_seen(identity, job.provenance)
-            if first is not None:
-                self._duplicate(job, first)
-                return
+            earlier = None if identity is None else self._seen.first_seen(
+                identity, job.provenance, content_hash(job.row, job.unknown))
+            if earlier is not None:
+                if earlier.same:
+                    self._duplicate(job, earlier.at)
+                    return
+                self._differing(job, earlier.at)
             outcome = outcome._replace(results=self.engine.evaluate(job))
         self.consume(outcome)
 
@@ -201,8 +212,18 @@ class Pipeline:
             self._first_unnamed = self._first_unnamed or job.provenance
             return
         self.warn(f"duplicate job {JobRef.of(job).label}: the record at {job.provenance} repeats the one at "
-                  f"{first} (same {'job ARN' if job.row.get('job_arn') else 'address'}); evaluated once, "
-                  "from the first record")
+                  f"{first} (same {_same(job)}); evaluated once, from the first record")
+
+    def _differing(self, job: Job, first: Provenance) -> None:
+        """Count a record of a job read before whose content differs (it is evaluated too) and name it (the
+        first :data:`MAX_DUPLICATE_WARNINGS`)."""
+        summary = self.summary
+        summary.differing += 1
+        if summary.differing > MAX_DUPLICATE_WARNINGS:
+            self._first_differing = self._first_differing or job.provenance
+            return
+        self.warn(f"job {JobRef.of(job).label} read twice: the record at {job.provenance} differs from the one "
+                  f"at {first} (same {_same(job)}): both records checked")
 
     def consume(self, outcome: Outcome) -> None:
         """Count and report one evaluated record: waivers and baselines (stages) run here."""
@@ -331,6 +352,11 @@ class Evaluator:
 
             self._planned = validator_for(planned_schema(load_schema(TABLE_SCHEMA)))
         return self._planned
+
+
+def _same(job: Job) -> str:
+    """What two records of ``job`` share: ``"job ARN"`` or ``"address"`` (a planned job's)."""
+    return "job ARN" if job.row.get("job_arn") else "address"
 
 
 def _partial_ref(row: dict[str, Any]) -> JobRef | None:

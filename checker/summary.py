@@ -45,8 +45,10 @@ class Summary:
     (a plan with no batch job, jobs a plan destroys). ``elapsed``: seconds.
     ``waived``: FAILs a waiver turned into SKIP. ``baselined``: FAILs in the baseline (not gating).
     ``baseline``: the :class:`BaselineOutcome` when the scan used a baseline. ``duplicates``: records
-    of a job already read in this scan (same job ARN, or same address of a planned job), not evaluated
-    again (named in ``warnings``; see :class:`checker.duplicates.SeenJobs`).
+    identical to one of the same job already read in this scan (same job ARN, or same address of a
+    planned job), not evaluated again (named in ``warnings``; see :class:`checker.duplicates.SeenJobs`).
+    ``differing``: records of a job already read whose content differs: evaluated (counted in ``jobs``)
+    and named in ``warnings``; not in the JSON ``summary`` (its schema is fixed), shown by the text report.
     """
 
     records: int = 0
@@ -64,6 +66,7 @@ class Summary:
     baselined: int = 0
     baseline: BaselineOutcome | None = None
     duplicates: int = 0
+    differing: int = 0
 
     @property
     def input_errors(self) -> int:

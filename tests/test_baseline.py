@@ -184,3 +184,23 @@ def test_baseline_help_teaches(cli: Cli) -> None:
     text = " ".join(result.stdout.split())
     assert "Exit codes: 0 baseline written" in text
     assert "1 findings" not in text and "--fail-on" not in text and "--allow-partial" not in text
+
+
+def test_a_refused_baseline_names_a_missing_column_once_with_the_number_of_jobs(cli: Cli, tmp_path: Path) -> None:
+    """Issue 15, items 5 and 6: a column absent from the export is one line per rule and input, as in
+    the reports, not one per row; the other errors are still named."""
+    no_vpc = []
+    for i in range(30):
+        row = compliant_row(f"ffffffff{i:04d}", job_name=f"nightly-{i}")
+        del row["vpc_config"]
+        no_vpc.append(row)
+    write_jsonl(tmp_path / "jobs.jsonl", [*no_vpc, "{broken"])
+    result = cli("baseline", "create", "jobs.jsonl", "-o", "baseline.json", "--now", NOW)
+    assert result.returncode == 3
+    lines = result.stderr.splitlines()
+    vpc = [line for line in lines if "vpc_config not in input" in line]
+    assert vpc == ["bedrock-audit: error: jobs.jsonl: BA001 vpc-config-required on 30 jobs (first: nightly-0 at "
+                   "jobs.jsonl:1): BA001 cannot decide: column vpc_config not in input"], result.stderr
+    assert any("jobs.jsonl:31: input error: line 31: invalid JSON" in line for line in lines), result.stderr
+    assert "more errors" not in result.stderr
+    assert lines[-1].startswith("bedrock-audit: error: baseline not written: 31 input and 0 plugin/rule errors")

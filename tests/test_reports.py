@@ -14,7 +14,7 @@ import jsonschema
 import orjson
 import pytest
 import xmlschema
-from conftest import VENDOR, Cli, compliant_row, fake_plugin_dir, sample_api_job
+from conftest import ROOT, VENDOR, Cli, compliant_row, fake_plugin_dir, sample_api_job
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_cli import RAISING_PLUGIN
@@ -252,3 +252,11 @@ def test_a_compliant_job_costs_at_most_half_a_kilobyte_in_the_json_report(cli: C
 
     per_job = (size(101) - size(1)) / 100
     assert per_job <= 512, per_job
+
+
+def test_include_passed_without_a_json_report_says_it_changes_nothing(cli: Cli) -> None:
+    # new-user trial: --include-passed with -f sarif silently did nothing
+    result = cli("scan", str(ROOT / "examples" / "jobs.jsonl"), "-f", "sarif", "--include-passed")
+    assert "--include-passed changes only the JSON report, and none is written" in result.stderr
+    quiet = cli("scan", str(ROOT / "examples" / "jobs.jsonl"), "-f", "json", "--include-passed")
+    assert "--include-passed changes only" not in quiet.stderr

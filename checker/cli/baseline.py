@@ -133,43 +133,62 @@ def baseline_create(
 
 
 class RefusalPrinter:
-    """A reporter that prints on stderr, as they arrive, the errors that make ``baseline create`` refuse:
-    every problem (unreadable or schema-invalid record, failed source, column a rule needed) and every
-    rule ERROR result, one ``bedrock-audit: error: WHERE: WHAT`` line each -- the first
-    :data:`SHOWN_REFUSALS`, then a count of the rest (:meth:`print_rest`). ``skip``: problems already
-    printed (plugin load failures)."""
+    """A reporter that prints on stderr the errors that make ``baseline create`` refuse: every problem
+    (unreadable or schema-invalid record, failed source) and every rule ERROR result, one
+    ``bedrock-audit: error: WHERE: WHAT`` line each as they arrive -- the first :data:`SHOWN_REFUSALS`.
+    Unknown-data ERRORs (a column absent from an input, tags not fetched) are grouped as the reports group
+    them (:class:`checker.reporters.gaps.GapTally`): one line per rule, source and reason with the number
+    of jobs, printed by :meth:`print_rest` (the first :data:`SHOWN_REFUSALS` groups), which then counts
+    what was not shown. ``skip``: problems already printed (plugin load failures)."""
 
     needs_timings = False
 
     def __init__(self, skip: Collection[Problem] = ()) -> None:
-        self._skip = [id(problem) for problem in skip]
-        self.count = 0
+        from checker.reporters.gaps import GapTally
 
-    def _line(self, text: str) -> None:
-        self.count += 1
-        if self.count <= SHOWN_REFUSALS:
+        self._skip = [id(problem) for problem in skip]
+        self._gaps = GapTally()
+        self.count = 0
+        self._hidden = 0
+
+    def _line(self, text: str, shown: int) -> None:
+        if shown <= SHOWN_REFUSALS:
             print(f"bedrock-audit: error: {printable(text)}", file=sys.stderr)
+        else:
+            self._hidden += 1
 
     def start(self) -> None:
         """Nothing before the first error."""
 
     def job(self, job: JobRef, provenance: Provenance, results: Sequence[Result]) -> None:
-        """One line per rule ERROR result (the rule could not decide)."""
+        """One line per rule ERROR result (the rule could not decide); unknown data is tallied."""
         for result in results:
-            if result.status is Status.ERROR:
-                self._line(f"{provenance}: {result.rule.id} {result.rule.name} on {job.label}: {result.message}")
+            if result.status is Status.ERROR and not self._gaps.add(job, provenance, result):
+                self.count += 1
+                self._line(f"{provenance}: {result.rule.id} {result.rule.name} on {job.label}: {result.message}",
+                           self.count)
 
     def problem(self, problem: Problem) -> None:
         """One line per problem (not the skipped ones)."""
         if id(problem) not in self._skip:
             where = problem_where(problem)
-            self._line(f"{where + ': ' if where else ''}{problem.kind.value} error: {problem_text(problem)}")
+            self.count += 1
+            self._line(f"{where + ': ' if where else ''}{problem.kind.value} error: {problem_text(problem)}",
+                       self.count)
 
     def finish(self, summary: Summary) -> None:
-        """Nothing at the end (:meth:`print_rest` says how many were not shown)."""
+        """Nothing at the end (:meth:`print_rest` prints the grouped unknown data and the count)."""
 
     def print_rest(self) -> None:
-        """Say how many errors were not printed, and how to see them all."""
-        if self.count > SHOWN_REFUSALS:
-            print(f"bedrock-audit: error: ... and {self.count - SHOWN_REFUSALS} more errors (`bedrock-audit scan` "
+        """Print the unknown-data groups, then say how many lines were not printed and how to see them all."""
+        for shown, gap in enumerate(self._gaps.groups(), 1):
+            rule = gap.result.rule
+            if gap.jobs == 1:
+                where = f"{gap.first_at}: {rule.id} {rule.name} on {gap.first_job.label}"
+            else:
+                where = (f"{gap.source}: {rule.id} {rule.name} on {gap.jobs:,} jobs (first: "
+                         f"{gap.first_job.label} at {gap.first_at})")
+            self._line(f"{where}: {gap.result.message}", shown)
+        if self._hidden:
+            print(f"bedrock-audit: error: ... and {self._hidden} more errors (`bedrock-audit scan` "
                   "with the same inputs and options lists every one)", file=sys.stderr)

@@ -151,6 +151,8 @@ def scan(
         shown = shown_locations(request)
         request = replace(request, now=parse_now(now))
         reports = [*map(_file_report, output or []), Report(format)]
+        if include_passed and not any(r.format == "json" for r in reports):
+            warn("--include-passed changes only the JSON report, and none is written (add -f json or -o json=PATH)")
         if accounts_file is not None:
             refuse_inputs_as_outputs([(f"--output {r.format}={r.path}", r.path) for r in reports if r.path],
                                      [("--accounts-file", str(accounts_file))])

@@ -172,6 +172,8 @@ class TextReporter:
                      ("baseline entries fixed", len(outcome.fixed))]
         if summary.duplicates:
             rows.append(("duplicate records (checked once)", summary.duplicates))
+        if summary.differing:
+            rows.append(("records differing from another of the job (all checked)", summary.differing))
         out.table("bedrock-audit summary", [(what, str(count)) for what, count in rows])
         if outcome is not None:
             from checker.baseline import entry_label

@@ -12,10 +12,13 @@ each violation, ~1% schema-invalid) and measures:
   (b) ``bedrock-audit scan`` with the schema and all default rules, JSON report to /dev/null;
   (c) the same with the JUnit and with the SARIF report (when that format is registered);
   (d) a naive baseline: ``jsonschema.validate(record, schema)`` per record, on a sample;
-  (e) start-up: ``bedrock-audit --version`` and a scan of a 10-record file against ``python -c pass``.
+  (e) start-up: ``bedrock-audit --version`` (also with plugin autoload on) and a scan of a 10-record file
+      against ``python -c pass``.
 
 For every scan it prints records/s, the ratio to (a), the CPU time (user + system) and peak RSS of the
-scan process and its exit code. Medians of ``--repeat`` runs (peak RSS: the largest). Byte-code caches
+scan process and its exit code. "CPU ratio" is parse-only CPU over the scan's CPU (user + system): on a
+shared, loaded machine it is the ratio to compare (wall-clock ratios then measure the neighbours).
+Medians of ``--repeat`` runs (peak RSS: the largest). Byte-code caches
 are written first (``compileall``), as a pip install does, so start-up is not charged for compiling.
 Scans run in the work folder (no policy file is found there) with third-party plugins off, so what is
 measured is the built-in rules that are on by default. The machine's load average is printed before and
@@ -59,13 +62,16 @@ def timed_child(command: list[str], cwd: Path) -> tuple[float, float, int, int]:
     return float(wall), float(cpu), int(rss), int(code)
 
 
-def parse_only(path: Path) -> float:
-    """Seconds to read and parse every line with orjson, in a fresh process (as the scanner would)."""
-    code = ("import orjson, sys, time\nstart = time.perf_counter()\nloads = orjson.loads\n"
+def parse_only(path: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) to read and parse every line with orjson, in a fresh process (as the
+    scanner would)."""
+    code = ("import orjson, sys, time\nstart = time.perf_counter()\ncpu = time.process_time()\n"
+            "loads = orjson.loads\n"
             "with open(sys.argv[1], 'rb') as f:\n    for line in f:\n        loads(line)\n"
-            "print(time.perf_counter() - start)\n")
-    return float(subprocess.run([PYTHON, "-c", code, str(path)], capture_output=True, text=True, env=ENV,
-                                check=True).stdout)
+            "print(time.perf_counter() - start, time.process_time() - cpu)\n")
+    wall, cpu = subprocess.run([PYTHON, "-c", code, str(path)], capture_output=True, text=True, env=ENV,
+                               check=True).stdout.split()
+    return float(wall), float(cpu)
 
 
 def naive_rates(path: Path, sample: int) -> tuple[float, float]:
@@ -102,16 +108,21 @@ def formats() -> list[str]:
 
 
 def startup(repeat: int, tiny: Path) -> list[tuple[str, float, set[int]]]:
-    """Median wall seconds (and the exit codes seen) of python -c pass, --version and a 10-record scan."""
+    """Median wall seconds (and the exit codes seen) of python -c pass, --version (third-party plugins off,
+    and with plugin autoload on: --version then loads every plugin to mark one that fails) and a
+    10-record scan."""
     rows = []
-    for label, command in (("python -c pass", [PYTHON, "-c", "pass"]),
-                           ("bedrock-audit --version", [SCRIPT, "--version"]),
-                           ("bedrock-audit scan (10 records, json)", [SCRIPT, "scan", str(tiny), "-f", "json"]),
-                           ("bedrock-audit scan (10 records, text)", [SCRIPT, "scan", str(tiny)])):
+    autoload = {k: v for k, v in ENV.items() if k != "BEDROCK_AUDIT_DISABLE_PLUGIN_AUTOLOAD"}
+    for label, command, env in (("python -c pass", [PYTHON, "-c", "pass"], ENV),
+                                ("bedrock-audit --version", [SCRIPT, "--version"], ENV),
+                                ("bedrock-audit --version (plugins loaded)", [SCRIPT, "--version"], autoload),
+                                ("bedrock-audit scan (10 records, json)", [SCRIPT, "scan", str(tiny), "-f", "json"],
+                                 ENV),
+                                ("bedrock-audit scan (10 records, text)", [SCRIPT, "scan", str(tiny)], ENV)):
         times, codes = [], set()
         for _ in range(repeat):
             start = time.perf_counter()
-            codes.add(subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
+            codes.add(subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                                      check=False, cwd=tiny.parent).returncode)
             times.append(time.perf_counter() - start)
         rows.append((label, statistics.median(times), codes))
@@ -140,6 +151,9 @@ def run(workdir: Path) -> None:
     parser.add_argument("--sample", type=int, default=5000, help="records for the naive jsonschema baseline")
     parser.add_argument("--startup-runs", type=int, default=21)
     parser.add_argument("--keep", type=Path, help="generate into / reuse this file")
+    parser.add_argument("--dirty", type=float, default=0.0, metavar="SHARE",
+                        help="generate with a further SHARE of schema-invalid records (generate.py --dirty)")
+    parser.add_argument("--formats", nargs="*", help="report formats to scan with (default: json, junit, sarif)")
     args = parser.parse_args()
 
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "checker"), str(ROOT / "rules")],
@@ -147,19 +161,23 @@ def run(workdir: Path) -> None:
     data = args.keep or workdir / f"jobs-{args.records}.jsonl"
     if not data.exists():
         print(f"generating {args.records:,} records into {data} ...", file=sys.stderr)
-        subprocess.run([PYTHON, str(HERE / "generate.py"), str(args.records), str(data)], check=True, env=ENV)
+        subprocess.run([PYTHON, str(HERE / "generate.py"), str(args.records), str(data),
+                        *(["--dirty", str(args.dirty)] if args.dirty else [])], check=True, env=ENV)
     size = data.stat().st_size
     print(f"input: {args.records:,} records, {size / args.records:.0f} bytes/record, {size / 2**20:.0f} MiB")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load()} (1, 5, 15 min); "
           f"{'median of ' + str(args.repeat) + ' runs' if args.repeat > 1 else 'single runs'}")
 
-    parse = statistics.median(parse_only(data) for _ in range(args.repeat))
+    parsed = [parse_only(data) for _ in range(args.repeat)]
+    parse = statistics.median(p[0] for p in parsed)
+    parse_cpu = statistics.median(p[1] for p in parsed)
     parse_rate = args.records / parse
-    print(f"\n{'measurement':44} {'records/s':>12} {'ratio to (a)':>12} {'CPU s':>8} {'peak RSS':>10} {'exit':>5}")
-    print(f"{'(a) parse only (orjson)':44} {parse_rate:12,.0f} {1.0:12.2f}")
+    print(f"\n{'measurement':44} {'records/s':>12} {'ratio to (a)':>12} {'CPU s':>8} {'CPU ratio':>10} "
+          f"{'peak RSS':>10} {'exit':>5}")
+    print(f"{'(a) parse only (orjson)':44} {parse_rate:12,.0f} {1.0:12.2f} {parse_cpu:8.2f} {1.0:10.3f}")
 
     runs: list[tuple[str, list[str]]] = []
-    for fmt in formats():
+    for fmt in args.formats or formats():
         runs.append((f"({'b' if fmt == 'json' else 'c'}) scan -f {fmt} > /dev/null", ["-f", fmt]))
     for jobs in args.jobs or []:
         runs.append((f"(b) scan -f json --jobs {jobs}", ["-f", "json", "--jobs", str(jobs)]))
@@ -173,7 +191,8 @@ def run(workdir: Path) -> None:
         rate = args.records / wall
         results[label] = (rate, rss)
         # the generated records include schema-invalid ones: a complete scan exits 3; 4 is a crash
-        print(f"{label:44} {rate:12,.0f} {rate / parse_rate:12.2f} {cpu:8.1f} {rss / 1024:7.0f} MB {codes:>5}"
+        print(f"{label:44} {rate:12,.0f} {rate / parse_rate:12.2f} {cpu:8.1f} {parse_cpu / cpu:10.3f} "
+              f"{rss / 1024:7.0f} MB {codes:>5}"
               + ("  <- not a complete scan?" if codes != "3" else ""))
 
     naive, compiled = naive_rates(data, args.sample)

@@ -5,6 +5,11 @@ role, timeout out of bounds or unset, missing/empty tags, unknown tags column); 
 (bad status, timeout above 168, malformed timestamp). Deterministic for a given seed.
 
     python benchmarks/generate.py 100000 /tmp/jobs-100k.jsonl
+    python benchmarks/generate.py 100000 /tmp/dirty-100k.jsonl --dirty 0.10
+
+``--dirty SHARE``: a further SHARE of the records (0.10: about 10%) is made schema-invalid in one of
+several ways a real export goes wrong (wrong types, bad enums, bad or non-string timestamps, missing or
+malformed fields, several at once), for issue 16's "dirty export" measurements.
 """
 
 from __future__ import annotations
@@ -92,16 +97,54 @@ def record(rng: random.Random, index: int) -> dict:
     return row
 
 
+def _dirty(rng: random.Random, row: dict) -> None:
+    """Make ``row`` schema-invalid in one or two of the ways a real export goes wrong (in place)."""
+    for _ in range(1 if rng.random() < 0.8 else 2):
+        kind = rng.randrange(12)
+        if kind == 0:
+            row["status"] = rng.choice(["Running", "completed", "DONE", ""])  # bad enum
+        elif kind == 1:
+            row["timeout_duration_in_hours"] = rng.choice(["72", 72.5, 0, 500, True])  # wrong type / range
+        elif kind == 2:
+            row["submit_time"] = rng.choice(["last tuesday", "2025-13-01T00:00:00Z", "2025-06-01 10:00:00", ""])
+        elif kind == 3:
+            row["end_time"] = rng.choice([1718000000000, "yesterday", "2025-06-31T00:00:00Z"])  # epoch/bad date
+        elif kind == 4:
+            row["tags"] = rng.choice([["owner", "team"], "owner=team", {"owner": 5}])  # wrong type
+        elif kind == 5:
+            row["vpc_config"] = rng.choice([{"subnet_ids": "subnet-1"}, {"security_group_ids": []}, "vpc-1"])
+        elif kind == 6:
+            row["input_data_config"] = rng.choice([{}, {"s3_input_data_config": {"s3_uri": "http://x/y"}},
+                                                   {"s3_input_data_config": {"s3_uri": "s3://B/k",
+                                                                             "s3_input_format": "CSV"}}])
+        elif kind == 7:
+            row["account_id"] = rng.choice(["12345", 123456789012, "acct"])
+        elif kind == 8:
+            row["role_arn"] = rng.choice(["BedrockRole", "arn:aws:iam::1:role/x", 7])
+        elif kind == 9:
+            row["job_name"] = rng.choice(["-bad name-", "x" * 70, 12])
+        elif kind == 10:
+            row["model_id"] = rng.choice(["", "claude 3", ["m"]])
+        else:
+            row["client_request_token"] = rng.choice(["-tok", "a b", ""])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("count", type=int)
     parser.add_argument("output")
     parser.add_argument("--seed", type=int, default=20251129)
+    parser.add_argument("--dirty", type=float, default=0.0, metavar="SHARE",
+                        help="make a further SHARE of the records schema-invalid (e.g. 0.10)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    dirt = random.Random(args.seed + 1)  # a second stream: --dirty 0 gives the same file as before
     with open(args.output, "w", encoding="utf-8") as handle:
         for index in range(args.count):
-            handle.write(json.dumps(record(rng, index), separators=(",", ":")) + "\n")
+            row = record(rng, index)
+            if args.dirty and dirt.random() < args.dirty:
+                _dirty(dirt, row)
+            handle.write(json.dumps(row, separators=(",", ":")) + "\n")
 
 
 if __name__ == "__main__":

@@ -58,6 +58,30 @@ def snake_keys(value: Any) -> Any:
 
 
 _CONTAINERS = frozenset({dict, list})
+_SNAKE: set[str] = set()
+"""Keys seen to be snake_case already (bounded: at most ``_SNAKE_MAX``, so memory stays flat)."""
+_SNAKE_MAX = 4096
+
+
+def _snake_already(value: Any) -> bool:
+    """Whether :func:`snake_keys` would return ``value`` unchanged (every dict key, at any depth, a
+    snake_case str): then the value itself can be kept, without copying it key by key."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if key not in _SNAKE:
+                if type(key) is not str or key.lower() != key:
+                    return False
+                if len(_SNAKE) < _SNAKE_MAX:
+                    _SNAKE.add(key)
+            if type(item) in _CONTAINERS and not _snake_already(item):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            if type(item) in _CONTAINERS and not _snake_already(item):
+                return False
+    return True
 
 
 # RFC 3339 with a zone, e.g. 2025-06-02T01:00:04.218Z or ...+02:00
@@ -226,7 +250,10 @@ class Normalizer:
         for column in self._json:
             value = get(column)
             if value is not None:
-                row[column] = from_json_text(value) if type(value) is not dict else snake_keys(value)
+                if type(value) is not dict:
+                    row[column] = from_json_text(value)
+                elif not _snake_already(value):  # else already as snake_keys would make it: kept as it is
+                    row[column] = snake_keys(value)
         for column in self._ints:
             value = get(column)
             if value is not None and type(value) is not int:

@@ -100,6 +100,10 @@ def test_fast_and_reference_validators_agree_on_normalised_job_records(raw: dict
     if fast is None:  # the fast pass cannot take it; SchemaValidator then asks the reference
         return
     assert fast == validator.reference_verdict(row), row
+    # a rejected record is explained property by property (and scalar values from a cache): the same
+    # errors, messages and order as python-jsonschema over the whole record; twice, so the cache answers
+    assert validator.errors(row) == validator.reference_errors(row), row
+    assert validator.errors(copy.deepcopy(row)) == validator.reference_errors(row), row
 
 
 TIMESTAMP_FIELDS = [["end_time"], ["job_expiration_time"], ["last_modified_time"], ["submit_time"]]
@@ -143,6 +147,7 @@ def test_fast_and_reference_validators_agree_on_near_valid_timestamps(
     row, _ = NORMALIZER.normalize(raw)
     validator = table_validator()
     assert validator.fast_verdict(row) == validator.reference_verdict(row), row
+    assert validator.errors(row) == validator.reference_errors(row), row
 
 
 PATTERN_FIELDS = [  # every string the schema constrains with a pattern (list items by index)

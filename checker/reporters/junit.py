@@ -18,7 +18,9 @@ junit-xml 1.9 pitfalls handled here: it writes a ``disabled`` attribute the XSD 
 drops ``time`` when it is zero (always set), it writes the suite time with more decimals than the XSD's
 SUREFIRE_TIME allows (rewritten with three), it treats an empty failure message as a pass (messages are
 never empty), and ``TestSuite.build_xml_doc()`` does not remove XML-illegal characters (every string is
-cleaned before it reaches junit-xml).
+cleaned before it reaches junit-xml). junit-xml builds each ``TestSuite`` and ``TestCase``; they are
+serialised by :func:`checker.reporters.junit_writer.suite_xml`, which writes the bytes
+``build_xml_doc()`` and ElementTree would (with the adjustments above) without building the tree.
 
 Suites are written to a spool file as each job finishes; at the end the ``<testsuites>`` element with
 the totals is written, then the spooled suites, so memory stays flat.
@@ -27,7 +29,6 @@ the totals is written, then the spooled suites, so memory stays flat.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -37,6 +38,7 @@ from checker.exitcodes import not_gating
 from checker.model import ErrorKind, JobRef, Problem, Provenance, Result, Status
 from checker.reporters.base import ReportContext, problem_text
 from checker.reporters.gaps import GapTally
+from checker.reporters.junit_writer import suite_xml_counts
 from checker.reporters.output import drain, text_spool
 from checker.summary import Summary
 
@@ -142,18 +144,14 @@ class JUnitReporter:
     def _write_suite(self, name: str, cases: list[TestCase], properties: dict[str, str], file: str | None) -> None:
         suite = TestSuite(xml_safe(name), cases, properties={k: xml_safe(v) for k, v in properties.items()},
                           file=xml_safe(file) if file else None)
-        element = suite.build_xml_doc()
-        element.attrib.pop("disabled", None)
         total = sum(case.elapsed_sec or 0.0 for case in cases)
-        element.set("time", f"{total:.3f}")
-        for testcase in element.iter("testcase"):
-            if "time" not in testcase.attrib:
-                testcase.set("time", "0.000000")
-        self._spool.write(ET.tostring(element, encoding="unicode"))
+        # junit-xml's element tree, without building it (checker.reporters.junit_writer: the same bytes)
+        text, failures, errors = suite_xml_counts(suite, f"{total:.3f}")
+        self._spool.write(text)
         self._spool.write("\n")
         self._tests += len(cases)
-        self._failures += int(element.get("failures", 0))
-        self._errors += int(element.get("errors", 0))
+        self._failures += failures
+        self._errors += errors
         self._time += total
 
     def finish(self, summary: Summary) -> None:

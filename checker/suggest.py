@@ -28,6 +28,12 @@ def close_matches(word: str, candidates: Iterable[str], limit: int = 3) -> list[
     return [by_folded[f] for f in found]
 
 
+def closest(value: str, choices: Iterable[str]) -> str:
+    """``" (did you mean us-east-1?)"`` for the one choice most like ``value``, else ``""`` (locations, flags)."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=CUTOFF)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
 def did_you_mean(options: list[str]) -> str:
     """``" (did you mean 'a'?)"``, ``" (did you mean 'a' or 'b'?)"``; ``""`` for no options."""
     if not options:

@@ -16,13 +16,15 @@ with one line for the user (the CLI turns it into a usage error, exit 2).
 
 from __future__ import annotations
 
-import difflib
 import re
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from checker.suggest import closest
+from checker.uri_options import query_options
 
 SCHEME = "aws"
 
@@ -136,7 +138,7 @@ def target_from_options(*, regions: Sequence[str] = (), all_regions: bool = Fals
     region_list = _dedupe(_split_commas(regions))
     for region in region_list:
         if not _REGION.match(region):
-            hint = _suggest(region, ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1"))
+            hint = closest(region, ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-northeast-1"))
             raise LocationError(f"--region: {region!r} is not a region name like us-east-1{hint}")
     if all_regions and region_list:
         raise LocationError("--region and --all-regions exclude each other: use one")
@@ -177,19 +179,7 @@ def parse_location(location: str) -> AwsTarget:
         raise LocationError(f"{shown}: unexpected '#{parts.fragment}'")
     host = urllib.parse.unquote(parts.netloc)
     path = urllib.parse.unquote(parts.path).strip("/")
-    try:
-        pairs = urllib.parse.parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
-    except ValueError:
-        raise LocationError(f"{shown}: malformed options after '?' (expected name=value&...)") from None
-    options: dict[str, list[str]] = {}
-    for name, value in pairs:
-        key = name.strip().lower().replace("_", "-")
-        if key not in _OPTIONS:
-            raise LocationError(f"{shown}: unknown option {name!r}{_suggest(key, _OPTIONS)} "
-                                f"(known: {', '.join(_OPTIONS)})")
-        if key in options and key not in _REPEATABLE:
-            raise LocationError(f"{shown}: option {key!r} given twice")
-        options.setdefault(key, []).append(value)
+    options = query_options(parts.query, shown, _OPTIONS, _REPEATABLE, LocationError)
     accounts = list(options.get("account", []))
     if _ACCOUNT.match(host):
         accounts.insert(0, host)
@@ -282,7 +272,7 @@ def _status(value: str) -> str:
     for status in STATUSES:
         if status.lower() == wanted:
             return status
-    raise LocationError(f"--status: unknown job status {value!r}{_suggest(value, STATUSES)} "
+    raise LocationError(f"--status: unknown job status {value!r}{closest(value, STATUSES)} "
                         f"(one of {', '.join(STATUSES)})")
 
 
@@ -317,10 +307,6 @@ def _split_commas(values: Iterable[str]) -> list[str]:
 def _dedupe(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
-
-def _suggest(value: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _shown(location: str) -> str:

@@ -23,13 +23,14 @@ A bad value raises :class:`LocationError` with one line for the user (a usage er
 
 from __future__ import annotations
 
-import difflib
 import re
 import urllib.parse
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from checker.aws.location import STATUSES
+from checker.suggest import closest
+from checker.uri_options import query_options
 
 SCHEME = "ddsql"
 TABLE = "aws.bedrock_model_invocation_job"
@@ -119,21 +120,8 @@ def parse_location(location: str) -> DdsqlTarget:
     if table and table.lower() != TABLE:
         raise LocationError(f"{shown}: the jobs are in the table {TABLE}: write ddsql:// or ddsql://{TABLE} "
                             "(filters go after '?', e.g. ddsql://?status=InProgress)")
-    try:
-        # a '+' is a plus, not a space: no option takes spaces, and an offset such as +02:00 needs it
-        pairs = urllib.parse.parse_qsl(parts.query.replace("+", "%2B"), keep_blank_values=True,
-                                       strict_parsing=bool(parts.query))
-    except ValueError:
-        raise LocationError(f"{shown}: malformed options after '?' (expected name=value&...)") from None
-    options: dict[str, list[str]] = {}
-    for name, value in pairs:
-        key = name.strip().lower().replace("_", "-")
-        if key not in _OPTIONS:
-            raise LocationError(f"{shown}: unknown option {name[:40]!r}{_suggest(key, _OPTIONS)} "
-                                f"(known: {', '.join(_OPTIONS)})")
-        if key in options and key not in _REPEATABLE:
-            raise LocationError(f"{shown}: option {key!r} given twice")
-        options.setdefault(key, []).append(value)
+    # a '+' is a plus, not a space: no option takes spaces, and an offset such as +02:00 needs it
+    options = query_options(parts.query, shown, _OPTIONS, _REPEATABLE, LocationError, plus_is_plus=True)
     accounts = _listed(options.get("account", []), "account", shown)
     for account in accounts:
         if not _ACCOUNT.match(account):
@@ -178,7 +166,7 @@ def _status(value: str, shown: str) -> str:
     for status in STATUSES:
         if status.lower() == value.lower():
             return status
-    raise LocationError(f"{shown}: status={value[:40]!r} is not a job status{_suggest(value, STATUSES)} "
+    raise LocationError(f"{shown}: status={value[:40]!r} is not a job status{closest(value, STATUSES)} "
                         f"(one of {', '.join(STATUSES)})")
 
 
@@ -216,6 +204,3 @@ def _format(moment: datetime) -> str:
                                                   if moment.microsecond else "") + "Z"
 
 
-def _suggest(value: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""

@@ -23,7 +23,7 @@ import orjson
 from checker.exitcodes import gates
 from checker.model import JobRef, Problem, Provenance, Result, Status
 from checker.reporters.base import ReportContext, result_source
-from checker.reporters.json_report import header, job_dict, problem_dict
+from checker.reporters.json_report import header, job_dict, problem_dict, write_closing
 from checker.reporters.output import drain, text_spool
 from checker.summary import Summary
 
@@ -124,17 +124,8 @@ class CompactJsonReporter:
         if self._quiet_count and not self._first:
             write(",")
         drain(self._quiet, write)
-        write("\n],\"errors\":[")
-        drain(self._problems, write)
-        write("\n],\"warnings\":")
-        write(orjson.dumps(summary.warnings).decode())
-        if summary.baseline is not None:
-            write(",\"baseline\":")
-            write(orjson.dumps(summary.baseline.as_dict()).decode())
         totals = summary.as_dict()
         for counts in self._counts.values():  # every evaluated job has one result per rule
             counts["PASS"] = self._jobs - counts["FAIL"] - counts["ERROR"] - counts["SKIP"]
         totals["rules"] = self._counts
-        write(",\"summary\":")
-        write(orjson.dumps(totals).decode())
-        write("}\n")
+        write_closing(write, self._problems, summary, totals)

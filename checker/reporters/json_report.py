@@ -9,8 +9,8 @@ last. Memory stays flat however many jobs there are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Sequence
+from typing import IO, Any, TextIO
 
 import orjson
 
@@ -177,14 +177,20 @@ class JsonReporter:
 
     def finish(self, summary: Summary) -> None:
         """Write the problems, warnings and summary and close the document."""
-        write = self.stream.write
-        write("\n],\"errors\":[")
-        drain(self._problems, write)
-        write("\n],\"warnings\":")
-        write(orjson.dumps(summary.warnings).decode())
-        if summary.baseline is not None:
-            write(",\"baseline\":")
-            write(orjson.dumps(summary.baseline.as_dict()).decode())
-        write(",\"summary\":")
-        write(orjson.dumps(summary.as_dict()).decode())
-        write("}\n")
+        write_closing(self.stream.write, self._problems, summary, summary.as_dict())
+
+
+def write_closing(write: Callable[[str], Any], problems: IO[str], summary: Summary, totals: dict[str, Any]) -> None:
+    """Close the results (or jobs) array and write what every JSON report layout ends with: ``errors``
+    (the spooled ``problems``), ``warnings``, ``baseline`` when a baseline was compared, ``summary``
+    (``totals``), and the closing brace."""
+    write("\n],\"errors\":[")
+    drain(problems, write)
+    write("\n],\"warnings\":")
+    write(orjson.dumps(summary.warnings).decode())
+    if summary.baseline is not None:
+        write(",\"baseline\":")
+        write(orjson.dumps(summary.baseline.as_dict()).decode())
+    write(",\"summary\":")
+    write(orjson.dumps(totals).decode())
+    write("}\n")

@@ -114,3 +114,9 @@ def describe_json_type(value: Any) -> str:
     return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
         type(value), "number"
     )
+
+
+def without_bom(data: bytes) -> bytes:
+    """``data`` without a leading UTF-8 byte-order mark (editors on Windows and some exports write one)."""
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+

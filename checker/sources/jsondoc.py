@@ -11,7 +11,7 @@ from typing import IO
 
 import orjson
 
-from checker.sources.base import Item, source_problem
+from checker.sources.base import Item, source_problem, without_bom
 from checker.sources.documents import rows_of_document
 
 
@@ -45,8 +45,7 @@ class JsonDocumentSource:
         except OSError as exc:
             yield source_problem(f"cannot read: {exc.strerror or exc}", location)
             return
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
+        data = without_bom(data)
         if not data.strip():
             return  # an empty file holds no records (the scan decides whether that is allowed)
         try:

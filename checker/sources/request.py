@@ -22,7 +22,7 @@ from checker.planned.model import PlannedJob, Where
 from checker.planned.options import PlannedOptions
 from checker.planned.records import ARGUMENTS
 from checker.planned.references import partition_of
-from checker.sources.base import Item, SourceNote, describe_json_type, input_problem, source_problem
+from checker.sources.base import Item, SourceNote, describe_json_type, input_problem, source_problem, without_bom
 
 MEMBERS = frozenset({"jobName", "roleArn", "clientRequestToken", "modelId", "inputDataConfig",
                      "outputDataConfig", "vpcConfig", "timeoutDurationInHours", "tags", "modelInvocationType"})
@@ -64,8 +64,7 @@ class RequestSource:
 
         assert stream is not None
         data = stream.read()
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
+        data = without_bom(data)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -18,7 +18,7 @@ import orjson
 
 from checker.planned.model import Where
 from checker.planned.options import PlannedOptions
-from checker.sources.base import Item, SourceNote, source_problem
+from checker.sources.base import Item, SourceNote, source_problem, without_bom
 
 SNIFF = 65536
 _PLAN_KEYS = re.compile(rb'"(?:planned_values|resource_changes|resource_drift|output_changes|prior_state)"\s*:')
@@ -64,8 +64,7 @@ class TfPlanSource:
 
         assert stream is not None
         data = stream.read()
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
+        data = without_bom(data)
         try:
             document = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
